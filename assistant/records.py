@@ -1,0 +1,107 @@
+"""Typed records of the answer stage: Turn, Hit, Citation, Answer.
+
+These are what the API returns and what the CLI, the chat page and the evaluation suite consume.
+They carry no retrieval or composition logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.records import Document, Passage
+
+ROLES: tuple[str, ...] = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "jurist", "alle")
+
+ROLE_LABELS: dict[str, str] = {
+    "kriminalomsorgen": "Kriminalomsorgen",
+    "kommunehelse": "Kommunal helse- og omsorgstjeneste",
+    "spesialisthelse": "Spesialisthelsetjenesten",
+    "jurist": "Jurist",
+    "alle": "Alle",
+}
+
+
+class UnknownRoleError(ValueError):
+    def __init__(self, role: str) -> None:
+        super().__init__(f"Ukjent rolle «{role}». Gyldige roller: {', '.join(ROLES)}.")
+        self.role = role
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UnknownRoleError(role)
+    return role
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange in a conversation."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the ranks that produced it (None: not found)."""
+
+    passage: Passage
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered citation: `quote` is always an exact substring of `passage.text`."""
+
+    n: int
+    passage: Passage
+    document: Document
+    quote: str
+    verified: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "passage_id": self.passage.id,
+            "doc_id": self.passage.doc_id,
+            "doc_title": self.document.title,
+            "doc_type": self.document.type,
+            "status": self.document.status,
+            "section": self.passage.section,
+            "heading": self.passage.heading,
+            "page": self.passage.page,
+            "quote": self.quote,
+            "text": self.passage.text,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer: Markdown `text` with [n] markers, the citations they point to, and notes."""
+
+    question: str
+    role: str
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    notes: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    resolved_question: str = ""
+
+    def to_json(self, item_id: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {} if item_id is None else {"id": item_id}
+        data.update(
+            {
+                "question": self.question,
+                "role": self.role,
+                "answer": self.text,
+                "refused": self.refused,
+                "notes": list(self.notes),
+                "citations": [c.to_json() for c in self.citations],
+                "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            }
+        )
+        return data
