@@ -1,17 +1,172 @@
 """The product's public API: `Assistant.load(settings).ask(question, role, history) -> Answer`.
 
-STUB CONTRACT (implemented by the «Cited answers» work):
-
-    class Assistant:
-        @classmethod
-        def load(cls, settings: Settings | None = None) -> Assistant   # opens the index once;
-              raises IndexMissingError (message: «Fant ingen indeks i … Kjør hjemmel ingest.»)
-        index: ingest.index.Index
-        settings: Settings
-        def ask(self, question: str, role: str = "alle",
-                history: Sequence[Turn] = ()) -> Answer
-              # unknown role -> UnknownRoleError; empty/huge question -> refused Answer with a message
-        def retrieve(self, question: str, role: str = "alle", history: Sequence[Turn] = (),
-                     k: int = 10, pipeline: str = "hybrid") -> list[Hit]
-              # pipeline in {"hybrid", "bm25", "dense"}; ranked best first
+Loads the index once and answers with citations: resolve a follow-up, retrieve (hybrid by default),
+weigh the evidence, refuse when it is too weak, otherwise compose an extractive answer whose every
+quote is a verbatim slice of a cited passage. The CLI, the chat page and the evaluation suite all call
+this; none of them reach into the stages. It holds no conversation state: callers pass `history`.
 """
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+from assistant import evidence
+from assistant.compose import compose, score_units, select_units
+from assistant.followup import resolve
+from assistant.records import Answer, Hit, Turn, check_role
+from assistant.retrieve import make_query, retrieve
+from assistant.settings import Settings
+from ingest.analysis import analyze, analyze_query
+from ingest.index import Index, IndexMissingError
+
+__all__ = ["MAX_QUESTION_CHARS", "Assistant", "IndexMissingError"]
+
+MAX_QUESTION_CHARS = 2000
+REFUSAL = "Jeg finner ikke dette i kildene."
+
+
+class Assistant:
+    """Question → Answer over one opened index. Thread-safe for concurrent `ask` calls."""
+
+    def __init__(self, index: Index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        df: Counter[str] = Counter()
+        for passage in index.passages:
+            df.update(set(_analyze(passage.text + " " + passage.context)))
+        self._df = df
+        self._n = max(1, len(index.passages))
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> Assistant:
+        settings = settings or Settings.load()
+        index = Index.open(
+            settings.index_dir,
+            chroma_host=settings.chroma_host,
+            chroma_port=settings.chroma_port,
+        )
+        return cls(index, settings)
+
+    def idf(self, token: str) -> float:
+        df = self._df.get(token, 0)
+        return math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
+
+    def retrieve(
+        self,
+        question: str,
+        role: str = "alle",
+        history: Sequence[Turn] = (),
+        k: int = 10,
+        pipeline: str = "hybrid",
+    ) -> list[Hit]:
+        check_role(role)
+        query = make_query(question, resolve(question, history))
+        return retrieve(self.index, query, role=role, k=k, pipeline=pipeline).hits
+
+    def ask(
+        self,
+        question: str,
+        role: str = "alle",
+        history: Sequence[Turn] = (),
+        pipeline: str = "hybrid",
+    ) -> Answer:
+        check_role(role)
+        t0 = time.perf_counter()
+        problem = _check_question(question)
+        if problem:
+            return Answer(question, role, problem, (), refused=True, notes=(problem,))
+        context = resolve(question, history)
+        query = make_query(question, context)
+        t1 = time.perf_counter()
+        found = retrieve(self.index, query, role=role, k=self.settings.top_k, pipeline=pipeline)
+        hits = found.hits
+        t2 = time.perf_counter()
+        ev = self._evidence(question, found.dense_top, hits)
+        if not ev.sufficient:
+            answer = self._refusal(question, role, hits, ev)
+        else:
+            units = score_units(hits, query.focus_tokens, query.context_tokens, _analyze, self.idf)
+            chosen = select_units(units, question)
+            text, citations, notes = compose(chosen, role, self.index.documents)
+            if context:
+                notes = (f"Tolket som oppfølging av: «{context}»", *notes)
+            answer = Answer(question, role, text, citations, False, notes)
+        t3 = time.perf_counter()
+        timings = {
+            "prepare": (t1 - t0) * 1000,
+            "retrieve": (t2 - t1) * 1000,
+            "compose": (t3 - t2) * 1000,
+            "total": (t3 - t0) * 1000,
+        }
+        return Answer(
+            answer.question,
+            role,
+            answer.text,
+            answer.citations,
+            answer.refused,
+            answer.notes,
+            timings,
+            resolved_question=f"{context} {question}".strip(),
+        )
+
+    def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
+        task = evidence.is_task_request(question)
+        if task or not hits:
+            return evidence.Evidence(0.0, 0.0, task)
+        found = evidence.concepts(question, _analyze, _expand, self.idf, self._df.__contains__)
+        cov = evidence.coverage(found, hits, _analyze)
+        return evidence.Evidence(cov, dense_top, task)
+
+    def _refusal(
+        self, question: str, role: str, hits: Sequence[Hit], ev: evidence.Evidence
+    ) -> Answer:
+        topics: list[str] = []
+        for hit in hits:
+            heading = hit.passage.heading
+            if heading and heading not in topics and hit.passage.kind != "footnote":
+                topics.append(heading)
+            if len(topics) == 3:
+                break
+        if ev.task_request:
+            text = (
+                "Jeg svarer bare på spørsmål om kildene (rundskrivet, veilederen, høringsutkastet og "
+                "høringsinnspillene) om taushetsplikt, isolasjon og samarbeid i fengsel."
+            )
+        else:
+            text = REFUSAL + " Jeg gjetter ikke."
+        if topics:
+            text += "\n\nNærliggende temaer kildene dekker:\n" + "\n".join(f"- {t}" for t in topics)
+        return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
+
+
+def _check_question(question: str) -> str | None:
+    if not question or not question.strip():
+        return "Spørsmålet er tomt. Skriv et spørsmål om taushetsplikt, isolasjon eller samarbeid."
+    if len(question) > MAX_QUESTION_CHARS:
+        return (
+            f"Spørsmålet er for langt ({len(question)} tegn). "
+            f"Kort det ned til høyst {MAX_QUESTION_CHARS} tegn."
+        )
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _analyze_cached(text: str) -> tuple[str, ...]:
+    return tuple(analyze(text))
+
+
+def _analyze(text: str) -> list[str]:
+    return list(_analyze_cached(text))
+
+
+@lru_cache(maxsize=8192)
+def _expand_cached(word: str) -> tuple[str, ...]:
+    return tuple(analyze_query(word))
+
+
+def _expand(word: str) -> list[str]:
+    return list(_expand_cached(word))

@@ -1,0 +1,121 @@
+"""`hjemmel ask`: one question, or a batch file of questions, answered from the index.
+
+Parses arguments and formats output only; answers come from `Assistant.ask`. In batch mode every
+input line gets exactly one output line, in order; a broken line is reported on stderr by line number
+and answered with an error object, so the others are not lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from assistant.records import ROLES, Answer, Turn, UnknownRoleError
+from assistant.settings import Settings
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question", nargs="?", help="spørsmålet (utelatt med --batch)")
+    parser.add_argument("--role", default="alle", choices=ROLES, help="din rolle (standard: alle)")
+    parser.add_argument("--json", action="store_true", help="skriv svaret som JSON")
+    parser.add_argument("--batch", type=Path, help="JSONL-fil med spørsmål, ett per linje")
+    parser.add_argument("--pipeline", default="hybrid", choices=("hybrid", "bm25", "dense"))
+    parser.add_argument("--export", type=Path, help="lagre svaret som .md eller .docx")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.api import Assistant, IndexMissingError
+
+    if not args.batch and not args.question:
+        print("hjemmel ask: skriv et spørsmål, eller bruk --batch FIL.jsonl", file=sys.stderr)
+        return 2
+    try:
+        assistant = Assistant.load(settings)
+    except IndexMissingError as exc:
+        print(f"hjemmel ask: {exc}", file=sys.stderr)
+        return 1
+    if args.batch:
+        return run_batch(assistant, args.batch, sys.stdout, sys.stderr, args.pipeline)
+    answer = assistant.ask(args.question, role=args.role, pipeline=args.pipeline)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    if args.export:
+        return _export(answer, assistant, args.export)
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    """Plain-terminal rendering: the answer, then numbered sources with their quotes."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\nKilder:")
+        for c in answer.citations:
+            doc = c.document
+            where = f"punkt {c.passage.section}" if c.passage.section else ""
+            page = f", side {c.passage.page}" if c.passage.page else ""
+            lines.append(f"[{c.n}] {doc.title} ({doc.status}) {where}{page} – {c.passage.id}")
+    for note in answer.notes:
+        if note not in answer.text:
+            lines.append(f"Merk: {note}")
+    return "\n".join(lines)
+
+
+def _export(answer: Answer, assistant: Any, path: Path) -> int:
+    from assistant import export
+
+    if path.suffix == ".docx":
+        export.answer_to_docx(answer, assistant.index, path)
+    else:
+        path.write_text(export.answer_to_markdown(answer, assistant.index), encoding="utf-8")
+    print(f"Lagret {path}", file=sys.stderr)
+    return 0
+
+
+def _parse_line(line: str) -> tuple[str, str, str, list[Turn]]:
+    item = json.loads(line)
+    if not isinstance(item, dict):
+        raise ValueError("linjen er ikke et JSON-objekt")
+    question = item.get("question")
+    if not isinstance(question, str):
+        raise ValueError("mangler feltet «question» (tekst)")
+    role = item.get("role") or "alle"
+    if role not in ROLES:
+        raise UnknownRoleError(str(role))
+    history = []
+    for turn in item.get("history") or []:
+        if not isinstance(turn, dict) or not isinstance(turn.get("question"), str):
+            raise ValueError("«history» må være en liste av {question, answer}")
+        history.append(Turn(turn["question"], str(turn.get("answer") or "")))
+    return str(item.get("id", "")), question, role, history
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                yield number, line
+
+
+def run_batch(assistant: Any, path: Path, out: TextIO, err: TextIO, pipeline: str) -> int:
+    if not path.is_file():
+        print(f"hjemmel ask: fant ikke batchfilen {path}", file=err)
+        return 2
+    failures = 0
+    for number, line in _lines(path):
+        try:
+            item_id, question, role, history = _parse_line(line)
+        except (ValueError, UnknownRoleError) as exc:
+            failures += 1
+            print(f"{path}:{number}: {exc}", file=err)
+            out.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
+            continue
+        answer = assistant.ask(question, role=role, history=history, pipeline=pipeline)
+        out.write(json.dumps(answer.to_json(item_id), ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if failures else 0

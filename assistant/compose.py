@@ -1,0 +1,221 @@
+"""Extractive answer composition: pick the sentences and list items that answer, quote them verbatim.
+
+Given ranked passages, it scores candidate units (list items whole, paragraphs by sentence) by how
+much of the question they cover, keeps the best few, groups them for the asker's role («Ditt ansvar»,
+«Andre tjenester», «Generelt», «Merk») and numbers the citations in order of appearance. Every quote
+is a slice of its passage's text by construction. It does not retrieve or decide refusal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.records import Citation, Hit
+from assistant.sentences import split_sentences
+from ingest.records import Document, Passage
+
+MAX_BULLETS = 6
+MAX_BULLETS_LIST = 10
+MAX_PER_PASSAGE = 2
+CANDIDATE_PASSAGES = 8
+MIN_RELATIVE = 0.3  # a unit must score at least this share of the best unit
+SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
+BINDING = ("gjeldende",)
+_LIST_QUESTION = re.compile(
+    r"\b(hvilke|hva (skal|må|er|inneb\w*)|list\w*|oppgaver|plikter|what are|which)\b", re.I
+)
+
+DOC_SHORT = {
+    "rundskriv": "rundskrivet",
+    "veileder": "veilederen",
+    "høringsutkast": "høringsutkastet",
+    "høringsinnspill": "høringsinnspillet",
+    "rapport": "rapporten",
+    "nettside": "nettsiden",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate quote: a span of one passage with its score."""
+
+    passage: Passage
+    start: int
+    end: int
+    score: float
+    rank: int
+
+    @property
+    def quote(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def _units_of(passage: Passage) -> list[tuple[int, int]]:
+    if passage.kind in ("list_item", "footnote"):
+        return [(0, len(passage.text))]
+    return split_sentences(passage.text)
+
+
+def score_units(
+    hits: Sequence[Hit],
+    focus: Sequence[str],
+    context: Sequence[str],
+    analyze: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+) -> list[Unit]:
+    """Score every unit of the top passages: question-token coverage × a rank prior."""
+    focus_w = {t: idf(t) for t in set(focus)}
+    context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
+    total = sum(focus_w.values()) or 1.0
+    units: list[Unit] = []
+    for rank, hit in enumerate(hits[:CANDIDATE_PASSAGES], start=1):
+        passage = hit.passage
+        rank_prior = 1.0 / (1.0 + 0.25 * (rank - 1))
+        ptoks = set(analyze(passage.context)) if passage.context else set()
+        for s, e in _units_of(passage):
+            toks = set(analyze(passage.text[s:e])) | ptoks
+            cover = sum(w for t, w in focus_w.items() if t in toks)
+            cover += sum(w for t, w in context_w.items() if t in toks)
+            # Long sentences cover more words by chance; damp by length.
+            length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
+            score = (0.15 + cover / total) * rank_prior * length_pen
+            units.append(Unit(passage, s, e, score, rank))
+    return units
+
+
+def select_units(units: Sequence[Unit], question: str) -> list[Unit]:
+    """Keep the best units: the top passage always contributes; others must be close enough."""
+    if not units:
+        return []
+    limit = MAX_BULLETS_LIST if _LIST_QUESTION.search(question) else MAX_BULLETS
+    ordered = sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+    best = ordered[0].score
+    chosen: list[Unit] = []
+    per_passage: dict[str, int] = {}
+    top_rank = min(u.rank for u in units)
+    top_units = [u for u in ordered if u.rank == top_rank]
+    for unit in [top_units[0], *ordered]:
+        if len(chosen) >= limit:
+            break
+        if unit in chosen or (unit.score < MIN_RELATIVE * best and unit is not top_units[0]):
+            continue
+        if per_passage.get(unit.passage.id, 0) >= MAX_PER_PASSAGE:
+            continue
+        if unit.passage.kind == "footnote" and unit.rank > 1:
+            continue
+        chosen.append(unit)
+        per_passage[unit.passage.id] = per_passage.get(unit.passage.id, 0) + 1
+    return chosen
+
+
+def group_of(unit: Unit, role: str, documents: dict[str, Document]) -> str:
+    if documents[unit.passage.doc_id].status not in BINDING:
+        return "Merk"
+    roles = unit.passage.roles
+    if role not in SERVICE_ROLES or not roles:
+        return "Generelt"
+    return "Ditt ansvar" if role in roles else "Andre tjenester"
+
+
+def source_note(doc: Document) -> str | None:
+    """The label a non-binding source must carry wherever it is quoted."""
+    issuer = doc.issuer.split(" (")[0]
+    if doc.status == "utkast":
+        return f"Kilden «{doc.title}» er et høringsutkast, ikke gjeldende regelverk."
+    if doc.status == "innspill":
+        return f"Dette er et høringsinnspill fra {issuer}, ikke en regel."
+    if doc.status == "historisk":
+        return f"«{doc.title}» er historisk og beskriver ikke nødvendigvis dagens regler."
+    if doc.status == "informasjon":
+        return f"«{doc.title}» er informasjon fra {issuer}, ikke regelverk."
+    return None
+
+
+def bullet_text(unit: Unit, doc: Document) -> str:
+    text = " ".join(unit.quote.split())
+    prefix = ""
+    if unit.passage.kind == "list_item" and unit.passage.context:
+        prefix = f"*{' '.join(unit.passage.context.split())}* … "
+    if doc.status == "utkast":
+        prefix = "*(Høringsutkast)* " + prefix
+    elif doc.status == "innspill":
+        prefix = "*(Høringsinnspill)* " + prefix
+    return prefix + text
+
+
+def lead_line(units: Sequence[Unit], documents: dict[str, Document]) -> str:
+    """«Ifølge rundskrivet punkt 7.1.3 og 7.1.2:» built from the cited passages' metadata."""
+    by_doc: dict[str, list[str]] = {}
+    for unit in units:
+        sections = by_doc.setdefault(unit.passage.doc_id, [])
+        if unit.passage.section and unit.passage.section not in sections:
+            sections.append(unit.passage.section)
+    parts = []
+    for doc_id, sections in list(by_doc.items())[:3]:
+        doc = documents[doc_id]
+        name = DOC_SHORT.get(doc.type, doc.title)
+        if doc.type == "høringsinnspill":
+            name += f" fra {doc.issuer.split(' (')[0]}"
+        numbered = [s for s in sections if re.match(r"^\d+(\.\d+)*$", s)][:3]
+        if numbered:
+            word = "punkt" if len(numbered) == 1 else "punktene"
+            joined = " og ".join(
+                [", ".join(numbered[:-1]), numbered[-1]] if len(numbered) > 1 else numbered
+            )
+            parts.append(f"{name} {word} {joined}")
+        else:
+            parts.append(name)
+    return "Ifølge " + " og ".join(parts) + ":"
+
+
+def compose(
+    units: Sequence[Unit], role: str, documents: dict[str, Document]
+) -> tuple[str, tuple[Citation, ...], tuple[str, ...]]:
+    """Markdown text with [n] markers, citations numbered in order of appearance, and notes."""
+    order = ("Ditt ansvar", "Andre tjenester", "Generelt", "Merk")
+    groups: dict[str, list[Unit]] = {g: [] for g in order}
+    for unit in units:
+        groups[group_of(unit, role, documents)].append(unit)
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    lines = [lead_line(units, documents), ""]
+    used_groups = [g for g in order if groups[g]]
+    notes: list[str] = []
+    for name in used_groups:
+        if len(used_groups) > 1 or name != "Generelt":
+            lines.append(f"**{name}**")
+        for unit in groups[name]:
+            doc = documents[unit.passage.doc_id]
+            if unit.passage.id not in numbers:
+                numbers[unit.passage.id] = len(numbers) + 1
+            n = numbers[unit.passage.id]
+            quote = unit.quote
+            citations.append(
+                Citation(n, unit.passage, doc, quote, verified=quote in unit.passage.text)
+            )
+            lines.append(f"- {bullet_text(unit, doc)} [{n}]")
+            note = source_note(doc)
+            if note and note not in notes and doc.status in ("utkast", "innspill", "historisk"):
+                notes.append(note)
+        lines.append("")
+    if notes:
+        lines.extend(f"> {note}" for note in notes)
+    return "\n".join(lines).strip(), _merge(citations), tuple(notes)
+
+
+def _merge(citations: list[Citation]) -> tuple[Citation, ...]:
+    """One citation per marker: several quotes from one passage join into one span covering them."""
+    merged: dict[int, Citation] = {}
+    for c in citations:
+        prev = merged.get(c.n)
+        if prev is None:
+            merged[c.n] = c
+            continue
+        text = c.passage.text
+        a, b = text.index(prev.quote), text.index(c.quote)
+        s, e = min(a, b), max(a + len(prev.quote), b + len(c.quote))
+        merged[c.n] = Citation(c.n, c.passage, c.document, text[s:e], verified=True)
+    return tuple(merged[n] for n in sorted(merged))

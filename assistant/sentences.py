@@ -1,0 +1,59 @@
+"""Split a passage into sentence spans for extractive answers.
+
+Returns (start, end) offsets into the given text, so every selected sentence is an exact substring of
+its passage. Knows the abbreviations of Norwegian legal prose («jf.», «pkt.», «nr.», «f.eks.») and never
+splits inside a section number («7.1.3») or a date. It does not judge relevance: `compose` does.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = frozenset(
+    {
+        "jf", "jfr", "pkt", "nr", "bl.a", "f.eks", "mv", "m.v", "ca", "dvs", "o.l", "m.m", "kap",
+        "hhv", "evt", "t.o.m", "osv", "mht", "pr", "ev", "fig", "tab", "s", "ref", "inkl", "ekskl",
+        "vedr", "iht", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "okt", "nov", "des",
+        "lovdata.no", "e.l", "m.fl", "st", "tlf", "avd", "art", "bokst", "ff", "flg",
+    }
+)  # fmt: skip
+
+# A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace.
+_BOUNDARY = re.compile(r"[.!?][»”\")]?(?=\s+)")
+_NEXT_START = re.compile(r"\s+([«\"(]?[A-ZÆØÅ0-9•–-])")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the '.' at `dot` closes a known abbreviation or an initial."""
+    j = dot
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    if word in ABBREVIATIONS:
+        return True
+    # Single letters («A. Hansen») are initials; «5. august» is caught by the lower-case next word.
+    return len(word) == 1 and word.isalpha()
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of `text`, trimmed of surrounding whitespace, covering all non-space text."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if text[m.start()] == "." and _is_abbreviation(text, m.start()):
+            continue
+        if not _NEXT_START.match(text, end):
+            continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
