@@ -85,13 +85,14 @@ class VerifyResult:
 
 # ---------------------------------------------------------------- normalisation
 
-_CHAR_MAP = {c: '"' for c in "«»“”„‟‘’‚‛'‹›″′"} | {c: "-" for c in "‐‑‒–—―−"}
-_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_CHAR_MAP = {c: "-" for c in "‐‑‒–—―−"}
+# Quote marks are typography, not wording: dropped like soft hyphens, so «» “” "" ‘’ '' all agree.
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff«»“”„‟\"‘’‚‛'‹›″′•▪◦‣●")
 # After a line-end hyphen these words mean coordination («helse- og omsorgstjenesten»), not a
 # word broken across lines.
 _COORDINATION = frozenset({"og", "eller", "samt", "enn"})
 _FOLD = str.maketrans("éèêóòôáàúü", "eeeoooaauu")
-_FOOTNOTE_AFTER = frozenset('.,;:)"')
+_FOOTNOTE_AFTER = frozenset(".,;:)")
 
 
 def _next_word(text: str, i: int) -> str:
@@ -103,13 +104,14 @@ def _hyphen_skip(text: str, i: int, out: list[str]) -> int | None:
     """Where to continue when the hyphen at `i` joins two parts of one word (None: keep it)."""
     if not out or not out[-1].isalpha():
         return None
-    j, newline = i + 1, False
+    j, space, newline = i + 1, False, False
     while j < len(text) and (text[j].isspace() or text[j] in _INVISIBLE):
+        space = space or text[j].isspace()
         newline = newline or text[j] == "\n"
         j += 1
     if j >= len(text) or not text[j].isalpha():
         return None
-    if j == i + 1:
+    if not space:
         return j  # «ROP-lidelse» ≡ «ROPlidelse», so a hyphen lost or kept at a line end is moot
     if newline and _next_word(text, j) not in _COORDINATION:
         return j
@@ -123,7 +125,10 @@ def _footnote_skip(text: str, i: int, out: list[str]) -> int | None:
     j = i
     while j < len(text) and text[j].isdigit() and j - i < 2:
         j += 1
-    return j if j == len(text) or text[j].isspace() else None
+    k = j
+    while k < len(text) and text[k] in _INVISIBLE:
+        k += 1
+    return j if k == len(text) or text[k].isspace() else None
 
 
 def normalize_map(text: str) -> tuple[str, list[int]]:
@@ -136,6 +141,8 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
         skip: int | None = None
         if c in _INVISIBLE:
             skip = i + 1
+        elif c == "#" and (not out or out[-1] == " "):
+            skip = i + 1  # Markdown heading marks in cleaned texts are layout, not wording
         elif c.isspace():
             if out and out[-1] != " ":
                 out.append(" ")
@@ -348,38 +355,44 @@ def _claim_ok(claim: tuple[str | None, str | None], found: Sequence[Passage],
 # ---------------------------------------------------------------- verify
 
 
-def _overlapping(index: CorpusView, doc: _Doc, s: int, e: int) -> tuple[list[Passage], str]:
-    """Passages overlapping normalised span [s, e) and the original source text of that span."""
+def _overlapping(
+    index: CorpusView, doc: _Doc, s: int, e: int
+) -> tuple[list[Passage], str, int, int]:
+    """Passages overlapping normalised span [s, e), its source text and original [start, end)."""
     start, end = doc.offsets[s], doc.offsets[e - 1] + 1
-    found = [
-        p for p in index.passages if p.doc_id == doc.doc_id and p.start < end and p.end > start
-    ]
-    found.sort(key=lambda p: p.start)
+    own = sorted((p for p in index.passages if p.doc_id == doc.doc_id), key=lambda p: p.start)
+    found = [p for p in own if p.start < end and p.end > start]
     source = index.texts.get(doc.doc_id)
-    return found, (source[start:end] if source is not None else doc.norm[s:e])
+    return found, (source[start:end] if source is not None else doc.norm[s:e]), start, end
 
 
 def _result(index: CorpusView, status: str, doc: _Doc, span: tuple[int, int],
             claim: tuple[str | None, str | None], claimed: str | None,
             **extra: Any) -> VerifyResult:  # fmt: skip
-    found, source_text = _overlapping(index, doc, *span)
+    found, source_text, start, end = _overlapping(index, doc, *span)
     document = index.documents[doc.doc_id]
-    main = max(found, key=lambda p: min(p.end, span[1]) - max(p.start, span[0]), default=None)
+    main = max(found, key=lambda p: min(p.end, end) - max(p.start, start), default=None)
+    # Text outside every passage (a heading): place it by the passage that follows it.
+    place = main or next(
+        (p for p in index.passages if p.doc_id == doc.doc_id and p.start >= end), None
+    )
     return VerifyResult(
         status=status,
         doc_id=doc.doc_id,
-        section=main.section if main else None,
-        page=main.page if main else None,
+        section=place.section if place else None,
+        page=place.page if place else None,
         passage_id=main.id if main else None,
         passages=tuple(p.id for p in found),
-        heading=main.heading if main else "",
+        heading=place.heading if place else "",
         doc_title=document.title,
         doc_status=document.status,
         doc_date=document.date or None,
         matched_text=source_text,
         claimed=claimed,
         claimed_section=claim[0],
-        claimed_section_ok=_claim_ok(claim, found, document) if claimed else None,
+        claimed_section_ok=_claim_ok(claim, found or ([place] if place else []), document)
+        if claimed
+        else None,
         **extra,
     )
 
@@ -412,7 +425,7 @@ def _not_found(similarity: float, claimed: str | None) -> VerifyResult:
 
 def verify_quote(index: CorpusView, quote: str, claimed: str | None = None) -> VerifyResult:
     """Find `quote` in the sources; `claimed` («rundskrivet punkt 7.1.3») is checked if given."""
-    q_norm = normalize(quote).strip('" ')
+    q_norm = normalize(quote)
     if not tokenize(q_norm):
         raise ValueError("Sitatet er tomt.")
     q_fold = fold(q_norm)
@@ -428,7 +441,7 @@ def verify_quote(index: CorpusView, quote: str, claimed: str | None = None) -> V
         # Prefer the claimed place, then the binding text, then corpus order.
         ordered = sorted(
             exact,
-            key=lambda r: (not r.claimed_section_ok, rank.get(r.doc_status, 1)),
+            key=lambda r: (not r.claimed_section_ok, not r.passages, rank.get(r.doc_status, 1)),
         )
         others = tuple(r.passage_id for r in ordered[1:] if r.passage_id)
         return VerifyResult(**{**ordered[0].__dict__, "also_found": others})

@@ -1,18 +1,29 @@
 """Files → (Document, CleanText, Passages): discover, load, clean, structure and tag a corpus.
 
-Owns the dispatch by file type and the «skip with a reason, ingest the rest» rule. It does not embed
-or write anything: `ingest.index` does that with what this returns.
+Owns the discovery of files, the manifest lookup and the «skip with a reason, ingest the rest»
+rule: a file that cannot be read, or a document whose processing fails, becomes a `Skipped` entry
+with a Norwegian reason and the other documents go on. A broken manifest is not skipped: it raises
+`ManifestError`, because guessing what the user meant to describe would be worse.
 
-STUB CONTRACT (filled in by the loaders work):
-    load_corpus(paths, manifest_dir) -> CorpusLoad
+It does not embed or write anything: `ingest.index` does that with what this returns.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.clean import clean_text
+from ingest.loaders import LoadError, load_file
+from ingest.manifest import MANIFEST_NAME, ManifestEntry, infer_entry, read_manifest
 from ingest.records import CleanText, Document, Passage
+from ingest.structure import structure
+from ingest.tag import tag
+
+_TITLE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,138 @@ class CorpusLoad:
     warnings: tuple[str, ...] = field(default=())
 
 
-def load_corpus(paths: list[Path]) -> CorpusLoad:
+@dataclass(frozen=True)
+class CorpusFile:
+    """One file to ingest: where it is, the folder its Document.path is relative to, its entry."""
+
+    path: Path
+    root: Path
+    entry: ManifestEntry | None
+
+
+def is_candidate(path: Path) -> bool:
+    """Files a folder scan considers: not the manifest, READMEs or hidden files."""
+    name = path.name
+    return (
+        path.is_file()
+        and name != MANIFEST_NAME
+        and not name.startswith(".")
+        and not name.upper().startswith("README")
+    )
+
+
+def discover(paths: Sequence[Path | str]) -> tuple[list[CorpusFile], list[str]]:
+    """The files under `paths` in a stable order (manifest order, then file name) and warnings.
+
+    Raises `ManifestError` for an invalid manifest. A file given twice is taken once.
+    """
+    files: list[CorpusFile] = []
+    warnings: list[str] = []
+    seen: set[Path] = set()
+    for given in map(Path, paths):
+        folder = given if given.is_dir() else given.parent
+        entries: dict[str, ManifestEntry] = {}
+        manifest_path = folder / MANIFEST_NAME
+        if manifest_path.is_file():
+            manifest = read_manifest(manifest_path)
+            warnings.extend(manifest.warnings)
+            entries = manifest.by_file()
+        if given.is_dir():
+            listed = [folder / name for name in entries]
+            rest = sorted(p for p in folder.iterdir() if is_candidate(p) and p.name not in entries)
+            chosen = listed + rest
+        elif given.exists():
+            chosen = [given]
+        else:
+            warnings.append(f"{given}: finnes ikke – hoppet over")
+            continue
+        for path in chosen:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(CorpusFile(path, folder, entries.get(path.name)))
+    return files, warnings
+
+
+def load_corpus(paths: Sequence[Path | str]) -> CorpusLoad:
     """Load every file under `paths` (files or folders). A folder's `manifest.toml` describes its
     documents; files without an entry are still ingested with inferred type/status and a warning."""
-    raise NotImplementedError
+    files, warnings = discover(paths)
+    taken = {f.entry.id for f in files if f.entry is not None}
+    documents: list[LoadedDocument] = []
+    skipped: list[Skipped] = []
+    used_ids: set[str] = set()
+    for corpus_file in files:
+        try:
+            loaded, warning = _load_one(corpus_file, taken)
+        except LoadError as exc:  # unreadable, empty or unsupported: the message says which
+            skipped.append(Skipped(str(corpus_file.path), str(exc)))
+            continue
+        except Exception as exc:  # one broken document must not stop the corpus
+            name, error = corpus_file.path.name, f"{type(exc).__name__}: {exc}"
+            reason = f"{name}: uventet feil under innlesing ({error})"
+            skipped.append(Skipped(str(corpus_file.path), reason))
+            continue
+        doc_id = loaded.document.id
+        if doc_id in used_ids:
+            reason = (
+                f"{corpus_file.path.name}: id «{doc_id}» er allerede brukt av et annet dokument"
+            )
+            skipped.append(Skipped(str(corpus_file.path), reason))
+            continue
+        used_ids.add(doc_id)
+        if warning:
+            warnings.append(warning)
+        documents.append(loaded)
+    return CorpusLoad(tuple(documents), tuple(skipped), tuple(warnings))
+
+
+def _load_one(corpus_file: CorpusFile, taken: set[str]) -> tuple[LoadedDocument, str | None]:
+    path = corpus_file.path
+    raw = load_file(path)
+    clean = clean_text(raw)
+    entry, warning = corpus_file.entry, None
+    if entry is None:
+        entry = infer_entry(path.name, guess_title(raw.text, clean.text), taken)
+        taken.add(entry.id)
+        warning = (
+            f"{path.name}: har ingen oppføring i {MANIFEST_NAME}; tatt med som id «{entry.id}», "
+            f"type «{entry.type}», status «{entry.status}»"
+        )
+    document = Document(
+        id=entry.id,
+        title=entry.title,
+        type=entry.type,
+        issuer=entry.issuer,
+        date=entry.date,
+        status=entry.status,
+        path=_relative(path, corpus_file.root),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    )
+    passages = tag(document, structure(document, clean))
+    if not passages:
+        raise LoadError(f"{path.name}: fant ingen avsnitt å sitere – hoppet over")
+    return LoadedDocument(document, clean, tuple(passages)), warning
+
+
+def guess_title(raw_text: str, clean_text: str) -> str:
+    """The first heading of the raw text (HTML, Markdown), else the first non-empty cleaned line."""
+    for line in raw_text.splitlines():
+        if re.match(r"#{1,6} \S", line):
+            return _shorten(line.lstrip("#").strip())
+    for line in clean_text.splitlines():
+        if line.strip():
+            return _shorten(line.lstrip("#").strip())
+    return ""
+
+
+def _shorten(text: str) -> str:
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1].rstrip() + "…"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name

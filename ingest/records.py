@@ -160,6 +160,10 @@ class CleanText:
     text: str
     page_starts: tuple[tuple[int, int], ...] = ()
     source_kind: str = "text"
+    # (number, start, end) of each footnote's text in `text` (its final block), and
+    # (offset, number) of each reference marker taken out of the running text.
+    footnotes: tuple[tuple[int, int, int], ...] = ()
+    footnote_refs: tuple[tuple[int, int], ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         page: int | None = None

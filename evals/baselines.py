@@ -1,0 +1,270 @@
+"""The pipelines an evaluation run scores, behind one small interface: gold ids + one outcome.
+
+- `AssistantPipeline`: the product through its public API (`Assistant.ask` / `retrieve`) with
+  `pipeline="hybrid"` (reported as «hjemmel»), `"bm25"` or `"dense"`.
+- `LlamaIndexBaseline`: a plain llama-index set-up as a user would first write it
+  (`SentenceSplitter()` defaults, in-memory `VectorStoreIndex`, `similarity_top_k=2`) over the same
+  cleaned texts with the same embedding model; its «answer» is the retrieved chunks, it never refuses.
+
+Each pipeline turns a question into an `Outcome` (ranked units, answer text, cited units, quote
+checks, latency). It deliberately does not score anything: `evals.metrics` and the runner do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from evals.metrics import contains_any, normalize_with_offsets
+
+if TYPE_CHECKING:
+    from assistant.api import Assistant
+    from assistant.records import Answer, Turn
+    from ingest.records import Passage
+
+# Public pipeline name -> the assistant's internal retrieval mode.
+ASSISTANT_MODES: dict[str, str] = {"hjemmel": "hybrid", "bm25": "bm25", "dense": "dense"}
+LLAMAINDEX = "llamaindex_default"
+PIPELINES: tuple[str, ...] = (*ASSISTANT_MODES, LLAMAINDEX)
+RETRIEVE_K = 10
+
+
+@dataclass(frozen=True)
+class GoldRef:
+    """One piece of gold evidence from the suite: an exact quote, optionally located."""
+
+    quote: str
+    doc: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A retrieved or cited unit: a corpus passage, or a llama-index chunk."""
+
+    id: str
+    doc_id: str
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a pipeline did with one question. `quotes` is (verified, total) or None (no quotes)."""
+
+    ranked: tuple[Unit, ...]
+    answer_text: str
+    refused: bool
+    cited: tuple[Unit, ...]
+    quotes: tuple[int, int] | None
+    latency_ms: float
+
+
+class EvalPipeline(Protocol):
+    name: str
+
+    def gold_ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(ids of units holding gold evidence, quotes that matched no unit)."""
+        ...
+
+    def run(self, question: str, role: str, history: Sequence[str]) -> Outcome: ...
+
+
+class PassageGold:
+    """Gold passages: those overlapping an occurrence of a gold quote in their document's text.
+
+    Matching is on whitespace-collapsed, case-folded text, mapped back to character spans, so a
+    quote spanning two passages marks both. A gold section narrows the matches when it can
+    (a repeated phrase), and is ignored when nothing matches in it (sections may be renumbered).
+    """
+
+    def __init__(self, passages: Sequence[Passage], texts: Mapping[str, str]) -> None:
+        self._by_doc: dict[str, list[Passage]] = {}
+        for p in passages:
+            self._by_doc.setdefault(p.doc_id, []).append(p)
+        self._norm = {doc: normalize_with_offsets(text) for doc, text in texts.items()}
+
+    def _spans(self, doc: str, quote: str) -> list[tuple[int, int]]:
+        norm, offsets = self._norm[doc]
+        needle = " ".join(quote.split()).casefold()
+        spans, pos = [], norm.find(needle) if needle else -1
+        while pos >= 0:
+            spans.append((offsets[pos], offsets[pos + len(needle) - 1] + 1))
+            pos = norm.find(needle, pos + 1)
+        return spans
+
+    def match(self, ref: GoldRef) -> list[Passage]:
+        docs = [ref.doc] if ref.doc in self._norm else sorted(self._norm)
+        found: list[Passage] = []
+        for doc in docs:
+            spans = self._spans(doc, ref.quote)
+            for p in self._by_doc.get(doc, []):
+                overlaps = any(p.start < e and s < p.end for s, e in spans)
+                if overlaps or contains_any(p.text, [ref.quote]):
+                    found.append(p)
+        if ref.section:
+            narrowed = [
+                p
+                for p in found
+                if p.section == ref.section or p.section.startswith(ref.section + ".")
+            ]
+            found = narrowed or found
+        return found
+
+    def ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
+        ids: set[str] = set()
+        missing: list[str] = []
+        for ref in gold:
+            matched = self.match(ref)
+            if not matched:
+                missing.append(ref.quote)
+            ids.update(p.id for p in matched)
+        return frozenset(ids), tuple(missing)
+
+
+def _unit(p: Passage) -> Unit:
+    return Unit(id=p.id, doc_id=p.doc_id, section=p.section, text=p.text)
+
+
+def verify_quotes(answer: Answer, texts: Mapping[str, str]) -> tuple[int, int]:
+    """(verified, total) citations: quote verbatim in its passage, passage verbatim at its span."""
+    ok = 0
+    for c in answer.citations:
+        p = c.passage
+        in_passage = bool(c.quote) and c.quote in p.text
+        at_span = texts.get(p.doc_id, "")[p.start : p.end] == p.text
+        ok += in_passage and at_span
+    return ok, len(answer.citations)
+
+
+class AssistantPipeline:
+    """The assistant's public API in one retrieval mode; history is asked through the same mode."""
+
+    def __init__(self, name: str, assistant: Assistant, gold: PassageGold) -> None:
+        self.name = name
+        self._assistant = assistant
+        self._mode = ASSISTANT_MODES[name]
+        self._gold = gold
+
+    def gold_ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
+        return self._gold.ids(gold)
+
+    def _history(self, role: str, questions: Sequence[str]) -> tuple[Turn, ...]:
+        from assistant.records import Turn
+
+        turns: list[Turn] = []
+        for q in questions:
+            earlier = self._assistant.ask(q, role=role, history=tuple(turns), pipeline=self._mode)
+            turns.append(Turn(q, earlier.text))
+        return tuple(turns)
+
+    def run(self, question: str, role: str, history: Sequence[str]) -> Outcome:
+        a = self._assistant
+        turns = self._history(role, history)
+        started = time.perf_counter()
+        answer = a.ask(question, role=role, history=turns, pipeline=self._mode)
+        latency = (time.perf_counter() - started) * 1000
+        hits = a.retrieve(question, role=role, history=turns, k=RETRIEVE_K, pipeline=self._mode)
+        return Outcome(
+            ranked=tuple(_unit(h.passage) for h in hits),
+            answer_text=answer.text,
+            refused=answer.refused,
+            cited=tuple(_unit(c.passage) for c in answer.citations),
+            quotes=verify_quotes(answer, a.index.texts),
+            latency_ms=latency,
+        )
+
+
+def _as_floats(vector: Any) -> list[float]:
+    return [float(x) for x in vector]
+
+
+def project_embedding(embedder: Any) -> Any:
+    """Wrap a project embedder (`embed_query`, `embed_passages`) as a llama-index BaseEmbedding."""
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.core.bridge.pydantic import PrivateAttr
+
+    class ProjectEmbedding(BaseEmbedding):
+        _embedder: Any = PrivateAttr()
+
+        def __init__(self, inner: Any) -> None:
+            super().__init__(model_name="hjemmel", embed_batch_size=64)
+            self._embedder = inner
+
+        @classmethod
+        def class_name(cls) -> str:
+            return "HjemmelEmbedding"
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return _as_floats(self._embedder.embed_query(query))
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return _as_floats(self._embedder.embed_passages([text])[0])
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return [_as_floats(v) for v in self._embedder.embed_passages(list(texts))]
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        async def _aget_text_embedding(self, text: str) -> list[float]:
+            return self._get_text_embedding(text)
+
+    return ProjectEmbedding(embedder)
+
+
+class LlamaIndexBaseline:
+    """llama-index as a user would first set it up; chunks are the units it retrieves and cites."""
+
+    name = LLAMAINDEX
+    top_k = 2
+
+    def __init__(self, texts: Mapping[str, str], embedder: Any) -> None:
+        from llama_index.core import Document, VectorStoreIndex
+        from llama_index.core.node_parser import SentenceSplitter
+
+        docs = [Document(text=texts[d], metadata={"doc_id": d}, id_=d) for d in sorted(texts)]
+        # Only the ids differ from the defaults: stable ids make runs comparable; chunking is untouched.
+        splitter = SentenceSplitter(id_func=lambda i, doc: f"{doc.metadata['doc_id']}#{i}")
+        nodes = splitter.get_nodes_from_documents(docs)
+        self.chunks: dict[str, Unit] = {
+            n.node_id: Unit(n.node_id, n.metadata["doc_id"], "", n.get_content()) for n in nodes
+        }
+        index = VectorStoreIndex(nodes, embed_model=project_embedding(embedder))
+        self._retriever = index.as_retriever(similarity_top_k=self.top_k)
+
+    def gold_ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
+        ids: set[str] = set()
+        missing: list[str] = []
+        for ref in gold:
+            matched = {cid for cid, u in self.chunks.items() if contains_any(u.text, [ref.quote])}
+            if not matched:
+                missing.append(ref.quote)
+            ids |= matched
+        return frozenset(ids), tuple(missing)
+
+    def run(self, question: str, role: str, history: Sequence[str]) -> Outcome:
+        # A plain retriever has no notion of roles or conversations: the question goes in alone.
+        started = time.perf_counter()
+        found = self._retriever.retrieve(question)
+        latency = (time.perf_counter() - started) * 1000
+        units = tuple(self.chunks[n.node.node_id] for n in found)
+        return Outcome(
+            ranked=units,
+            answer_text="\n\n".join(u.text for u in units),
+            refused=False,
+            cited=units,
+            quotes=None,
+            latency_ms=latency,
+        )
+
+
+def build_llamaindex(
+    texts: Mapping[str, str], embedder_spec: str, cache_dir: Any
+) -> LlamaIndexBaseline:
+    """The llama-index baseline with the project's embedder behind the embedding cache."""
+    from ingest.embed import CachedEmbedder, get_embedder
+
+    return LlamaIndexBaseline(texts, CachedEmbedder(get_embedder(embedder_spec), cache_dir))

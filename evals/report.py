@@ -1,0 +1,242 @@
+"""Render an evaluation result as a Markdown report and a self-contained HTML report with plots.
+
+Works on the result dict `evals.runner.run_eval` writes (result.json), so a stored run can be
+re-rendered. Plots are matplotlib (Agg backend) PNGs embedded as base64, so the HTML file needs
+nothing beside it. It deliberately computes no metric: every figure comes from the result.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.metrics import SUMMARY_KEYS
+
+# Metrics shown as bars (latency has its own plot); labels are what readers see.
+PLOTTED = ("hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall")
+LABELS: dict[str, str] = {
+    "hit@1": "treff@1",
+    "hit@3": "treff@3",
+    "hit@5": "treff@5",
+    "hit@10": "treff@10",
+    "mrr": "MRR",
+    "ndcg@10": "nDCG@10",
+    "citation_precision": "sitatpresisjon",
+    "fact_recall": "faktadekning",
+    "refusal_precision": "avvisning presisjon",
+    "refusal_recall": "avvisning dekning",
+    "quote_verification": "sitatkontroll",
+    "latency_p95_ms": "svartid p95 (ms)",
+}
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) <= 1.0 else f"{value:.0f}"
+    return str(value)
+
+
+def failures(result: dict[str, Any], pipeline: str = "hjemmel") -> list[dict[str, Any]]:
+    """Rows of `pipeline` that missed: no gold in top k, a fact missing, or the wrong refusal."""
+    k = str(result.get("k", 5))
+    out = []
+    for row in result["rows"]:
+        if row["pipeline"] != pipeline:
+            continue
+        wrong_refusal = row["refused"] != row["expect_refusal"]
+        missed = not row["expect_refusal"] and (
+            not row["hits"].get(k, row["hits"].get("5")) or row["facts_missing"]
+        )
+        if wrong_refusal or missed:
+            out.append(row)
+    return out
+
+
+def _why(row: dict[str, Any], k: str) -> str:
+    reasons = []
+    if row["refused"] != row["expect_refusal"]:
+        reasons.append("avviste feilaktig" if row["refused"] else "skulle vært avvist")
+    if not row["expect_refusal"]:
+        if not row["hits"].get(k, row["hits"].get("5")):
+            reasons.append(f"ingen gullkilde blant topp {k}")
+        if row["facts_missing"]:
+            reasons.append("mangler: " + "; ".join(f"«{f}»" for f in row["facts_missing"]))
+        if row["gold_missing"]:
+            reasons.append("gullsitat ikke funnet i korpuset")
+    return ", ".join(reasons)
+
+
+def _table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in body]
+    return lines
+
+
+def summary_table(summaries: dict[str, dict[str, Any]]) -> list[str]:
+    header = ["rørledning", *(LABELS[k] for k in SUMMARY_KEYS)]
+    body = [[name, *(fmt(s.get(k)) for k in SUMMARY_KEYS)] for name, s in summaries.items()]
+    return _table(header, body)
+
+
+def group_table(groups: dict[str, dict[str, Any]], keys: Sequence[str]) -> list[str]:
+    header = ["gruppe", "n", *(LABELS[k] for k in keys)]
+    body = [[g, fmt(s.get("n")), *(fmt(s.get(k)) for k in keys)] for g, s in groups.items()]
+    return _table(header, body)
+
+
+def _failure_lines(result: dict[str, Any]) -> list[str]:
+    k = str(result.get("k", 5))
+    lines: list[str] = []
+    for row in failures(result):
+        lines.append(f"### {row['id']} ({row['topic']}, {row['role']})")
+        lines.append(f"Spørsmål: {row['question']}  ")
+        lines.append(f"Hvorfor: {_why(row, k)}  ")
+        lines.append("Gull: " + (", ".join(row["gold"]) or "–") + "  ")
+        lines.append("Hentet i stedet:")
+        for u in row["retrieved"][:5]:
+            mark = "✓" if u["gold"] else "✗"
+            snippet = " ".join(u["text"].split())[:140]
+            lines.append(f"- {mark} `{u['id']}` — {snippet}")
+        lines.append("")
+    return lines or ["Ingen."]
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    """The whole report as Markdown: summaries, per topic and role, failed questions."""
+    lines = [
+        f"# Evaluering {result['run_id']}",
+        "",
+        f"- Spørsmål: {result['questions']}"
+        + (" (røyktest)" if result.get("suite", {}).get("smoke") else ""),
+        f"- Sett: `{result.get('suite', {}).get('path', '')}`",
+        f"- Git: `{result.get('git_commit') or 'ukjent'}`",
+        f"- Opprettet: {result.get('created', '')}",
+        "",
+        "## Samlet",
+        "",
+        *summary_table(result["pipelines"]),
+        "",
+    ]
+    keys = ("hit@5", "mrr", "citation_precision", "fact_recall", "refusal_recall")
+    for title, field in (("Per tema", "by_topic"), ("Per rolle", "by_role")):
+        lines += [f"## {title}", ""]
+        for name, groups in result.get(field, {}).items():
+            lines += [f"### {name}", "", *group_table(groups, keys), ""]
+    lines += ["## Feilede spørsmål (hjemmel)", "", *_failure_lines(result)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _bars(ax: Any, series: dict[str, dict[str, Any]], keys: Sequence[str], title: str) -> None:
+    names = list(series)
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        values = [series[name].get(k) or 0.0 for k in keys]
+        ax.bar([x + i * width for x in range(len(keys))], values, width, label=name)
+    ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(keys))])
+    ax.set_xticklabels([LABELS.get(k, k) for k in keys], rotation=20, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+
+
+def plots(result: dict[str, Any]) -> dict[str, str]:
+    """Base64 PNGs: metrics per pipeline, hit@5 per topic and per role, latency distribution."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    out: dict[str, str] = {}
+    fig, ax = plt.subplots(figsize=(9, 4))
+    _bars(ax, result["pipelines"], PLOTTED, "Mål per rørledning")
+    out["Mål per rørledning"] = _png(fig)
+    plt.close(fig)
+    for title, field in (("Treff@5 per tema", "by_topic"), ("Treff@5 per rolle", "by_role")):
+        groups: dict[str, dict[str, Any]] = result.get(field, {})
+        keys = sorted({g for per in groups.values() for g in per})
+        series = {n: {g: per.get(g, {}).get("hit@5") for g in keys} for n, per in groups.items()}
+        fig, ax = plt.subplots(figsize=(9, 4))
+        _bars(ax, series, keys, title)
+        out[title] = _png(fig)
+        plt.close(fig)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    names = list(result["pipelines"])
+    data = [[r["latency_ms"] for r in result["rows"] if r["pipeline"] == n] or [0.0] for n in names]
+    ax.boxplot(data)
+    ax.set_xticks(range(1, len(names) + 1))
+    ax.set_xticklabels(names)
+    ax.set_ylabel("ms")
+    ax.set_title("Svartid per spørsmål")
+    out["Svartid"] = _png(fig)
+    plt.close(fig)
+    return out
+
+
+def _md_table_to_html(lines: Sequence[str]) -> str:
+    rows = [ln.strip("|").split(" | ") for ln in lines if not ln.startswith("|---")]
+    head = "".join(f"<th>{html.escape(c.strip())}</th>" for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in r) + "</tr>"
+        for r in rows[1:]
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_html(result: dict[str, Any]) -> str:
+    """A self-contained page: the Markdown report's content as HTML plus inline plots."""
+    parts: list[str] = []
+    table: list[str] = []
+    for line in to_markdown(result).splitlines():
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            parts.append(_md_table_to_html(table))
+            table = []
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            parts.append(f"<h{level}>{html.escape(line.lstrip('#').strip())}</h{level}>")
+            if line.startswith("## Per tema"):
+                parts.insert(len(parts) - 1, "__PLOTS__")
+        elif line.startswith("- "):
+            parts.append(f"<li>{html.escape(line[2:].replace('`', ''))}</li>")
+        elif line.strip():
+            parts.append(f"<p>{html.escape(line.replace('`', ''))}</p>")
+    if table:
+        parts.append(_md_table_to_html(table))
+    images = "".join(
+        f'<figure><img alt="{html.escape(t)}" src="data:image/png;base64,{b64}">'
+        f"<figcaption>{html.escape(t)}</figcaption></figure>"
+        for t, b64 in plots(result).items()
+    )
+    body = "\n".join(parts).replace("__PLOTS__", images, 1)
+    style = (
+        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px}"
+        "img{max-width:100%}"
+    )
+    return (
+        f'<!doctype html><html lang="no"><head><meta charset="utf-8">'
+        f"<title>Evaluering {html.escape(result['run_id'])}</title><style>{style}</style>"
+        f"</head><body>{body}</body></html>\n"
+    )
+
+
+def write_reports(result: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write report.md and report.html into `out_dir`; returns their paths."""
+    md, page = out_dir / "report.md", out_dir / "report.html"
+    md.write_text(to_markdown(result), encoding="utf-8")
+    page.write_text(to_html(result), encoding="utf-8")
+    return md, page

@@ -1,0 +1,312 @@
+"""Run an evaluation suite through every pipeline and score it: suite → rows → summaries → result.
+
+Loads a JSONL suite, selects the smoke subset by a fixed rule, asks each question through each
+pipeline (multi-turn history first), scores the outcome per question with `evals.metrics`, and
+aggregates overall, per topic and per role. `run_eval` returns the result dict and writes it with
+the reports under `settings.runs_dir/<run_id>/`. It deliberately does no formatting (that is
+`evals.report`) and reaches the assistant only through its public API (via `evals.baselines`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from evals import metrics
+from evals.baselines import (
+    ASSISTANT_MODES,
+    LLAMAINDEX,
+    PIPELINES,
+    AssistantPipeline,
+    EvalPipeline,
+    GoldRef,
+    Outcome,
+    PassageGold,
+    build_llamaindex,
+)
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+DEFAULT_SUITE = "core"
+SMOKE_PER_TOPIC = 3
+SMOKE_REFUSALS = 2
+SMOKE_MULTITURN = 2
+RETRIEVED_SHOWN = 10
+
+
+class SuiteError(ValueError):
+    """The suite file is missing or malformed; the message (Norwegian) says where."""
+
+
+@dataclass(frozen=True)
+class SuiteItem:
+    id: str
+    topic: str
+    role: str
+    lang: str
+    tags: tuple[str, ...]
+    question: str
+    history: tuple[str, ...]
+    gold: tuple[GoldRef, ...]
+    facts: tuple[tuple[str, ...], ...]
+    expect_refusal: bool
+
+
+def resolve_suite(spec: str | None) -> Path:
+    """A path to a .jsonl file, or a suite name looked up in evals/suites/ (default «core»)."""
+    spec = spec or DEFAULT_SUITE
+    path = Path(spec)
+    if not path.is_file():
+        path = SUITES_DIR / f"{spec}.jsonl"
+    if not path.is_file():
+        raise SuiteError(
+            f"Fant ikke evalueringssettet «{spec}» (verken som fil eller i {SUITES_DIR})."
+        )
+    return path
+
+
+def _item(data: dict[str, Any]) -> SuiteItem:
+    gold = tuple(
+        GoldRef(quote=g["quote"], doc=g.get("doc"), section=g.get("section"))
+        for g in data.get("gold", [])
+    )
+    facts = tuple(tuple(f) if isinstance(f, list) else (str(f),) for f in data.get("facts", []))
+    history = tuple(
+        h["question"] if isinstance(h, dict) else str(h) for h in data.get("history", [])
+    )
+    return SuiteItem(
+        id=str(data["id"]),
+        topic=str(data.get("topic", "annet")),
+        role=str(data.get("role", "alle")),
+        lang=str(data.get("lang", "no")),
+        tags=tuple(data.get("tags", ())),
+        question=str(data["question"]),
+        history=history,
+        gold=gold,
+        facts=facts,
+        expect_refusal=bool(data.get("expect_refusal", False)),
+    )
+
+
+def load_suite(path: Path) -> list[SuiteItem]:
+    """Parse a JSONL suite (blank lines and lines starting with # are skipped); ids must be unique."""
+    items: list[SuiteItem] = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            items.append(_item(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise SuiteError(f"{path}:{no}: ugyldig spørsmål ({exc})") from exc
+    ids = [i.id for i in items]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SuiteError(f"{path}: samme id flere ganger: {', '.join(dupes)}")
+    return items
+
+
+def smoke_subset(items: Sequence[SuiteItem]) -> list[SuiteItem]:
+    """The first few single-turn answerable questions of each topic, the first refusals and the
+    first multi-turn conversations, in suite order. A rule, so it follows the suite as it grows."""
+    chosen: set[str] = set()
+    per_topic: dict[str, int] = {}
+    refusals = multiturn = 0
+    for item in items:
+        if item.history:
+            if multiturn < SMOKE_MULTITURN:
+                chosen.add(item.id)
+                multiturn += 1
+        elif item.expect_refusal:
+            if refusals < SMOKE_REFUSALS:
+                chosen.add(item.id)
+                refusals += 1
+        elif per_topic.get(item.topic, 0) < SMOKE_PER_TOPIC:
+            chosen.add(item.id)
+            per_topic[item.topic] = per_topic.get(item.topic, 0) + 1
+    return [i for i in items if i.id in chosen]
+
+
+def _unit_json(unit: Any, gold: frozenset[str]) -> dict[str, Any]:
+    return {
+        "id": unit.id,
+        "doc_id": unit.doc_id,
+        "section": unit.section,
+        "gold": unit.id in gold,
+        "text": unit.text[:300],
+    }
+
+
+def score_item(
+    item: SuiteItem, pipeline: str, gold: frozenset[str], missing: Sequence[str], outcome: Outcome
+) -> dict[str, Any]:
+    """One per-question row: the item, what the pipeline did, and every metric for it."""
+    relevant = [u.id in gold for u in outcome.ranked]
+    answerable = not item.expect_refusal
+    row: dict[str, Any] = {
+        "id": item.id,
+        "topic": item.topic,
+        "role": item.role,
+        "lang": item.lang,
+        "tags": list(item.tags),
+        "question": item.question,
+        "history": list(item.history),
+        "pipeline": pipeline,
+        "expect_refusal": item.expect_refusal,
+        "refused": outcome.refused,
+        "gold": sorted(gold),
+        "gold_missing": list(missing),
+        "hits": {
+            str(k): metrics.hit_at(relevant, k) if answerable else None for k in metrics.HIT_KS
+        },
+        "mrr": metrics.reciprocal_rank(relevant) if answerable else None,
+        # Gold that matches nothing scores as a miss, not as «undefined»: it is shown, not hidden.
+        "ndcg@10": (metrics.ndcg_at(relevant, len(gold)) or 0.0) if answerable else None,
+        "citation_precision": metrics.precision([u.id in gold for u in outcome.cited])
+        if answerable
+        else None,
+        "fact_recall": metrics.fact_recall(outcome.answer_text, item.facts) if answerable else None,
+        "facts_missing": [
+            alts[0] for alts in item.facts if not metrics.fact_found(outcome.answer_text, alts)
+        ]
+        if answerable
+        else [],
+        "quotes": None
+        if outcome.quotes is None
+        else {"verified": outcome.quotes[0], "total": outcome.quotes[1]},
+        "latency_ms": round(outcome.latency_ms, 2),
+        "answer": outcome.answer_text,
+        "cited": [_unit_json(u, gold) for u in outcome.cited],
+        "retrieved": [_unit_json(u, gold) for u in outcome.ranked[:RETRIEVED_SHOWN]],
+    }
+    return row
+
+
+def git_commit(repo: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def new_run_id(runs_dir: Path) -> str:
+    base = datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 1
+    while (runs_dir / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
+    """The requested pipelines over one opened assistant, in the canonical order."""
+    gold = PassageGold(assistant.index.passages, assistant.index.texts)
+    out: list[EvalPipeline] = []
+    for name in PIPELINES:
+        if name not in names:
+            continue
+        if name in ASSISTANT_MODES:
+            out.append(AssistantPipeline(name, assistant, gold))
+        elif name == LLAMAINDEX:
+            s = assistant.settings
+            out.append(build_llamaindex(assistant.index.texts, s.embedder, s.cache_dir))
+    return out
+
+
+def evaluate(
+    items: Sequence[SuiteItem], pipelines: Sequence[EvalPipeline], progress: bool = True
+) -> list[dict[str, Any]]:
+    """Every item through every pipeline, with a progress bar on stderr; rows in suite order."""
+    from tqdm import tqdm
+
+    rows: list[dict[str, Any]] = []
+    if items:
+        # One untimed question per pipeline first, so lazy model loading is not billed as latency.
+        for p in pipelines:
+            p.run(items[0].question, items[0].role, ())
+    bar = tqdm(
+        total=len(items) * len(pipelines),
+        desc="Evaluerer",
+        unit="svar",
+        file=sys.stderr,
+        disable=not progress,
+    )
+    with bar:
+        for item in items:
+            for p in pipelines:
+                gold, missing = p.gold_ids(item.gold)
+                outcome = p.run(item.question, item.role, item.history)
+                rows.append(score_item(item, p.name, gold, missing, outcome))
+                bar.update(1)
+    return rows
+
+
+def aggregate(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> dict[str, Any]:
+    """Summaries overall, per topic and per role, for each pipeline present in `names`."""
+    by_pipe = {n: [r for r in rows if r["pipeline"] == n] for n in names}
+    return {
+        "pipelines": {n: metrics.summarize(rs) for n, rs in by_pipe.items()},
+        "by_topic": {n: metrics.group_summaries(rs, "topic") for n, rs in by_pipe.items()},
+        "by_role": {n: metrics.group_summaries(rs, "role") for n, rs in by_pipe.items()},
+    }
+
+
+def _settings_json(settings: Any) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+
+
+def run_eval(
+    settings: Any,
+    suite: str | None = None,
+    pipelines: Sequence[str] = PIPELINES,
+    k: int = 5,
+    smoke: bool = False,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run a suite and write result.json + report.md + report.html under runs_dir/<run_id>/."""
+    from assistant.api import Assistant
+    from evals import report
+
+    path = resolve_suite(suite)
+    items = load_suite(path)
+    if smoke:
+        items = smoke_subset(items)
+    assistant = Assistant.load(settings)
+    pipes = build_pipelines(pipelines, assistant)
+    rows = evaluate(items, pipes, progress=progress)
+    names = [p.name for p in pipes]
+    index = assistant.index
+    settings.runs_dir.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(settings.runs_dir)
+    result: dict[str, Any] = {
+        "run_id": run_id,
+        "created": datetime.now().isoformat(timespec="seconds"),
+        "questions": len(items),
+        "suite": {
+            "path": str(path),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "smoke": smoke,
+        },
+        "k": k,
+        "settings": _settings_json(settings),
+        "index_format": getattr(index, "format", {}),
+        "corpus": {d: doc.sha256 for d, doc in sorted(index.documents.items())},
+        "git_commit": git_commit(Path(__file__).resolve().parents[1]),
+        **aggregate(rows, names),
+        "rows": rows,
+    }
+    out_dir = settings.runs_dir / run_id
+    out_dir.mkdir(parents=True)
+    (out_dir / "result.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    report.write_reports(result, out_dir)
+    return result

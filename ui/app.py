@@ -1,0 +1,107 @@
+"""Build and launch the Gradio page over the Assistant API (used by `hjemmel serve` and the tests).
+
+`create_app(settings)` opens the index once and returns the page, or a one-message page when no
+index exists; `launch(...)` serves it with the project's CSS/JS and optional login. It deliberately
+contains no retrieval or answer logic and no command-line parsing (that is `ui.serve`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.settings import Settings
+from ui.auth import load_users, make_checker
+from ui.chat import AssistantLike, build_chat_tab
+from ui.documents import build_documents_tab
+from ui.feedback import FeedbackStore
+from ui.legal import legal_tabs
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+TITLE = "hjemmel – taushetsplikt og isolasjon i fengsel"
+MISSING_INDEX_TEXT = "Fant ingen indeks. Kjør `hjemmel ingest` (eller `make run`)."
+INTRO = (
+    "## hjemmel\n"
+    "Kildebundne svar om taushetsplikt og isolasjon for kriminalomsorgen og helsetjenesten i "
+    "fengsel. Hvert svar viser avsnittene det bygger på; utkast og innspill er merket som det."
+)
+
+# Further tabs: (label, builder called inside the tab with the assistant). The legal tabs come
+# from ui.legal and disappear on their own when assistant.verify / assistant.refs are missing.
+EXTRA_TABS: list[tuple[str, Callable[[Any], None]]] = []
+
+
+def page_css() -> str:
+    return (HERE / "style.css").read_text(encoding="utf-8")
+
+
+def page_head() -> str:
+    return f"<script>{(HERE / 'page.js').read_text(encoding='utf-8')}</script>"
+
+
+def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
+    """The full page: «Samtale» and «Dokumenter» tabs (plus any EXTRA_TABS)."""
+    store = FeedbackStore(settings.feedback_db)
+    with gr.Blocks(title=TITLE, fill_width=True) as demo:
+        gr.Markdown(INTRO, elem_id="intro")
+        with gr.Tabs():
+            with gr.Tab("Samtale", id="chat-tab"):
+                build_chat_tab(demo, assistant, store)
+            with gr.Tab("Dokumenter", id="documents-tab"):
+                build_documents_tab(assistant.index)
+            for label, builder in [*legal_tabs(), *EXTRA_TABS]:
+                with gr.Tab(label):
+                    builder(assistant)
+    return demo
+
+
+def build_missing_app(detail: str = "") -> gr.Blocks:
+    """A small page that says the index is missing and how to build it."""
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(f"## hjemmel\n\n{MISSING_INDEX_TEXT}", elem_id="missing-index")
+        if detail:
+            gr.Markdown(f"<small>{detail}</small>")
+    return demo
+
+
+def create_app(settings: Settings) -> gr.Blocks:
+    """Open the index once; a missing index gives the explanatory page instead of a crash."""
+    from assistant.api import Assistant, IndexMissingError
+
+    try:
+        assistant = Assistant.load(settings)
+    except IndexMissingError as exc:
+        log.warning("no index: %s", exc)
+        return build_missing_app(str(exc))
+    return build_app(assistant, settings)
+
+
+def launch(
+    demo: gr.Blocks,
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    block: bool = True,
+) -> gr.Blocks:
+    """Serve `demo` with the page's CSS/JS and the optional login; returns once ready if not blocking."""
+    checker = make_checker(load_users(settings))
+    demo.queue(default_concurrency_limit=2)
+    demo.launch(
+        server_name=host or settings.host,
+        server_port=port or settings.port,
+        auth=checker,
+        auth_message="Logg inn for å bruke hjemmel." if checker else None,
+        prevent_thread_lock=not block,
+        css=page_css(),
+        head=page_head(),
+        footer_links=["api"],
+        quiet=not block,
+        ssr_mode=False,
+    )
+    return demo

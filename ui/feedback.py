@@ -1,0 +1,119 @@
+"""Feedback on answers (👍/👎 and a comment), stored in SQLite with personal numbers redacted.
+
+Questions and comments may name an inmate, so fødselsnummer (11 digits, also «DDMMYY NNNNN») and
+Norwegian phone numbers (8 digits, optionally +47/0047, spaced forms) are replaced before anything
+is written. It deliberately redacts broadly (any 11-digit or 8-digit number in those shapes) rather
+than validating checksums: a lost year range in a comment costs less than a stored identity number.
+It does not read feedback back for analysis beyond `rows()` for tests and maintenance.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FNR_TOKEN = "[fødselsnummer fjernet]"
+PHONE_TOKEN = "[telefonnummer fjernet]"
+
+_FNR = re.compile(r"(?<![\d+])\d{6}[ \u00a0-]?\d{5}(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d+])"
+    r"(?:(?:\+|00)47[ \u00a0-]?)?"
+    r"(?:\d{8}"
+    r"|\d{2}[ \u00a0-]\d{2}[ \u00a0-]\d{2}[ \u00a0-]\d{2}"
+    r"|\d{3}[ \u00a0-]\d{2}[ \u00a0-]\d{3}"
+    r"|\d{4}[ \u00a0-]\d{4})"
+    r"(?!\d)"
+)
+# +47 followed by any 8 digits with any spacing is a phone number whatever the grouping.
+_PHONE_PREFIXED = re.compile(r"(?:\+|00)47(?:[ \u00a0-]?\d){8}(?!\d)")
+
+RATINGS = {"opp": 1, "ned": -1}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL,
+    question TEXT NOT NULL,
+    role TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    rating INTEGER NOT NULL,
+    comment TEXT NOT NULL DEFAULT ''
+)
+"""
+
+
+def redact(text: str) -> str:
+    """Replace fødselsnummer and phone numbers in `text` with placeholders."""
+    text = _FNR.sub(FNR_TOKEN, text)
+    text = _PHONE_PREFIXED.sub(PHONE_TOKEN, text)
+    return _PHONE.sub(PHONE_TOKEN, text)
+
+
+class FeedbackStore:
+    """Append-only feedback table in one SQLite file; safe to share between Gradio worker threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # sqlite3's own context manager commits but never closes; close explicitly.
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def record(
+        self,
+        *,
+        question: str,
+        role: str,
+        answer: str,
+        passage_ids: Sequence[str],
+        rating: int,
+        comment: str = "",
+    ) -> int:
+        """Store one rating (+1 or -1) with redacted texts; returns the row id."""
+        if rating not in (1, -1):
+            raise ValueError(f"Ugyldig vurdering: {rating!r}")
+        row = (
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            redact(question),
+            role,
+            redact(answer),
+            json.dumps(list(passage_ids), ensure_ascii=False),
+            rating,
+            redact(comment.strip()),
+        )
+        with self._lock, self._connect() as db:
+            cur = db.execute(
+                "INSERT INTO feedback (ts, question, role, answer, citations, rating, comment)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            return int(cur.lastrowid or 0)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """All rows, oldest first, with citations decoded."""
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            found = db.execute("SELECT * FROM feedback ORDER BY id").fetchall()
+        out = [dict(r) for r in found]
+        for r in out:
+            r["citations"] = json.loads(r["citations"])
+        return out

@@ -1,0 +1,248 @@
+"""Pure functions turning answers and index records into the chat page's Markdown and HTML.
+
+Everything here is string in, string out: an Answer becomes chat Markdown with clickable [n] markers
+and a panel of citation cards; documents become table rows and a section reader. All source text is
+HTML-escaped before it is placed in markup. It deliberately holds no Gradio code, no retrieval and no
+answer logic: it only formats what the Assistant API returned.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from assistant.records import Answer, Citation
+from ingest.records import STATUS_LABELS, Document, Passage
+
+# «[3]» or «[1, 2]» — the markers the composer puts at the end of bullets.
+_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?!\()")
+_NUMBERED_SECTION = re.compile(r"^\d+(\.\d+)*$")
+# A section view longer than this is cut around the cited passage: the card must stay readable.
+MAX_SECTION_PASSAGES = 40
+
+
+class IndexView(Protocol):
+    """The read-only part of `ingest.index.Index` the page shows."""
+
+    @property
+    def documents(self) -> Mapping[str, Document]: ...
+
+    @property
+    def passages(self) -> Sequence[Passage]: ...
+
+
+def card_anchor(turn: int, n: int) -> str:
+    """The element id of citation `n` of answer number `turn` (1-based), unique on the page."""
+    return f"kilde-{turn}-{n}"
+
+
+def linkify_markers(text: str, turn: int) -> str:
+    """Turn each [n] marker into a Markdown link to its citation card."""
+
+    def link(match: re.Match[str]) -> str:
+        numbers = [s.strip() for s in match.group(1).split(",")]
+        return "".join(f"[\\[{n}\\]](#{card_anchor(turn, int(n))})" for n in numbers)
+
+    return _MARKERS.sub(link, text)
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The chat bubble for an answer: its text with linked markers.
+
+    Quoted source text may contain «<» or «&»; escaping keeps it text (the chat renders HTML tags),
+    while Markdown still renders the escaped entities as the original characters.
+    """
+    return linkify_markers(html.escape(answer.text, quote=False), turn)
+
+
+def status_badge(status: str) -> str:
+    label = STATUS_LABELS.get(status, status.capitalize() or "Ukjent")
+    css = re.sub(r"[^a-z]", "", status.lower()) or "ukjent"
+    return f'<span class="badge badge-{css}">{html.escape(label)}</span>'
+
+
+def section_label(passage: Passage) -> str:
+    """«punkt 7.1.3» for numbered sections, else the heading in quotes, else empty."""
+    if _NUMBERED_SECTION.match(passage.section):
+        return f"punkt {passage.section}"
+    if passage.section:
+        return passage.section
+    return f"«{passage.heading}»" if passage.heading else ""
+
+
+def section_title(passage: Passage) -> str:
+    """«7.1.3 Helse- og omsorgstjenestens ansvar», without repeating a number the heading has."""
+    heading = passage.heading.strip()
+    if not passage.section or heading.startswith(passage.section):
+        return heading
+    return f"{passage.section} {heading}".strip()
+
+
+def reference_text(document: Document, passage: Passage) -> str:
+    """A formatted reference to paste into a letter: title, punkt, side."""
+    parts = [document.title]
+    label = section_label(passage)
+    if label:
+        parts.append(label)
+    if passage.page is not None:
+        parts.append(f"side {passage.page}")
+    return ", ".join(parts)
+
+
+def highlight(text: str, quote: str, css_class: str = "") -> str:
+    """Escape `text` and wrap the first occurrence of `quote` in <mark>."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return html.escape(text)
+    attr = f' class="{css_class}"' if css_class else ""
+    return (
+        html.escape(text[:at])
+        + f"<mark{attr}>{html.escape(quote)}</mark>"
+        + html.escape(text[at + len(quote) :])
+    )
+
+
+def section_passages(index: IndexView, passage: Passage) -> list[Passage]:
+    """The passages of `passage`'s section in document order (same heading path if unnumbered)."""
+    if passage.section:
+        same = [
+            p for p in index.passages if p.doc_id == passage.doc_id and p.section == passage.section
+        ]
+    else:
+        same = [
+            p
+            for p in index.passages
+            if p.doc_id == passage.doc_id and p.heading_path == passage.heading_path
+        ]
+    if not any(p.id == passage.id for p in same):
+        return [passage]
+    if len(same) > MAX_SECTION_PASSAGES:
+        at = next(i for i, p in enumerate(same) if p.id == passage.id)
+        lo = max(0, at - MAX_SECTION_PASSAGES // 2)
+        same = same[lo : lo + MAX_SECTION_PASSAGES]
+    return same
+
+
+def section_html(index: IndexView, passage: Passage, quote: str = "") -> str:
+    """The whole section as paragraphs, the cited passage marked and its quote highlighted."""
+    out = []
+    for p in section_passages(index, passage):
+        if p.id == passage.id:
+            body = highlight(p.text, quote or p.text)
+            out.append(f'<p class="sec-p sec-target" data-passage="{html.escape(p.id)}">{body}</p>')
+        else:
+            out.append(f'<p class="sec-p">{html.escape(p.text)}</p>')
+    return "\n".join(out)
+
+
+def _card_header(citation: Citation) -> str:
+    doc, p = citation.document, citation.passage
+    where = " · ".join(
+        x
+        for x in (
+            section_title(p),
+            f"side {p.page}" if p.page is not None else "",
+        )
+        if x
+    )
+    return (
+        f'<div class="card-head"><span class="card-n">[{citation.n}]</span> '
+        f"{status_badge(doc.status)} "
+        f'<span class="card-title">{html.escape(doc.title)}</span></div>'
+        f'<div class="card-where">{html.escape(where)}</div>'
+    )
+
+
+def citation_card(citation: Citation, turn: int, index: IndexView) -> str:
+    """One card: title, status badge, section and page, passage with the quote <mark>ed, actions."""
+    p = citation.passage
+    ref = reference_text(citation.document, p)
+    unverified = (
+        "" if citation.verified else '<div class="card-warn">Sitatet er ikke bekreftet.</div>'
+    )
+    context = f'<div class="card-context">{html.escape(p.context)}</div>' if p.context else ""
+    return (
+        f'<div class="cite-card" id="{card_anchor(turn, citation.n)}" '
+        f'data-passage="{html.escape(p.id)}">'
+        f"{_card_header(citation)}{context}"
+        f'<div class="card-text">{highlight(p.text, citation.quote, "quote")}</div>'
+        f"{unverified}"
+        '<details class="card-section"><summary>Vis i dokumentet</summary>'
+        f'<div class="section-view">{section_html(index, p, citation.quote)}</div></details>'
+        '<div class="card-ref">'
+        f'<button type="button" class="copy-ref" data-ref="{html.escape(ref)}">'
+        "Kopier henvisning</button>"
+        f'<span class="ref-text">{html.escape(ref)}</span></div></div>'
+    )
+
+
+def answer_cards(answer: Answer, turn: int, index: IndexView) -> str:
+    """The citation panel's block for one answer: notes, then one card per citation."""
+    parts = [f'<div class="answer-cards" data-turn="{turn}">']
+    for note in answer.notes:
+        parts.append(f'<div class="card-note">{html.escape(note)}</div>')
+    if not answer.citations:
+        parts.append('<div class="no-cites">Ingen kilder for dette svaret.</div>')
+    parts.extend(citation_card(c, turn, index) for c in answer.citations)
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def panel_html(blocks: Sequence[str]) -> str:
+    """The whole panel: the latest answer's cards open, earlier answers' cards folded below."""
+    if not blocks:
+        return '<div class="panel-empty">Kildene til svaret vises her, med sitatet uthevet.</div>'
+    latest = f'<h3 class="panel-h">Kilder for svar {len(blocks)}</h3>{blocks[-1]}'
+    earlier = "".join(
+        f'<details class="earlier"><summary>Kilder for svar {i}</summary>{b}</details>'
+        for i, b in reversed(list(enumerate(blocks[:-1], start=1)))
+    )
+    return latest + earlier
+
+
+def document_rows(index: IndexView) -> list[list[str | int]]:
+    """Rows for the «Dokumenter» table: title, type, status, date, passage count."""
+    counts: dict[str, int] = {}
+    for p in index.passages:
+        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+    return [
+        [
+            d.title,
+            d.type,
+            STATUS_LABELS.get(d.status, d.status),
+            d.date or "",
+            counts.get(d.id, 0),
+        ]
+        for d in index.documents.values()
+    ]
+
+
+def section_choices(index: IndexView, doc_id: str) -> list[tuple[str, str]]:
+    """(label, key) for each section of a document in order; key is the first passage's id."""
+    seen: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
+    for p in index.passages:
+        if p.doc_id != doc_id:
+            continue
+        key = (p.section, () if p.section else p.heading_path)
+        if key not in seen:
+            label = section_title(p) or "(uten overskrift)"
+            seen[key] = (label, p.id)
+    return list(seen.values())
+
+
+def reader_html(index: IndexView, passage_id: str) -> str:
+    """A section of a document for the reader, with page numbers where known."""
+    passage = next((p for p in index.passages if p.id == passage_id), None)
+    if passage is None:
+        return '<div class="panel-empty">Velg et dokument og et punkt.</div>'
+    doc = index.documents.get(passage.doc_id)
+    title = html.escape(doc.title) if doc else ""
+    badge = status_badge(doc.status) if doc else ""
+    rows = []
+    for p in section_passages(index, passage):
+        page = f'<span class="page">s. {p.page}</span> ' if p.page is not None else ""
+        rows.append(f'<p class="sec-p">{page}{html.escape(p.text)}</p>')
+    heading = html.escape(section_title(passage))
+    return f'<div class="reader">{badge} <b>{title}</b><h3>{heading}</h3>{"".join(rows)}</div>'
