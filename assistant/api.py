@@ -8,9 +8,8 @@ this; none of them reach into the stages. It holds no conversation state: caller
 
 from __future__ import annotations
 
-import math
+import re
 import time
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from assistant.followup import resolve
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
 from assistant.settings import Settings
+from assistant.vocab import Vocabulary
 from ingest.analysis import analyze, analyze_query
 from ingest.index import Index, IndexMissingError
 
@@ -27,6 +27,7 @@ __all__ = ["MAX_QUESTION_CHARS", "Assistant", "IndexMissingError"]
 
 MAX_QUESTION_CHARS = 2000
 REFUSAL = "Jeg finner ikke dette i kildene."
+_SURFACE = re.compile(r"[^\W\d_]+")
 
 
 class Assistant:
@@ -35,11 +36,14 @@ class Assistant:
     def __init__(self, index: Index, settings: Settings) -> None:
         self.index = index
         self.settings = settings
-        df: Counter[str] = Counter()
-        for passage in index.passages:
-            df.update(set(_analyze(passage.text + " " + passage.context)))
-        self._df = df
-        self._n = max(1, len(index.passages))
+        self.vocab = Vocabulary(
+            (_analyze(f"{p.text} {p.context} {p.heading}") for p in index.passages),
+            (
+                w
+                for p in index.passages
+                for w in _SURFACE.findall(f"{p.text} {p.context} {p.heading}")
+            ),
+        )
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:
@@ -52,8 +56,7 @@ class Assistant:
         return cls(index, settings)
 
     def idf(self, token: str) -> float:
-        df = self._df.get(token, 0)
-        return math.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
+        return self.vocab.idf(token)
 
     def retrieve(
         self,
@@ -85,7 +88,7 @@ class Assistant:
         found = retrieve(self.index, query, role=role, k=self.settings.top_k, pipeline=pipeline)
         hits = found.hits
         t2 = time.perf_counter()
-        ev = self._evidence(question, found.dense_top, hits)
+        ev = self._evidence(f"{context} {question}".strip(), found.dense_top, hits)
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
@@ -116,10 +119,15 @@ class Assistant:
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
         task = evidence.is_task_request(question)
         if task or not hits:
-            return evidence.Evidence(0.0, 0.0, task)
-        found = evidence.concepts(question, _analyze, _expand, self.idf, self._df.__contains__)
-        cov = evidence.coverage(found, hits, _analyze)
-        return evidence.Evidence(cov, dense_top, task)
+            return evidence.Evidence(0.0, 1.0, 0.0, task_request=task)
+        found = evidence.concepts(question, _analyze, _expand, self.vocab)
+        english = evidence.is_english(question)
+        return evidence.Evidence(
+            coverage=evidence.coverage(found, hits, _analyze),
+            missing=evidence.missing_share(found, english),
+            dense=dense_top,
+            english=english,
+        )
 
     def _refusal(
         self, question: str, role: str, hits: Sequence[Hit], ev: evidence.Evidence

@@ -7,26 +7,36 @@ it does not pick sentences (compose) or decide whether to refuse (evidence).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from assistant.records import Hit
-from ingest.analysis import analyze, analyze_query
+from ingest.analysis import analyze, analyze_query_weighted
 from ingest.legalrefs import extract_refs
-from ingest.records import LegalRef, Passage
+from ingest.records import Document, LegalRef, Passage
 
 RRF_K = 60
+FUSION = "score"  # "score" (normalised, convex) or "rrf"
+BM25_SHARE = 0.5
+SYNONYM_WEIGHT = 0.3  # a synonym or expansion counts this much of a word the asker used
+CONTEXT_WEIGHT = 0.5  # words borrowed from earlier turns of a conversation
 POOL = 60  # candidates taken from each retriever before fusion
-ROLE_BOOST = 1.25
-STATUS_PRIOR = {
-    "gjeldende": 1.0,
-    "utkast": 0.9,
-    "innspill": 0.85,
-    "informasjon": 0.85,
-    "historisk": 0.8,
-}
+ROLE_BOOST = 1.1
+# Source status does not change what a passage is about; drafts are labelled in the answer instead.
+STATUS_PRIOR: dict[str, float] = {}
 KIND_PRIOR = {"footnote": 0.5, "heading": 0.7}
+DOC_MENTION_BOOST = 1.3  # the question names a source («ifølge NKROP», «i høringsutkastet»)
+# How people name each type of source, in Norwegian and English.
+TYPE_ALIASES: dict[str, tuple[str, ...]] = {
+    "rundskriv": ("rundskriv", "rundskrivet", "circular"),
+    "veileder": ("veileder", "veilederen", "guide", "guideline"),
+    "høringsutkast": ("høringsutkast", "høringsutkastet", "utkast", "utkastet", "draft"),
+    "høringsinnspill": ("høringsinnspill", "høringsinnspillet", "høringssvar", "consultation"),
+    "rapport": ("rapport", "rapporten", "årsrapport", "årsrapporten", "report"),
+    "nettside": ("nettside", "nettsiden", "nettsida", "temaside", "temasiden", "website"),
+}
 PIPELINES = ("hybrid", "bm25", "dense")
 
 
@@ -39,20 +49,29 @@ class Query:
     focus_tokens: tuple[str, ...]
     context_tokens: tuple[str, ...] = ()
     refs: tuple[LegalRef, ...] = ()
+    weights: tuple[tuple[str, float], ...] = ()
 
     @property
-    def tokens(self) -> list[str]:
-        return list(self.focus_tokens) + list(self.context_tokens)
+    def tokens(self) -> dict[str, float]:
+        """BM25 query terms with weights: asked words 1.0, expansions and context less."""
+        out: dict[str, float] = {}
+        for tok, w in self.weights:
+            out[tok] = max(out.get(tok, 0.0), w)
+        return out
 
 
 def make_query(question: str, context: str = "") -> Query:
-    refs = tuple(extract_refs(question))
+    weighted = analyze_query_weighted(question)
+    weights = [(t, 1.0 if w >= 1.0 else SYNONYM_WEIGHT) for t, w in weighted]
+    context_tokens = tuple(analyze(context)) if context else ()
+    weights += [(t, CONTEXT_WEIGHT) for t in context_tokens]
     return Query(
         text=question,
         dense_text=f"{context} {question}".strip() if context else question,
-        focus_tokens=tuple(analyze_query(question)),
-        context_tokens=tuple(analyze(context)) if context else (),
-        refs=refs,
+        focus_tokens=tuple(t for t, w in weighted if w >= 1.0),
+        context_tokens=context_tokens,
+        refs=tuple(extract_refs(question)),
+        weights=tuple(weights),
     )
 
 
@@ -62,6 +81,37 @@ def _rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
         for rank, pid in enumerate(ranking, start=1):
             scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank)
     return scores
+
+
+def source_aliases(doc: Document) -> set[str]:
+    """Words that name a document: its type's names and acronyms of its issuer (e.g. NKROP)."""
+    names = set(TYPE_ALIASES.get(doc.type, ()))
+    names |= {w.lower() for w in re.findall(r"\b[A-ZÆØÅ]{3,}\b", f"{doc.issuer} {doc.title}")}
+    return names
+
+
+def mentioned_documents(question: str, documents: Mapping[str, Document]) -> set[str]:
+    words = set(re.findall(r"[^\W\d_]+", question.lower()))
+    return {doc_id for doc_id, doc in documents.items() if source_aliases(doc) & words}
+
+
+def _normalised(hits: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """Min-max normalise one retriever's scores over its candidates to [0, 1]."""
+    scores = [s for _, s in hits]
+    lo, hi = min(scores), max(scores)
+    span = (hi - lo) or 1.0
+    return {pid: (s - lo) / span for pid, s in hits}
+
+
+def _score_fusion(
+    bm25: Sequence[tuple[str, float]], dense: Sequence[tuple[str, float]]
+) -> dict[str, float]:
+    """Convex combination of normalised scores; a passage one retriever missed scores 0 there."""
+    b, d = _normalised(bm25), _normalised(dense)
+    return {
+        pid: BM25_SHARE * b.get(pid, 0.0) + (1 - BM25_SHARE) * d.get(pid, 0.0)
+        for pid in set(b) | set(d)
+    }
 
 
 def _cites(passage: Passage, refs: Sequence[LegalRef]) -> bool:
@@ -85,27 +135,34 @@ def retrieve(
     """Rank passages for `query`; `pipeline` chooses hybrid fusion or one retriever alone."""
     if pipeline not in PIPELINES:
         raise ValueError(f"Ukjent pipeline «{pipeline}». Gyldige: {', '.join(PIPELINES)}.")
-    bm25: list[str] = []
+    bm25_hits: list[tuple[str, float]] = []
     dense_hits: list[tuple[str, float]] = []
     if pipeline in ("hybrid", "bm25") and query.tokens:
-        bm25 = [pid for pid, _ in index.bm25_search(query.tokens, POOL)]
+        bm25_hits = list(index.bm25_search(query.tokens, POOL))
     if pipeline in ("hybrid", "dense"):
         dense_hits = list(index.dense_search(query.dense_text, POOL))
+    bm25 = [pid for pid, _ in bm25_hits]
     dense = [pid for pid, _ in dense_hits]
-    fused = _rrf([r for r in (bm25, dense) if r])
+    if FUSION == "score" and bm25_hits and dense_hits:
+        fused = _score_fusion(bm25_hits, dense_hits)
+    else:
+        fused = _rrf([r for r in (bm25, dense) if r])
     bm25_rank = {pid: i for i, pid in enumerate(bm25, start=1)}
     dense_rank = {pid: i for i, pid in enumerate(dense, start=1)}
     docs = index.documents
+    named = mentioned_documents(query.text, docs) if pipeline == "hybrid" else set()
     scored: list[tuple[float, int, str]] = []
     for pid, score in fused.items():
         passage = index.by_id.get(pid)
         if passage is None:
             continue
         if pipeline == "hybrid":
-            score *= STATUS_PRIOR.get(docs[passage.doc_id].status, 0.85)
+            score *= STATUS_PRIOR.get(docs[passage.doc_id].status, 1.0)
             score *= KIND_PRIOR.get(passage.kind, 1.0)
             if role in passage.roles:
                 score *= ROLE_BOOST
+            if passage.doc_id in named:
+                score *= DOC_MENTION_BOOST
         order = 0 if (pipeline == "hybrid" and query.refs and _cites(passage, query.refs)) else 1
         scored.append((score, order, pid))
     scored.sort(key=lambda t: (t[1], -t[0], t[2]))

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evals.metrics import contains_any, normalize_with_offsets
+from evals.metrics import contains_any, normalize, normalize_with_offsets
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -85,10 +85,13 @@ class PassageGold:
         for p in passages:
             self._by_doc.setdefault(p.doc_id, []).append(p)
         self._norm = {doc: normalize_with_offsets(text) for doc, text in texts.items()}
+        self._norm_passages = {p.id: normalize(p.text) for p in passages}
+        # The three assistant pipelines ask for the same item's gold: resolve it once.
+        self._memo: dict[tuple[GoldRef, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
 
     def _spans(self, doc: str, quote: str) -> list[tuple[int, int]]:
         norm, offsets = self._norm[doc]
-        needle = " ".join(quote.split()).casefold()
+        needle = normalize(quote)
         spans, pos = [], norm.find(needle) if needle else -1
         while pos >= 0:
             spans.append((offsets[pos], offsets[pos + len(needle) - 1] + 1))
@@ -97,12 +100,13 @@ class PassageGold:
 
     def match(self, ref: GoldRef) -> list[Passage]:
         docs = [ref.doc] if ref.doc in self._norm else sorted(self._norm)
+        needle = normalize(ref.quote)
         found: list[Passage] = []
         for doc in docs:
             spans = self._spans(doc, ref.quote)
             for p in self._by_doc.get(doc, []):
                 overlaps = any(p.start < e and s < p.end for s, e in spans)
-                if overlaps or contains_any(p.text, [ref.quote]):
+                if overlaps or (needle and needle in self._norm_passages[p.id]):
                     found.append(p)
         if ref.section:
             narrowed = [
@@ -114,14 +118,17 @@ class PassageGold:
         return found
 
     def ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
-        ids: set[str] = set()
-        missing: list[str] = []
-        for ref in gold:
-            matched = self.match(ref)
-            if not matched:
-                missing.append(ref.quote)
-            ids.update(p.id for p in matched)
-        return frozenset(ids), tuple(missing)
+        key = tuple(gold)
+        if key not in self._memo:
+            ids: set[str] = set()
+            missing: list[str] = []
+            for ref in gold:
+                matched = self.match(ref)
+                if not matched:
+                    missing.append(ref.quote)
+                ids.update(p.id for p in matched)
+            self._memo[key] = (frozenset(ids), tuple(missing))
+        return self._memo[key]
 
 
 def _unit(p: Passage) -> Unit:

@@ -92,9 +92,20 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[Change], list[st
             before, after = sa[metric], sb[metric]
             if before != after and not (before is None and after is None):
                 changes.append(Change(key[0], key[1], metric, before, after))
-    notes = [f"bare i {a['run_id']}: {p}/{i}" for p, i in sorted(rows_a.keys() - rows_b.keys())]
-    notes += [f"bare i {b['run_id']}: {p}/{i}" for p, i in sorted(rows_b.keys() - rows_a.keys())]
+    notes = _only_in(a["run_id"], rows_a.keys() - rows_b.keys())
+    notes += _only_in(b["run_id"], rows_b.keys() - rows_a.keys())
     return changes, notes
+
+
+def _only_in(run_id: str, keys: set[tuple[str, str]]) -> list[str]:
+    """One note per pipeline: the question ids, or just their number when there are many."""
+    by_pipe: dict[str, list[str]] = {}
+    for pipe, qid in sorted(keys):
+        by_pipe.setdefault(pipe, []).append(qid)
+    return [
+        f"bare i {run_id}: {pipe}: " + (", ".join(ids) if len(ids) <= 5 else f"{len(ids)} spørsmål")
+        for pipe, ids in by_pipe.items()
+    ]
 
 
 def _f(v: float | None) -> str:

@@ -1,7 +1,7 @@
 """Render an evaluation result as a Markdown report and a self-contained HTML report with plots.
 
-Works on the result dict `evals.runner.run_eval` writes (result.json), so a stored run can be
-re-rendered. Plots are matplotlib (Agg backend) PNGs embedded as base64, so the HTML file needs
+Works on the result dict `evals.runner.run_eval` builds, and stores it with the reports under
+runs_dir/<run_id>/ (result.json), so a stored run can be re-rendered. Plots are matplotlib (Agg backend) PNGs embedded as base64, so the HTML file needs
 nothing beside it. It deliberately computes no metric: every figure comes from the result.
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,26 +46,29 @@ def fmt(value: Any) -> str:
 
 def failures(result: dict[str, Any], pipeline: str = "hjemmel") -> list[dict[str, Any]]:
     """Rows of `pipeline` that missed: no gold in top k, a fact missing, or the wrong refusal."""
-    k = str(result.get("k", 5))
+    k = int(result.get("k", 5))
     out = []
     for row in result["rows"]:
         if row["pipeline"] != pipeline:
             continue
         wrong_refusal = row["refused"] != row["expect_refusal"]
-        missed = not row["expect_refusal"] and (
-            not row["hits"].get(k, row["hits"].get("5")) or row["facts_missing"]
-        )
+        missed = not row["expect_refusal"] and (not _found_within(row, k) or row["facts_missing"])
         if wrong_refusal or missed:
             out.append(row)
     return out
 
 
-def _why(row: dict[str, Any], k: str) -> str:
+def _found_within(row: dict[str, Any], k: int) -> bool:
+    rank = row.get("gold_rank")
+    return rank is not None and rank <= k
+
+
+def _why(row: dict[str, Any], k: int) -> str:
     reasons = []
     if row["refused"] != row["expect_refusal"]:
         reasons.append("avviste feilaktig" if row["refused"] else "skulle vært avvist")
     if not row["expect_refusal"]:
-        if not row["hits"].get(k, row["hits"].get("5")):
+        if not _found_within(row, k):
             reasons.append(f"ingen gullkilde blant topp {k}")
         if row["facts_missing"]:
             reasons.append("mangler: " + "; ".join(f"«{f}»" for f in row["facts_missing"]))
@@ -91,7 +96,7 @@ def group_table(groups: dict[str, dict[str, Any]], keys: Sequence[str]) -> list[
 
 
 def _failure_lines(result: dict[str, Any]) -> list[str]:
-    k = str(result.get("k", 5))
+    k = int(result.get("k", 5))
     lines: list[str] = []
     for row in failures(result):
         lines.append(f"### {row['id']} ({row['topic']}, {row['role']})")
@@ -232,6 +237,27 @@ def to_html(result: dict[str, Any]) -> str:
         f"<title>Evaluering {html.escape(result['run_id'])}</title><style>{style}</style>"
         f"</head><body>{body}</body></html>\n"
     )
+
+
+def new_run_id(runs_dir: Path) -> str:
+    """A time-based id, unique within `runs_dir` (a suffix when two runs start in one second)."""
+    base = datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_id, n = base, 1
+    while (runs_dir / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def store_run(result: dict[str, Any], runs_dir: Path) -> Path:
+    """Write result.json, report.md and report.html into runs_dir/<run_id>/; returns that folder."""
+    out_dir = runs_dir / result["run_id"]
+    out_dir.mkdir(parents=True)
+    (out_dir / "result.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    write_reports(result, out_dir)
+    return out_dir
 
 
 def write_reports(result: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:

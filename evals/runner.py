@@ -3,7 +3,7 @@
 Loads a JSONL suite, selects the smoke subset by a fixed rule, asks each question through each
 pipeline (multi-turn history first), scores the outcome per question with `evals.metrics`, and
 aggregates overall, per topic and per role. `run_eval` returns the result dict and writes it with
-the reports under `settings.runs_dir/<run_id>/`. It deliberately does no formatting (that is
+the reports under `settings.runs_dir/<run_id>/` (through `evals.report.store_run`). It deliberately does no formatting (that is
 `evals.report`) and reaches the assistant only through its public API (via `evals.baselines`).
 """
 
@@ -142,13 +142,38 @@ def _unit_json(unit: Any, gold: frozenset[str]) -> dict[str, Any]:
     }
 
 
+def _answer_metrics(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> dict[str, Any]:
+    """Retrieval, citation and fact scores; all None for a question that should be refused."""
+    if item.expect_refusal:
+        return {
+            "hits": {str(k): None for k in metrics.HIT_KS},
+            "gold_rank": None,
+            "mrr": None,
+            "ndcg@10": None,
+            "citation_precision": None,
+            "fact_recall": None,
+            "facts_missing": [],
+        }
+    relevant = [u.id in gold for u in outcome.ranked]
+    text = outcome.answer_text
+    return {
+        "hits": {str(k): metrics.hit_at(relevant, k) for k in metrics.HIT_KS},
+        "gold_rank": relevant.index(True) + 1 if any(relevant) else None,
+        "mrr": metrics.reciprocal_rank(relevant),
+        # Gold that matches nothing scores as a miss, not as «undefined»: it is shown, not hidden.
+        "ndcg@10": metrics.ndcg_at(relevant, len(gold)) or 0.0,
+        "citation_precision": metrics.precision([u.id in gold for u in outcome.cited]),
+        "fact_recall": metrics.fact_recall(text, item.facts),
+        "facts_missing": [alts[0] for alts in item.facts if not metrics.fact_found(text, alts)],
+    }
+
+
 def score_item(
     item: SuiteItem, pipeline: str, gold: frozenset[str], missing: Sequence[str], outcome: Outcome
 ) -> dict[str, Any]:
     """One per-question row: the item, what the pipeline did, and every metric for it."""
-    relevant = [u.id in gold for u in outcome.ranked]
-    answerable = not item.expect_refusal
-    row: dict[str, Any] = {
+    quotes = outcome.quotes
+    return {
         "id": item.id,
         "topic": item.topic,
         "role": item.role,
@@ -161,30 +186,13 @@ def score_item(
         "refused": outcome.refused,
         "gold": sorted(gold),
         "gold_missing": list(missing),
-        "hits": {
-            str(k): metrics.hit_at(relevant, k) if answerable else None for k in metrics.HIT_KS
-        },
-        "mrr": metrics.reciprocal_rank(relevant) if answerable else None,
-        # Gold that matches nothing scores as a miss, not as «undefined»: it is shown, not hidden.
-        "ndcg@10": (metrics.ndcg_at(relevant, len(gold)) or 0.0) if answerable else None,
-        "citation_precision": metrics.precision([u.id in gold for u in outcome.cited])
-        if answerable
-        else None,
-        "fact_recall": metrics.fact_recall(outcome.answer_text, item.facts) if answerable else None,
-        "facts_missing": [
-            alts[0] for alts in item.facts if not metrics.fact_found(outcome.answer_text, alts)
-        ]
-        if answerable
-        else [],
-        "quotes": None
-        if outcome.quotes is None
-        else {"verified": outcome.quotes[0], "total": outcome.quotes[1]},
+        **_answer_metrics(item, gold, outcome),
+        "quotes": None if quotes is None else {"verified": quotes[0], "total": quotes[1]},
         "latency_ms": round(outcome.latency_ms, 2),
         "answer": outcome.answer_text,
         "cited": [_unit_json(u, gold) for u in outcome.cited],
         "retrieved": [_unit_json(u, gold) for u in outcome.ranked[:RETRIEVED_SHOWN]],
     }
-    return row
 
 
 def git_commit(repo: Path) -> str | None:
@@ -194,16 +202,9 @@ def git_commit(repo: Path) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def new_run_id(runs_dir: Path) -> str:
-    base = datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_id, n = base, 1
-    while (runs_dir / run_id).exists():
-        n += 1
-        run_id = f"{base}-{n}"
-    return run_id
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
 
 
 def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
@@ -279,16 +280,16 @@ def run_eval(
     items = load_suite(path)
     if smoke:
         items = smoke_subset(items)
+    started = datetime.now()
     assistant = Assistant.load(settings)
     pipes = build_pipelines(pipelines, assistant)
     rows = evaluate(items, pipes, progress=progress)
     names = [p.name for p in pipes]
     index = assistant.index
-    settings.runs_dir.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id(settings.runs_dir)
     result: dict[str, Any] = {
-        "run_id": run_id,
-        "created": datetime.now().isoformat(timespec="seconds"),
+        "run_id": report.new_run_id(settings.runs_dir),
+        "created": started.isoformat(timespec="seconds"),
+        "seconds": round((datetime.now() - started).total_seconds(), 1),
         "questions": len(items),
         "suite": {
             "path": str(path),
@@ -303,10 +304,5 @@ def run_eval(
         **aggregate(rows, names),
         "rows": rows,
     }
-    out_dir = settings.runs_dir / run_id
-    out_dir.mkdir(parents=True)
-    (out_dir / "result.json").write_text(
-        json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-    )
-    report.write_reports(result, out_dir)
+    report.store_run(result, settings.runs_dir)
     return result

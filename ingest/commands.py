@@ -70,9 +70,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.if_stale and not index_is_stale(paths, settings.index_dir, spec, store):
         print(f"Indeksen i {settings.index_dir} er oppdatert; ingenting å gjøre.")
         return 0
+    from ingest.manifest import ManifestError
     from ingest.pipeline import load_corpus
 
-    load = load_corpus(paths)
+    try:
+        load = load_corpus(paths)
+    except ManifestError as exc:
+        print(f"hjemmel ingest: {exc}", file=sys.stderr)
+        return 2
     if not load.documents:
         print("hjemmel ingest: fant ingen dokumenter som kunne leses inn.", file=sys.stderr)
         for s in load.skipped:

@@ -235,7 +235,8 @@ class CachedEmbedder:
     def _embed_missing(
         self, todo: dict[str, str], known: dict[str, Vector], progress: bool
     ) -> None:
-        items = list(todo.items())
+        # Similar lengths per batch: the model pads a batch to its longest text.
+        items = sorted(todo.items(), key=lambda item: len(item[1]))
         bar: Any = None
         if progress and items:
             from tqdm import tqdm

@@ -32,9 +32,9 @@ import hashlib
 import importlib
 import json
 import os
-import re
 import shutil
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,7 +49,7 @@ from ingest.pipeline import CorpusLoad
 from ingest.records import Document, Passage
 from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore, forget_local_client
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: context indexed with heading and text
 CURRENT = "current"
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
@@ -78,21 +78,22 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def passage_fields(p: Passage) -> list[str]:
+    """What a passage is indexed by (dense and BM25): heading, context and text.
+
+    A list item such as «samfunnsstraff» means little alone; its heading and lead-in give it a topic.
+    """
+    heading = p.heading if p.heading != p.text else ""
+    return [f for f in (heading, p.context, p.text) if f]
+
+
 def embed_text(p: Passage) -> str:
-    """What is embedded for a passage: its heading gives short list items their topic."""
-    return f"{p.heading}\n{p.text}" if p.heading and p.heading != p.text else p.text
-
-
-def _fallback_tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+    return "\n".join(passage_fields(p))
 
 
 def analyzer() -> tuple[Callable[[str], list[str]], str]:
-    """The passage analyser and its version; a plain tokenizer until `ingest.analysis` exists."""
-    try:
-        analysis = importlib.import_module("ingest.analysis")
-    except ImportError:
-        return _fallback_tokens, "fallback-1"
+    """The passage analyser and its version, recorded so that analysis changes force a rebuild."""
+    analysis = importlib.import_module("ingest.analysis")
     version = getattr(analysis, "ANALYSIS_VERSION", None)
     if version is None:
         # Without a declared version, any change to the analysis code must still force a rebuild.
@@ -101,10 +102,8 @@ def analyzer() -> tuple[Callable[[str], list[str]], str]:
 
 
 def chunker_version() -> str:
-    try:
-        from ingest.structure import CHUNKER_VERSION
-    except ImportError:
-        return "ukjent"
+    from ingest.structure import CHUNKER_VERSION
+
     return str(CHUNKER_VERSION)
 
 
@@ -131,6 +130,11 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def _text_file(doc_id: str) -> str:
+    # Inferred ids come from file names; quoting keeps any «/» or «..» out of the path.
+    return urllib.parse.quote(doc_id, safe="") + ".txt"
+
+
 def _write_records(build: Path, load: CorpusLoad) -> list[Passage]:
     (build / "texts").mkdir(parents=True)
     passages = [p for d in load.documents for p in d.passages]
@@ -139,7 +143,7 @@ def _write_records(build: Path, load: CorpusLoad) -> list[Passage]:
             fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     _write_json(build / "documents.json", [d.document.to_dict() for d in load.documents])
     for d in load.documents:
-        (build / "texts" / f"{d.document.id}.txt").write_text(d.clean.text, encoding="utf-8")
+        (build / "texts" / _text_file(d.document.id)).write_text(d.clean.text, encoding="utf-8")
     return passages
 
 
@@ -166,7 +170,7 @@ def build_index(
     """Write a complete new build and swap it in; on any failure the previous index stays live."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
     build = index_dir / BUILDS / build_id
     fmt: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
@@ -185,7 +189,7 @@ def build_index(
         raise
     previous = _current_build(index_dir)
     _swap(index_dir, build_id)
-    _prune(index_dir, keep={build_id, previous.name if previous else ""})
+    _prune(index_dir, older_than=previous.name if previous else build_id)
     seconds = time.perf_counter() - started
     return replace(report, seconds=seconds)
 
@@ -205,7 +209,9 @@ def _build(
     vectors = embedder.embed_passages([embed_text(p) for p in passages], progress=progress)
     timings["embed"], t = time.perf_counter() - t, time.perf_counter()
     analyze, analysis_version = analyzer()
-    bm25 = BM25Index.build((p.id, analyze(p.heading) + analyze(p.text)) for p in passages)
+    bm25 = BM25Index.build(
+        (p.id, [t for f in passage_fields(p) for t in analyze(f)]) for p in passages
+    )
     bm25.save(build / "bm25.json")
     timings["bm25"], t = time.perf_counter() - t, time.perf_counter()
     vstore = _open_store(fmt, build, fmt["chroma_host"], fmt["chroma_port"])
@@ -259,9 +265,13 @@ def _remove_build(build: Path) -> None:
     shutil.rmtree(build, ignore_errors=True)
 
 
-def _prune(index_dir: Path, keep: set[str]) -> None:
+def _prune(index_dir: Path, older_than: str) -> None:
+    """Remove builds older than `older_than` (ids sort by time), including crashed half-builds.
+
+    Newer ones are kept: one may be another process's build in progress.
+    """
     for build in (index_dir / BUILDS).iterdir():
-        if build.name not in keep:
+        if build.name < older_than:
             _remove_build(build)
 
 
@@ -311,7 +321,7 @@ class Index:
             )
         self.by_id: dict[str, Passage] = {p.id: p for p in self.passages}
         self.texts: dict[str, str] = {
-            doc_id: (path / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8")
+            doc_id: (path / "texts" / _text_file(doc_id)).read_text(encoding="utf-8")
             for doc_id in self.documents
         }
         self.bm25 = BM25Index.load(path / "bm25.json")

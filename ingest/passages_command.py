@@ -16,6 +16,20 @@ from assistant.settings import Settings
 from ingest.index import Index, IndexMissingError
 from ingest.records import Passage
 
+KIND_LABELS = {
+    "paragraph": "avsnitt",
+    "list_item": "listepunkt",
+    "footnote": "fotnote",
+    "heading": "overskrift",
+    "comment": "kommentar",
+    "table_row": "tabellrad",
+}
+
+
+def _short(text: str, limit: int = 88) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc", metavar="ID", help="bare avsnitt fra dette dokumentet")
@@ -41,9 +55,11 @@ def _readable(p: Passage) -> str:
         where.append(f"punkt {p.section}")
     if p.page is not None:
         where.append(f"side {p.page}")
-    head = f"[{p.id}] {' · '.join(where)} · {p.kind}"
+    head = f"[{p.id}] {' · '.join(where)} · {KIND_LABELS.get(p.kind, p.kind)}"
     if p.heading:
         head += f"\n    {p.heading}"
+    if p.context:
+        head += f"\n    ({_short(p.context)})"
     body = textwrap.fill(p.text, width=96, initial_indent="    ", subsequent_indent="    ")
     return f"{head}\n{body}\n"
 

@@ -172,18 +172,22 @@ def build_chat_tab(demo: gr.Blocks, assistant: AssistantLike, store: FeedbackSto
                 label="Jeg spør som",
                 elem_id="role",
             )
-            chatbot = gr.Chatbot(
-                label="Samtale",
-                show_label=False,
-                height=480,
-                elem_id="chat",
-                feedback_options=("Like", "Dislike"),
-            )
             with gr.Column(elem_id="examples") as examples_box:
                 gr.Markdown("**Eksempler på spørsmål** – klikk for å spørre:")
                 buttons = [
                     gr.Button(q, size="sm", variant="secondary") for q in examples_for("alle")
                 ]
+            chatbot = gr.Chatbot(
+                label="Samtale",
+                show_label=False,
+                height=440,
+                placeholder=(
+                    "Still et spørsmål om taushetsplikt, isolasjon eller samarbeid. "
+                    "Svaret viser avsnittene det bygger på."
+                ),
+                elem_id="chat",
+                feedback_options=("Like", "Dislike"),
+            )
             with gr.Row():
                 msg = gr.Textbox(
                     placeholder="Skriv spørsmålet ditt og trykk Enter …",
@@ -230,6 +234,12 @@ def build_chat_tab(demo: gr.Blocks, assistant: AssistantLike, store: FeedbackSto
 
     def restore(r: str | None) -> list[Any]:
         r = r if r in ROLES else "alle"
-        return [gr.update(value=r), *[gr.update(value=q) for q in examples_for(r)]]
+        # The «restored» class tells scripts (and the browser tests) the remembered role is set.
+        return [
+            gr.update(value=r, elem_classes=["restored"]),
+            *[gr.update(value=q) for q in examples_for(r)],
+        ]
 
-    demo.load(restore, saved_role, [role, *buttons], api_visibility="private")
+    demo.load(
+        restore, saved_role, [role, *buttons], api_visibility="private", show_progress="hidden"
+    )

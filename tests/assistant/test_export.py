@@ -20,7 +20,7 @@ PASSAGE = INDEX.passages[0]
 ANSWER = Answer(
     question="Må jeg varsle lege?",
     role="kriminalomsorgen",
-    text="**Ditt ansvar**\n- Du skal varsle lege straks [1].",
+    text="**Ditt ansvar**\n- *Ved utelukkelse skal du:* … varsle lege straks [1].",
     citations=(Citation(1, PASSAGE, DOC, "varsle lege straks", True),),
     refused=False,
     notes=("Kilden er et høringsinnspill.",),
@@ -51,7 +51,8 @@ def test_docx_reads_back_with_citations(tmp_path: Path) -> None:
     bullet = next(
         p for p in doc.paragraphs if p.style is not None and p.style.name == "List Bullet"
     )
-    assert bullet.text == "Du skal varsle lege straks [1]."
+    assert bullet.text == "Ved utelukkelse skal du: … varsle lege straks [1]."
+    assert bullet.runs[0].italic and bullet.runs[0].text == "Ved utelukkelse skal du:"
     assert any(r.font.superscript and r.text == "[1]" for r in bullet.runs)
     assert doc.core_properties.title == ANSWER.question
 

@@ -20,6 +20,7 @@ def _row(
         "question": f"Spørsmål {qid}?", "history": [], "pipeline": pipeline,
         "expect_refusal": False, "refused": False, "gold": ["rundskriv:5.2:1"], "gold_missing": [],
         "hits": {"1": hit, "3": hit, "5": hit, "10": hit}, "mrr": hit, "ndcg@10": hit,
+        "gold_rank": 1 if hit else None,
         "citation_precision": hit, "fact_recall": 0.0 if facts_missing else 1.0,
         "facts_missing": facts_missing, "quotes": {"verified": 1, "total": 1},
         "latency_ms": 20.0, "answer": "Svar [1]", "cited": [],
@@ -109,3 +110,12 @@ def test_resolve_run_by_id_path_and_alias(tmp_path: Path) -> None:
     )
     with pytest.raises(compare.RunNotFoundError):
         compare.load_run("finnes-ikke", tmp_path)
+
+
+def test_failures_use_the_chosen_cutoff() -> None:
+    result = make_result()
+    result["rows"][0]["gold_rank"] = 3
+    assert [r["id"] for r in report.failures(result)] == ["is-002"]
+    result["k"] = 2
+    assert [r["id"] for r in report.failures(result)] == ["is-001", "is-002"]
+    assert "ingen gullkilde blant topp 2" in report.to_markdown(result)

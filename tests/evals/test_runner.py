@@ -109,7 +109,7 @@ def test_score_item_answerable_and_refusal(tmp_path: Path) -> None:
     row = runner.score_item(items[0], "hjemmel", frozenset({"b"}), (),
                             _outcome(["a", "b"], "Se helsepersonelloven  § 21 [1]"))  # fmt: skip
     assert row["hits"] == {"1": 0.0, "3": 1.0, "5": 1.0, "10": 1.0}
-    assert row["mrr"] == 0.5 and row["fact_recall"] == 1.0
+    assert row["mrr"] == 0.5 and row["gold_rank"] == 2 and row["fact_recall"] == 1.0
     assert row["citation_precision"] == 0.0  # it cited «a», which holds no gold
     assert [r["gold"] for r in row["retrieved"]] == [False, True]
     refusal = runner.score_item(items[2], "hjemmel", frozenset(), (), _outcome([], "", True))

@@ -94,6 +94,15 @@ def test_ingest_unknown_path_or_embedder(home: Path, capsys: pytest.CaptureFixtu
     assert "Ukjent embedder" in capsys.readouterr().err
 
 
+def test_ingest_broken_manifest_is_a_clear_error(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "corpus" / "manifest.toml").write_text("[[document]\nid = ", encoding="utf-8")
+    assert main(["ingest"]) == 2
+    assert "manifest" in capsys.readouterr().err.lower()
+    assert not (home / "index").exists()
+
+
 def test_passages_without_index(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["passages"]) == 1
     assert "Fant ingen indeks" in capsys.readouterr().err
