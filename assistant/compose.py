@@ -19,9 +19,11 @@ from ingest.records import Document, Passage
 
 MAX_BULLETS = 6
 MAX_BULLETS_LIST = 10
-MAX_PER_PASSAGE = 2
+MAX_PER_PASSAGE = 3
 CANDIDATE_PASSAGES = 8
-MIN_RELATIVE = 0.3  # a unit must score at least this share of the best unit
+MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
+RANK_ALPHA = 0.5  # how fast the rank prior decays
+RETRIEVAL_CUTOFF = 0.6  # passages scoring below this share of the best are not quoted
 SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
 BINDING = ("gjeldende",)
 _LIST_QUESTION = re.compile(
@@ -71,9 +73,11 @@ def score_units(
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
     total = sum(focus_w.values()) or 1.0
     units: list[Unit] = []
-    for rank, hit in enumerate(hits[:CANDIDATE_PASSAGES], start=1):
+    top = hits[0].score if hits else 0.0
+    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= RETRIEVAL_CUTOFF * top]
+    for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
-        rank_prior = 1.0 / (1.0 + 0.25 * (rank - 1))
+        rank_prior = 1.0 / (1.0 + RANK_ALPHA * (rank - 1))
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for s, e in _units_of(passage):
             toks = set(analyze(passage.text[s:e])) | ptoks

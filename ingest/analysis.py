@@ -22,6 +22,7 @@ import Stemmer
 
 from ingest.legalrefs import scan
 
+ANALYSIS_VERSION = "analysis-2"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -146,6 +147,12 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "samarbeid, samarbeide, samhandling, samarbeidsavtale",
         "individuell plan, koordinator, koordinerende enhet",
         "legemidler, medisiner, legemiddelutdeling",
+        "innsettelse, innkomst, innkomstsamtale, ankomst, nyankommet",
+        "betjent, betjenter, fengselsbetjent, fengselsansatte, ansatte",
+        "sykehus, spesialisthelsetjenesten, dps, distriktspsykiatrisk, poliklinikk",
+        "lov, lover, hjemmel, hjemlet, forskrift, regelverk, bestemmelse",
+        "skade, skadevirkninger, skadelig, forverret, belastning",
+        "makt, fysisk makt, tvang",
     )
 )
 
@@ -222,7 +229,18 @@ _GLOSSARY_TABLE = """
     substance abuse, addiction = rusmiddelproblemer
     medication, medicine = legemidler
     individual plan = individuell plan
-    admission, arrival = innsettelse
+    admission, arrival, intake = innsettelse innkomst
+    hospital = sykehus spesialisthelsetjenesten
+    officer, officers, guard, guards = betjent kriminalomsorgen
+    physical force, force = fysisk makt
+    treatment = behandling helsehjelp
+    harm, harming, damage = skade skadevirkninger
+    legally binding, binding = rettslig bindende
+    rules = regler
+    association = fellesskapet
+    referral, referrals, refer = henvisning henvise
+    annual report = årsrapport
+    grant, grants = tilskudd
     assessment = vurdering
     examination = undersøkelse
     health personnel act = helsepersonelloven

@@ -49,7 +49,7 @@ from ingest.pipeline import CorpusLoad
 from ingest.records import Document, Passage
 from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore, forget_local_client
 
-FORMAT_VERSION = 2  # 2: context indexed with heading and text
+FORMAT_VERSION = 3  # 3: heading path and lead-in indexed with each passage
 CURRENT = "current"
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
@@ -83,7 +83,10 @@ def passage_fields(p: Passage) -> list[str]:
 
     A list item such as «samfunnsstraff» means little alone; its heading and lead-in give it a topic.
     """
-    heading = p.heading if p.heading != p.text else ""
+    # The whole heading path: «5.1 Ved innsettelse i fengsel» says when «5.1.1 Kriminalomsorgens
+    # ansvar» applies, and «7.1 … sikkerhetscelle …» what 7.1.3 is about.
+    path = [h for h in (p.heading_path or (p.heading,)) if h and h != p.text]
+    heading = " / ".join(path)
     return [f for f in (heading, p.context, p.text) if f]
 
 

@@ -9,7 +9,9 @@ from ingest.records import Document, Passage
 
 
 def _doc(doc_id: str, status: str, doc_type: str) -> Document:
-    return Document(doc_id, f"Tittel {doc_id}", doc_type, "Helsedirektoratet (Hdir)", None, status, "", "")
+    return Document(
+        doc_id, f"Tittel {doc_id}", doc_type, "Helsedirektoratet (Hdir)", None, status, "", ""
+    )
 
 
 DOCS = {
@@ -20,7 +22,19 @@ DOCS = {
 
 def _passage(pid: str, text: str, roles: tuple[str, ...], doc: str = "rundskriv") -> Passage:
     section = pid.split(":")[1]
-    return Passage(pid, doc, section, "Overskrift", ("Overskrift",), None, "paragraph", text, 0, len(text), roles)
+    return Passage(
+        pid,
+        doc,
+        section,
+        "Overskrift",
+        ("Overskrift",),
+        None,
+        "paragraph",
+        text,
+        0,
+        len(text),
+        roles,
+    )
 
 
 HITS = [
@@ -42,7 +56,12 @@ HITS = [
         0.9,
     ),
     Hit(
-        _passage("utkast:plan:1", "Innsatte på sikkerhetscelle bør få tilsyn.", ("kommunehelse",), doc="utkast"),
+        _passage(
+            "utkast:plan:1",
+            "Innsatte på sikkerhetscelle bør få tilsyn.",
+            ("kommunehelse",),
+            doc="utkast",
+        ),
         0.5,
     ),
 ]
