@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant import evidence
-from assistant.compose import compose, score_units, select_units
+from assistant.compose import (
+    FOLLOW_UP_RANK_ALPHA,
+    RANK_ALPHA,
+    compose,
+    score_units,
+    select_units,
+)
 from assistant.followup import resolve
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
@@ -92,7 +98,10 @@ class Assistant:
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
-            units = score_units(hits, query.focus_tokens, query.context_tokens, _analyze, self.idf)
+            alpha = FOLLOW_UP_RANK_ALPHA if context else RANK_ALPHA
+            units = score_units(
+                hits, query.focus_tokens, query.context_tokens, _analyze, self.idf, alpha
+            )
             chosen = select_units(units, question)
             text, citations, notes = compose(chosen, role, self.index.documents)
             if context:

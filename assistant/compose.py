@@ -23,6 +23,7 @@ MAX_PER_PASSAGE = 3
 CANDIDATE_PASSAGES = 8
 MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
 RANK_ALPHA = 0.5  # how fast the rank prior decays
+FOLLOW_UP_RANK_ALPHA = 0.15  # a follow-up's own words matter more than the conversation's ranking
 RETRIEVAL_CUTOFF = 0.6  # passages scoring below this share of the best are not quoted
 SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
 BINDING = ("gjeldende",)
@@ -67,6 +68,7 @@ def score_units(
     context: Sequence[str],
     analyze: Callable[[str], list[str]],
     idf: Callable[[str], float],
+    rank_alpha: float = RANK_ALPHA,
 ) -> list[Unit]:
     """Score every unit of the top passages: question-token coverage × a rank prior."""
     focus_w = {t: idf(t) for t in set(focus)}
@@ -77,7 +79,7 @@ def score_units(
     kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= RETRIEVAL_CUTOFF * top]
     for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
-        rank_prior = 1.0 / (1.0 + RANK_ALPHA * (rank - 1))
+        rank_prior = 1.0 / (1.0 + rank_alpha * (rank - 1))
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for s, e in _units_of(passage):
             toks = set(analyze(passage.text[s:e])) | ptoks
@@ -138,16 +140,32 @@ def source_note(doc: Document) -> str | None:
     return None
 
 
-def bullet_text(unit: Unit, doc: Document) -> str:
-    text = " ".join(unit.quote.split())
-    prefix = ""
-    if unit.passage.kind == "list_item" and unit.passage.context:
-        prefix = f"*{' '.join(unit.passage.context.split())}* … "
+def _label(doc: Document) -> str:
     if doc.status == "utkast":
-        prefix = "*(Høringsutkast)* " + prefix
-    elif doc.status == "innspill":
-        prefix = "*(Høringsinnspill)* " + prefix
-    return prefix + text
+        return "*(Høringsutkast)* "
+    if doc.status == "innspill":
+        return "*(Høringsinnspill)* "
+    return ""
+
+
+def bullet_lines(
+    units: Sequence[Unit], documents: dict[str, Document], n_of: Callable[[Unit], int]
+) -> list[str]:
+    """Markdown bullets; list items that share a lead-in sentence are nested under it once."""
+    lines: list[str] = []
+    previous_lead: str | None = None
+    for unit in units:
+        doc = documents[unit.passage.doc_id]
+        text = " ".join(unit.quote.split())
+        lead = " ".join(unit.passage.context.split()) if unit.passage.kind == "list_item" else ""
+        if lead:
+            if lead != previous_lead:
+                lines.append(f"- {_label(doc)}*{lead}*")
+            lines.append(f"    - {text} [{n_of(unit)}]")
+        else:
+            lines.append(f"- {_label(doc)}{text} [{n_of(unit)}]")
+        previous_lead = lead or None
+    return lines
 
 
 def lead_line(units: Sequence[Unit], documents: dict[str, Document]) -> str:
@@ -188,26 +206,46 @@ def compose(
     lines = [lead_line(units, documents), ""]
     used_groups = [g for g in order if groups[g]]
     notes: list[str] = []
+
+    def number(unit: Unit) -> int:
+        if unit.passage.id not in numbers:
+            numbers[unit.passage.id] = len(numbers) + 1
+        n = numbers[unit.passage.id]
+        quote = unit.quote
+        doc = documents[unit.passage.doc_id]
+        citations.append(Citation(n, unit.passage, doc, quote, verified=quote in unit.passage.text))
+        note = source_note(doc)
+        if note and note not in notes and doc.status in ("utkast", "innspill", "historisk"):
+            notes.append(note)
+        return n
+
     for name in used_groups:
         if len(used_groups) > 1 or name != "Generelt":
             lines.append(f"**{name}**")
-        for unit in groups[name]:
-            doc = documents[unit.passage.doc_id]
-            if unit.passage.id not in numbers:
-                numbers[unit.passage.id] = len(numbers) + 1
-            n = numbers[unit.passage.id]
-            quote = unit.quote
-            citations.append(
-                Citation(n, unit.passage, doc, quote, verified=quote in unit.passage.text)
-            )
-            lines.append(f"- {bullet_text(unit, doc)} [{n}]")
-            note = source_note(doc)
-            if note and note not in notes and doc.status in ("utkast", "innspill", "historisk"):
-                notes.append(note)
+        lines.extend(bullet_lines(_by_lead(groups[name]), documents, number))
         lines.append("")
     if notes:
         lines.extend(f"> {note}" for note in notes)
     return "\n".join(lines).strip(), _merge(citations), tuple(notes)
+
+
+def _by_lead(units: Sequence[Unit]) -> list[Unit]:
+    """Keep score order, but pull list items with the same lead-in together (first one's place)."""
+    out: list[Unit] = []
+    seen: set[tuple[str, str]] = set()
+    for unit in units:
+        key = (unit.passage.doc_id, unit.passage.context)
+        if unit.passage.kind != "list_item" or not unit.passage.context:
+            out.append(unit)
+        elif key not in seen:
+            seen.add(key)
+            same = [
+                u
+                for u in units
+                if u.passage.kind == "list_item" and (u.passage.doc_id, u.passage.context) == key
+            ]
+            out.extend(sorted(same, key=lambda u: u.passage.start))
+    return out
 
 
 def _merge(citations: list[Citation]) -> tuple[Citation, ...]:

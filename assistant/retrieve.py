@@ -21,7 +21,7 @@ RRF_K = 60
 FUSION = "score"  # "score" (normalised, convex) or "rrf"
 BM25_SHARE = 0.5
 SYNONYM_WEIGHT = 0.2  # a synonym or expansion counts this much of a word the asker used
-CONTEXT_WEIGHT = 0.5  # words borrowed from earlier turns of a conversation
+CONTEXT_WEIGHT = 0.3  # words borrowed from earlier turns of a conversation
 POOL = 60  # candidates taken from each retriever before fusion
 ROLE_BOOST = 1.2
 # Source status does not change what a passage is about; drafts are labelled in the answer instead.
