@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
+export OMP_NUM_THREADS := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
@@ -23,9 +24,9 @@ $(STAMP): pyproject.toml
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "Installerer Chromium fra Debian …"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
+	  echo "Installerer Chromium og skrifter fra Debian …"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null) \
 	  || { echo "Kunne ikke installere chromium (kjør som root)"; exit 1; }; \
 	fi
 

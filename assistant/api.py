@@ -100,7 +100,13 @@ class Assistant:
         else:
             alpha = FOLLOW_UP_RANK_ALPHA if context else RANK_ALPHA
             units = score_units(
-                hits, query.focus_tokens, query.context_tokens, _analyze, self.idf, alpha
+                hits,
+                query.focus_tokens,
+                query.context_tokens,
+                _analyze,
+                self.idf,
+                alpha,
+                synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
             )
             chosen = select_units(units, question)
             text, citations, notes = compose(chosen, role, self.index.documents)
@@ -136,6 +142,7 @@ class Assistant:
             missing=evidence.missing_share(found, english),
             dense=dense_top,
             english=english,
+            count_missing=evidence.quantity_unanswered(question, hits, _expand),
         )
 
     def _refusal(

@@ -24,7 +24,9 @@ CANDIDATE_PASSAGES = 8
 MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
 RANK_ALPHA = 0.5  # how fast the rank prior decays
 FOLLOW_UP_RANK_ALPHA = 0.15  # a follow-up's own words matter more than the conversation's ranking
-RETRIEVAL_CUTOFF = 0.6  # passages scoring below this share of the best are not quoted
+PRIOR = "score"  # passage prior from its retrieval score relative to the best ("rank": by rank)
+SCORE_POWER = 2.0
+RETRIEVAL_CUTOFF = 0.5  # passages scoring below this share of the best are not quoted
 SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
 BINDING = ("gjeldende",)
 _LIST_QUESTION = re.compile(
@@ -69,9 +71,12 @@ def score_units(
     analyze: Callable[[str], list[str]],
     idf: Callable[[str], float],
     rank_alpha: float = RANK_ALPHA,
+    synonyms: dict[str, float] | None = None,
 ) -> list[Unit]:
     """Score every unit of the top passages: question-token coverage × a rank prior."""
-    focus_w = {t: idf(t) for t in set(focus)}
+    focus_w = dict(synonyms or {})
+    focus_w = {t: w * idf(t) for t, w in focus_w.items()}
+    focus_w.update({t: idf(t) for t in set(focus)})
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
     total = sum(focus_w.values()) or 1.0
     units: list[Unit] = []
@@ -80,6 +85,8 @@ def score_units(
     for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
         rank_prior = 1.0 / (1.0 + rank_alpha * (rank - 1))
+        if PRIOR == "score" and top > 0:
+            rank_prior = (hit.score / top) ** SCORE_POWER
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for s, e in _units_of(passage):
             toks = set(analyze(passage.text[s:e])) | ptoks

@@ -39,10 +39,11 @@ class Evidence:
     dense: float
     task_request: bool = False
     english: bool = False
+    count_missing: bool = False
 
     @property
     def sufficient(self) -> bool:
-        if self.task_request or self.coverage < MIN_COVERAGE:
+        if self.task_request or self.count_missing or self.coverage < MIN_COVERAGE:
             return False
         if self.english:
             return self.dense >= MIN_DENSE_EN
@@ -134,6 +135,34 @@ def missing_share(found: Sequence[Concept], english: bool = False) -> float:
     weights = [(c, informativeness(c.word, english)) for c in found]
     total = sum(w for _, w in weights)
     return sum(w for c, w in weights if not c.known) / total if total else 1.0
+
+
+_HOW_MANY = re.compile(r"\b(?:hvor mange|how many)\s+([^\W\d_]+)", re.I)
+_NOT_A_UNIT = frozenset(
+    "var er har kan skal må bør blir ble fikk får is are was were do did have can".split()
+)
+_NUMBER = (
+    r"(?:\d+(?:[ .,]\d+)*|en|én|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|"
+    r"femten|tjue|tretti|førti|femti|hundre|tusen|one|two|three|four|five|six|ten)"
+)
+
+
+def quantity_unanswered(
+    question: str, hits: Sequence[Hit], expand: Callable[[str], list[str]]
+) -> bool:
+    """«Hvor mange X …?» is answered only by a passage stating a number of X («tre fagrådsmøter»).
+
+    Returns True when the question asks for a count and no top passage gives one.
+    """
+    m = _HOW_MANY.search(question)
+    if not m or m.group(1).lower() in _NOT_A_UNIT:
+        return False
+    units = sorted({u for u in expand(m.group(1).lower()) if len(u) >= 2 and u.isalpha()})
+    if not units:
+        return False
+    alternatives = "|".join(re.escape(u) for u in units)
+    pattern = re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?[^\W\d_]*(?:{alternatives})", re.I)
+    return not any(pattern.search(h.passage.text) for h in hits[:5])
 
 
 def is_english(question: str) -> bool:

@@ -31,8 +31,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[j:dot].lower()
     if word in ABBREVIATIONS:
         return True
-    # Single letters («A. Hansen») are initials; «5. august» is caught by the lower-case next word.
-    return len(word) == 1 and word.isalpha()
+    # Capital single letters («A. Hansen») are initials; «bokstav h.» ends a sentence; «5. august»
+    # is caught by the lower-case next word.
+    return len(word) == 1 and text[dot - 1].isupper()
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

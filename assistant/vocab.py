@@ -6,6 +6,7 @@ typo of a word they do use. This module answers both questions cheaply; it does 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 from collections import Counter, defaultdict
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 MIN_TYPO_LEN = 5  # shorter words are too ambiguous to repair
+MIN_PREFIX_LEN = 7  # a stem this long that starts a corpus word is the same word inflected
 
 
 class Vocabulary:
@@ -30,6 +32,7 @@ class Vocabulary:
             if not tok.startswith("§") and tok.isalpha():
                 by_len[len(tok)].append(tok)
         self._by_len = {k: sorted(v) for k, v in by_len.items()}
+        self._sorted = sorted(t for v in by_len.values() for t in v)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def __contains__(self, token: object) -> bool:
@@ -43,6 +46,11 @@ class Vocabulary:
         """The corpus token this one is most likely a typo of, or None."""
         if token in self.df or len(token) < MIN_TYPO_LEN or not token.isalpha():
             return None
+        # Another inflection of a corpus word («journalfør» → «journalføring»).
+        if len(token) >= MIN_PREFIX_LEN:
+            i = bisect.bisect_left(self._sorted, token)
+            if i < len(self._sorted) and self._sorted[i].startswith(token):
+                return self._sorted[i]
         pool: list[str] = []
         for length in range(len(token) - 2, len(token) + 3):
             pool.extend(self._by_len.get(length, ()))

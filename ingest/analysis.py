@@ -22,7 +22,7 @@ import Stemmer
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-2"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-3"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -241,6 +241,13 @@ _GLOSSARY_TABLE = """
     referral, referrals, refer = henvisning henvise
     annual report = årsrapport
     grant, grants = tilskudd
+    hour, hours = timer
+    day, days = døgn dager
+    week, weeks = uker
+    month, months = måneder
+    year, years = år
+    minute, minutes = minutter
+    meeting, meetings = møter
     assessment = vurdering
     examination = undersøkelse
     health personnel act = helsepersonelloven

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
-DocType = Literal["rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"]
+DocType = Literal[
+    "rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"
+]
 Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk"]
 Role = Literal["kriminalomsorgen", "kommunehelse", "spesialisthelse"]
 PassageKind = Literal["paragraph", "list_item", "footnote", "heading", "comment", "table_row"]

@@ -53,7 +53,7 @@ def groups(answer: Answer) -> dict[str, set[int]]:
         if heading:
             current = heading.group(1)
             continue
-        if line.startswith("- "):
+        if line.lstrip().startswith("- "):  # nested bullets (under a lead-in) count too
             out.setdefault(current, set()).update(int(n) for n in re.findall(r"\[(\d+)\]", line))
     return out
 

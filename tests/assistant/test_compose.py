@@ -62,7 +62,7 @@ HITS = [
             ("kommunehelse",),
             doc="utkast",
         ),
-        0.5,
+        0.8,
     ),
 ]
 
