@@ -81,12 +81,15 @@ def score_units(
     total = sum(focus_w.values()) or 1.0
     units: list[Unit] = []
     top = hits[0].score if hits else 0.0
-    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= RETRIEVAL_CUTOFF * top]
+    # A follow-up's new aspect («under 18 år?») may sit in a passage the conversation ranks lower.
+    follow_up = rank_alpha != RANK_ALPHA
+    cutoff, power = (0.3, 0.5) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
+    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= cutoff * top]
     for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
         rank_prior = 1.0 / (1.0 + rank_alpha * (rank - 1))
         if PRIOR == "score" and top > 0:
-            rank_prior = (hit.score / top) ** SCORE_POWER
+            rank_prior = (hit.score / top) ** power
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for s, e in _units_of(passage):
             toks = set(analyze(passage.text[s:e])) | ptoks

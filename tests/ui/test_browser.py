@@ -46,7 +46,8 @@ def _ask(page: Any, question: str, n_answers: int) -> Any:
     bot = page.locator("#chat .message.bot, #chat [data-testid='bot']")
     bot.nth(n_answers - 1).wait_for()
     page.locator(f".answer-cards[data-turn='{n_answers}']").first.wait_for(state="attached")
-    return bot.nth(n_answers - 1)
+    # The newest answer is the last bot message (both selectors may match one message).
+    return bot.last
 
 
 def _feedback_rows(db: Path) -> list[tuple[Any, ...]]:
