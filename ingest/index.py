@@ -1,4 +1,4 @@
-"""The index on disk: build it beside the live one, swap it in when complete, open it for reading.
+"""The index on disk: build it beside the live one, swap it in when complete, tell when it is stale.
 
 Contract:
 
@@ -6,18 +6,9 @@ Contract:
                 store: str = "local", chroma_host=None, chroma_port=8000, progress=False,
                 paths=None) -> BuildReport
     index_is_stale(paths, index_dir, embedder_spec, store=None) -> bool
-    Index.open(index_dir: Path, embedder_spec: str | None = None, chroma_host=None,
-               chroma_port=8000)
 
-An opened Index exposes (read-only):
-    .format: dict                    embedding model, dim, chunker version, corpus hashes, created
-    .documents: dict[str, Document]
-    .passages: tuple[Passage, ...]   in document order
-    .by_id: dict[str, Passage]
-    .texts: dict[str, str]           cleaned text of each document (passage spans index into it)
-    .embedder                        the query embedder (loaded lazily)
-    .bm25_search(tokens: list[str], k: int) -> list[tuple[str, float]]   (already-analysed tokens)
-    .dense_search(query: str, k: int) -> list[tuple[str, float]]         (cosine similarity)
+Opening a build for reading (`Index`, `read_format`, the errors) lives in `ingest.index_reader`
+and is re-exported here, so `from ingest.index import Index` keeps working.
 
 Layout: `index_dir/builds/<build-id>/` holds passages.jsonl, documents.json, texts/<doc>.txt,
 bm25.json, chroma/ (local store) and format.json (written last); `index_dir/current` is a relative
@@ -34,35 +25,51 @@ import json
 import os
 import shutil
 import time
-import urllib.parse
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ingest.bm25 import BM25Index
-from ingest.embed import CachedEmbedder, Embedder, get_embedder, text_hash
+from ingest.embed import CachedEmbedder, get_embedder, text_hash
+from ingest.index_reader import (
+    CURRENT,
+    Index,
+    IndexMismatchError,
+    IndexMissingError,
+    open_store,
+    read_format,
+    text_file,
+)
 from ingest.pipeline import CorpusLoad
-from ingest.records import Document, Passage
-from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore, forget_local_client
+from ingest.records import Passage
+from ingest.store import ChromaServerStore, forget_local_client
 
 FORMAT_VERSION = 3  # 3: heading path and lead-in indexed with each passage
-CURRENT = "current"
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
 
-
-class IndexMissingError(FileNotFoundError):
-    def __init__(self, index_dir: Path) -> None:
-        super().__init__(f"Fant ingen indeks i {index_dir}. Kjør `hjemmel ingest`.")
-        self.index_dir = index_dir
-
-
-class IndexMismatchError(ValueError):
-    """The index was built with another embedder than the one asked for."""
+# The reader's names are part of this module's interface: callers import them from here.
+__all__ = [
+    "BUILDS",
+    "CURRENT",
+    "FORMAT_VERSION",
+    "LOCAL_COLLECTION",
+    "BuildReport",
+    "Index",
+    "IndexMismatchError",
+    "IndexMissingError",
+    "analyzer",
+    "build_index",
+    "chunker_version",
+    "embed_text",
+    "file_hashes",
+    "index_is_stale",
+    "passage_fields",
+    "read_format",
+]
 
 
 @dataclass(frozen=True)
@@ -133,11 +140,6 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _text_file(doc_id: str) -> str:
-    # Inferred ids come from file names; quoting keeps any «/» or «..» out of the path.
-    return urllib.parse.quote(doc_id, safe="") + ".txt"
-
-
 def _write_records(build: Path, load: CorpusLoad) -> list[Passage]:
     (build / "texts").mkdir(parents=True)
     passages = [p for d in load.documents for p in d.passages]
@@ -146,17 +148,8 @@ def _write_records(build: Path, load: CorpusLoad) -> list[Passage]:
             fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
     _write_json(build / "documents.json", [d.document.to_dict() for d in load.documents])
     for d in load.documents:
-        (build / "texts" / _text_file(d.document.id)).write_text(d.clean.text, encoding="utf-8")
+        (build / "texts" / text_file(d.document.id)).write_text(d.clean.text, encoding="utf-8")
     return passages
-
-
-def _open_store(fmt: Mapping[str, Any], build: Path, host: str | None, port: int) -> VectorStore:
-    if fmt["store"] == "server":
-        # The recorded server is the default; a host given at open time (settings) overrides it.
-        if host is None:
-            host, port = fmt["chroma_host"], fmt["chroma_port"]
-        return ChromaServerStore(host or "localhost", port or 8000, fmt["collection"])
-    return ChromaLocalStore(build / "chroma", fmt["collection"])
 
 
 def build_index(
@@ -217,7 +210,7 @@ def _build(
     )
     bm25.save(build / "bm25.json")
     timings["bm25"], t = time.perf_counter() - t, time.perf_counter()
-    vstore = _open_store(fmt, build, fmt["chroma_host"], fmt["chroma_port"])
+    vstore = open_store(fmt, build, fmt["chroma_host"], fmt["chroma_port"])
     metas = [{"doc_id": p.doc_id, "section": p.section, "kind": p.kind} for p in passages]
     vstore.upsert([p.id for p in passages], vectors, metas, [p.text for p in passages])
     timings["store"] = time.perf_counter() - t
@@ -278,16 +271,6 @@ def _prune(index_dir: Path, older_than: str) -> None:
             _remove_build(build)
 
 
-def read_format(index_dir: Path) -> dict[str, Any] | None:
-    """The live build's format.json, or None when there is no complete index."""
-    path = Path(index_dir) / CURRENT / "format.json"
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data
-
-
 def index_is_stale(
     paths: Sequence[Path], index_dir: Path, embedder_spec: str, store: str | None = None
 ) -> bool:
@@ -306,65 +289,3 @@ def index_is_stale(
     if any(fmt.get(key) != value for key, value in wanted.items()):
         return True
     return bool(fmt.get("inputs") != file_hashes(paths))
-
-
-class Index:
-    """A read-only view of one complete build, pinned at open time: later swaps do not affect it."""
-
-    def __init__(
-        self, path: Path, fmt: dict[str, Any], chroma_host: str | None = None, chroma_port: int = 0
-    ) -> None:
-        self.path = path
-        self.format = fmt
-        docs = json.loads((path / "documents.json").read_text(encoding="utf-8"))
-        self.documents: dict[str, Document] = {d["id"]: Document.from_dict(d) for d in docs}
-        with (path / "passages.jsonl").open(encoding="utf-8") as fh:
-            self.passages: tuple[Passage, ...] = tuple(
-                Passage.from_dict(json.loads(line)) for line in fh if line.strip()
-            )
-        self.by_id: dict[str, Passage] = {p.id: p for p in self.passages}
-        self.texts: dict[str, str] = {
-            doc_id: (path / "texts" / _text_file(doc_id)).read_text(encoding="utf-8")
-            for doc_id in self.documents
-        }
-        self.bm25 = BM25Index.load(path / "bm25.json")
-        self._chroma = (chroma_host, chroma_port)
-
-    @classmethod
-    def open(
-        cls,
-        index_dir: Path,
-        embedder_spec: str | None = None,
-        chroma_host: str | None = None,
-        chroma_port: int = 8000,
-    ) -> Index:
-        index_dir = Path(index_dir)
-        fmt = read_format(index_dir)
-        if fmt is None:
-            raise IndexMissingError(index_dir)
-        if embedder_spec is not None and embedder_spec != fmt["embedder"]:
-            raise IndexMismatchError(
-                f"Indeksen i {index_dir} er bygd med «{fmt['embedder']}», ikke «{embedder_spec}»."
-                " Kjør `hjemmel ingest` på nytt."
-            )
-        path = (index_dir / CURRENT).resolve()
-        return cls(path, fmt, chroma_host, chroma_port)
-
-    @cached_property
-    def store(self) -> VectorStore:
-        """The vector store, connected on first dense search (BM25-only use never needs it)."""
-        return _open_store(self.format, self.path, *self._chroma)
-
-    @cached_property
-    def embedder(self) -> Embedder:
-        return get_embedder(self.format["embedder"])
-
-    def bm25_search(
-        self, tokens: Sequence[str] | Mapping[str, float], k: int
-    ) -> list[tuple[str, float]]:
-        return self.bm25.search(tokens, k)
-
-    def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
-        if k <= 0 or not query.strip():
-            return []
-        return self.store.query(self.embedder.embed_query(query), k)
