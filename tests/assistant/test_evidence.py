@@ -1,0 +1,67 @@
+"""The refusal gate's signals on hand-made passages: counts, task requests, unknown words, typos."""
+
+from __future__ import annotations
+
+from assistant.evidence import (
+    Evidence,
+    concepts,
+    informativeness,
+    is_english,
+    is_task_request,
+    missing_share,
+    quantity_unanswered,
+)
+from assistant.records import Hit
+from assistant.vocab import Vocabulary
+from ingest.analysis import analyze, analyze_query
+from ingest.records import Passage
+
+
+def _hit(text: str) -> Hit:
+    return Hit(Passage("d:1:1", "d", "1", "H", ("H",), None, "paragraph", text, 0, len(text)), 1.0)
+
+
+def test_count_questions_need_a_count_of_the_thing_asked() -> None:
+    hits = [_hit("Det er avholdt tre fagrådsmøter i 2018.")]
+    assert not quantity_unanswered("Hvor mange møter hadde fagrådet?", hits, analyze_query)
+    assert quantity_unanswered("Hvor mange kroner får kommunen?", hits, analyze_query)
+    assert not quantity_unanswered("Hvor mange var med?", hits, analyze_query)  # no unit asked
+    assert not quantity_unanswered("Hva gjør fagrådet?", hits, analyze_query)
+
+
+def test_task_requests_are_recognised() -> None:
+    assert is_task_request("Skriv et dikt om høsten i fjellet.")
+    assert is_task_request("Give me a good recipe for fish soup.")
+    assert not is_task_request("Hva skal vi skrive i protokollen ved bruk av sikkerhetscelle?")
+
+
+def test_english_detection() -> None:
+    assert is_english("How often must a doctor see an inmate in a security cell?")
+    assert not is_english("Hvor ofte skal legen tilse en innsatt på sikkerhetscelle?")
+
+
+def test_rare_words_weigh_more_than_everyday_words() -> None:
+    assert informativeness("urinprøve", False) > informativeness("går", False) + 2
+
+
+def test_unknown_informative_words_raise_the_missing_share() -> None:
+    passages = ["Helsepersonell skal tilse innsatte på sikkerhetscelle minimum en gang per døgn."]
+    vocab = Vocabulary((analyze(p) for p in passages), (w for p in passages for w in p.split()))
+    known = concepts("Hvor ofte skal helsepersonell tilse innsatte?", analyze, analyze_query, vocab)
+    unknown = concepts("Hvilke vaksiner skal innsatte få?", analyze, analyze_query, vocab)
+    assert missing_share(known) < missing_share(unknown)
+    typo = concepts(
+        "Hvor ofte skal helsepersonel tilse innsatte på sikkerhetscela?",
+        analyze,
+        analyze_query,
+        vocab,
+    )
+    assert all(c.known for c in typo if c.word.startswith(("helsepersonel", "sikkerhetscel")))
+
+
+def test_gate_decision() -> None:
+    assert Evidence(coverage=0.8, missing=0.1, dense=0.9).sufficient
+    assert not Evidence(coverage=0.8, missing=0.9, dense=0.9).sufficient
+    assert not Evidence(coverage=0.05, missing=0.0, dense=0.9).sufficient
+    assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, task_request=True).sufficient
+    assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, count_missing=True).sufficient
