@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant.cite import section_label
 from assistant.records import ROLES, Answer, Turn, UnknownRoleError
 from assistant.settings import Settings
+from ingest.records import STATUS_LABELS
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,9 +59,11 @@ def format_answer(answer: Answer) -> str:
         lines.append("\nKilder:")
         for c in answer.citations:
             doc = c.document
-            where = f"punkt {c.passage.section}" if c.passage.section else ""
+            where = section_label(c.passage.section, c.passage.heading)
             page = f", side {c.passage.page}" if c.passage.page else ""
-            lines.append(f"[{c.n}] {doc.title} ({doc.status}) {where}{page} – {c.passage.id}")
+            status = STATUS_LABELS.get(doc.status, doc.status)
+            dated = f"{status}, {doc.date}" if doc.date else status
+            lines.append(f"[{c.n}] {doc.title} ({dated}) {where}{page} – {c.passage.id}")
     for note in answer.notes:
         if note not in answer.text:
             lines.append(f"Merk: {note}")

@@ -213,8 +213,9 @@ def compose(
         groups[group_of(unit, role, documents)].append(unit)
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
-    lines = [lead_line(units, documents), ""]
     used_groups = [g for g in order if groups[g]]
+    shown = [u for g in used_groups for u in _by_lead(groups[g])]
+    lines = [lead_line(shown, documents), ""]
     notes: list[str] = []
 
     def number(unit: Unit) -> int:

@@ -67,8 +67,6 @@ def section_label(passage: Passage) -> str:
     """«punkt 7.1.3» for numbered sections, else the heading in quotes, else empty."""
     if _NUMBERED_SECTION.match(passage.section):
         return f"punkt {passage.section}"
-    if passage.section:
-        return passage.section
     return f"«{passage.heading}»" if passage.heading else ""
 
 
