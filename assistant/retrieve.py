@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.evidence import is_english
 from assistant.records import Hit
-from ingest.analysis import analyze, analyze_query_weighted
+from ingest.analysis import analyze, analyze_query_weighted, translate_glossary
 from ingest.legalrefs import extract_refs
 from ingest.records import Document, LegalRef, Passage
 
@@ -50,6 +51,7 @@ class Query:
     context_tokens: tuple[str, ...] = ()
     refs: tuple[LegalRef, ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
+    translated: str = ""  # an English question's domain words in Norwegian, for a second dense look
 
     @property
     def tokens(self) -> dict[str, float]:
@@ -72,6 +74,7 @@ def make_query(question: str, context: str = "") -> Query:
         context_tokens=context_tokens,
         refs=tuple(extract_refs(question)),
         weights=tuple(weights),
+        translated=translate_glossary(question) if is_english(question) else "",
     )
 
 
@@ -93,6 +96,16 @@ def source_aliases(doc: Document) -> set[str]:
 def mentioned_documents(question: str, documents: Mapping[str, Document]) -> set[str]:
     words = set(re.findall(r"[^\W\d_]+", question.lower()))
     return {doc_id for doc_id, doc in documents.items() if source_aliases(doc) & words}
+
+
+def _best_of(
+    a: Sequence[tuple[str, float]], b: Sequence[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    """Merge two rankings of one retriever, keeping each passage's best score."""
+    best: dict[str, float] = {}
+    for pid, score in [*a, *b]:
+        best[pid] = max(best.get(pid, score), score)
+    return sorted(best.items(), key=lambda t: (-t[1], t[0]))
 
 
 def _normalised(hits: Sequence[tuple[str, float]]) -> dict[str, float]:
@@ -141,6 +154,8 @@ def retrieve(
         bm25_hits = list(index.bm25_search(query.tokens, POOL))
     if pipeline in ("hybrid", "dense"):
         dense_hits = list(index.dense_search(query.dense_text, POOL))
+        if query.translated and pipeline == "hybrid":
+            dense_hits = _best_of(dense_hits, index.dense_search(query.translated, POOL))
     bm25 = [pid for pid, _ in bm25_hits]
     dense = [pid for pid, _ in dense_hits]
     if FUSION == "score" and bm25_hits and dense_hits:

@@ -293,6 +293,12 @@ def _glossary() -> tuple[re.Pattern[str], dict[str, list[str]]]:
     return pattern, {p: analyze(ENGLISH_GLOSSARY[p]) for p in phrases}
 
 
+def translate_glossary(text: str) -> str:
+    """The Norwegian glossary words for the English domain phrases in `text` («» when none)."""
+    pattern, _ = _glossary()
+    return " ".join(ENGLISH_GLOSSARY[m] for m in pattern.findall(text.lower()))
+
+
 def analyze_query_weighted(text: str) -> list[tuple[str, float]]:
     """Query tokens with weights: the question's own 1.0, glossary 1.0, synonyms 0.5; deduped."""
     weights: dict[str, float] = {}
