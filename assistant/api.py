@@ -73,7 +73,7 @@ class Assistant:
         pipeline: str = "hybrid",
     ) -> list[Hit]:
         check_role(role)
-        query = make_query(question, resolve(question, history))
+        query = make_query(question, resolve(question, history), self.vocab.correct)
         return retrieve(self.index, query, role=role, k=k, pipeline=pipeline).hits
 
     def ask(
@@ -89,7 +89,7 @@ class Assistant:
         if problem:
             return Answer(question, role, problem, (), refused=True, notes=(problem,))
         context = resolve(question, history)
-        query = make_query(question, context)
+        query = make_query(question, context, self.vocab.correct)
         t1 = time.perf_counter()
         found = retrieve(self.index, query, role=role, k=self.settings.top_k, pipeline=pipeline)
         hits = found.hits

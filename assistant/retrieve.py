@@ -8,7 +8,7 @@ it does not pick sentences (compose) or decide whether to refuse (evidence).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from ingest.records import Document, LegalRef, Passage
 RRF_K = 60
 FUSION = "score"  # "score" (normalised, convex) or "rrf"
 BM25_SHARE = 0.5
+TYPO_WEIGHT = 0.8  # a repaired misspelling counts nearly as much as the word itself
 SYNONYM_WEIGHT = 0.2  # a synonym or expansion counts this much of a word the asker used
 CONTEXT_WEIGHT = 0.3  # words borrowed from earlier turns of a conversation
 POOL = 60  # candidates taken from each retriever before fusion
@@ -62,9 +63,16 @@ class Query:
         return out
 
 
-def make_query(question: str, context: str = "") -> Query:
+def make_query(
+    question: str, context: str = "", correct: Callable[[str], str | None] | None = None
+) -> Query:
+    """Prepare a question; `correct` maps a word the sources never use to the one it likely
+    misspells («sykeplieren» → «sykeplei»), added with a slightly lower weight."""
     weighted = analyze_query_weighted(question)
     weights = [(t, 1.0 if w >= 1.0 else SYNONYM_WEIGHT) for t, w in weighted]
+    if correct:
+        fixed = ((correct(t), w) for t, w in weighted if w >= 1.0)
+        weights += [(c, TYPO_WEIGHT) for c, _ in fixed if c]
     context_tokens = tuple(analyze(context)) if context else ()
     weights += [(t, CONTEXT_WEIGHT) for t in context_tokens]
     return Query(
