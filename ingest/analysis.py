@@ -22,7 +22,7 @@ import Stemmer
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-3"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-4"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -148,6 +148,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "individuell plan, koordinator, koordinerende enhet",
         "legemidler, medisiner, legemiddelutdeling",
         "innsettelse, innkomst, innkomstsamtale, ankomst, nyankommet",
+        "inneholde, innhold, elementer, omfatte, bestå",
         "betjent, betjenter, fengselsbetjent, fengselsansatte, ansatte",
         "sykehus, spesialisthelsetjenesten, dps, distriktspsykiatrisk, poliklinikk",
         "lov, lover, hjemmel, hjemlet, forskrift, regelverk, bestemmelse",
@@ -248,6 +249,31 @@ _GLOSSARY_TABLE = """
     year, years = år
     minute, minutes = minutter
     meeting, meetings = møter
+    service, services = tjenester tjenesten
+    coordinated, coordination, coordinate = koordinerte koordinering
+    apply, applies = gjelder
+    group, groups = grupper
+    conditions, prison conditions = forhold soningsforhold
+    draft = utkast høringsutkast
+    routine, routines, procedure, procedures = rutiner
+    agreement, agreements = samarbeidsavtale avtale
+    law, laws, statute, act = lov
+    exception, exceptions = unntak
+    allowed, permitted = kan adgang
+    prevent, avert = forebygge hindre avverge
+    danger, risk = fare risiko
+    life = liv
+    contents, content, contain, include = innhold inneholde elementer
+    vulnerable = sårbare
+    statement, opinion = uttalelse
+    approve, approval = godkjenne
+    document, documentation = dokumentere dokumentasjon
+    injury, injuries = skader
+    follow-up, follow up = oppfølging følge opp
+    appeal = klage
+    decision = beslutning vedtak
+    responsible for = ansvar for
+    coordinator = koordinator
     assessment = vurdering
     examination = undersøkelse
     health personnel act = helsepersonelloven
