@@ -22,7 +22,7 @@ import Stemmer
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-4"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-5"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -103,6 +103,9 @@ def _ref_tokens(text: str) -> tuple[list[str], str]:
     return tokens, " ".join(pieces)
 
 
+_SECTION_NUMBER = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d]|\.\d)")
+
+
 def _word_tokens(text: str) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(text):
@@ -119,6 +122,9 @@ def analyze(text: str) -> list[str]:
     """Index-side tokens of `text` for BM25 (order follows the text; duplicates kept for tf)."""
     lowered = text.lower()
     tokens, rest = _ref_tokens(lowered) if "§" in lowered else ([], lowered)
+    # Section numbers («punkt 7.1.2», a heading «7.1.2 …») as whole tokens, so «7.1.2» does
+    # not dissolve into «7», «1», «2».
+    tokens += [f"pkt{m}" for m in _SECTION_NUMBER.findall(rest)]
     tokens += _word_tokens(rest)
     for word in _coordinations(rest):
         tokens += _word_tokens(word)
