@@ -107,3 +107,9 @@ def test_glossary_terms_occur_in_corpus() -> None:
     hits = sum(any(t in corpus_tokens for t in analyze(v)) for v in ENGLISH_GLOSSARY.values())
     assert hits / len(ENGLISH_GLOSSARY) > 0.9
     assert all(len(group) >= 2 for group in SYNONYM_GROUPS)
+
+
+def test_section_numbers_are_whole_tokens_and_dates_are_not() -> None:
+    tokens = analyze("som beskrevet i punkt 7.1.2 og 7.1.3, jf. fellesbrevet 10.03.2021")
+    assert "pkt7.1.2" in tokens and "pkt7.1.3" in tokens
+    assert not any(t.startswith("pkt10") for t in tokens)
