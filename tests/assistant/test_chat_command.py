@@ -15,18 +15,8 @@ import pytest
 
 from assistant.cli import main
 from assistant.records import Answer
-from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def real_env(monkeypatch: pytest.MonkeyPatch, real_settings: Settings, tmp_path: Path) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HJEMMEL_CONFIG", raising=False)
-    monkeypatch.setenv("HJEMMEL_HOME", str(real_settings.home))
-    monkeypatch.setenv("HJEMMEL_CORPUS", str(real_settings.corpus))
-    return tmp_path
 
 
 def feed(monkeypatch: pytest.MonkeyPatch, lines: list[str]) -> list[str]:
