@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.records import Citation, Hit
-from assistant.sentences import split_sentences
 from ingest.records import Document, Passage
+from ingest.sentences import split_sentences
 
 MAX_BULLETS = 6
 MAX_BULLETS_LIST = 10

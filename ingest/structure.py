@@ -16,19 +16,20 @@ It does not tag roles or legal references (roles=(), refs=()): that is the taggi
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ingest.clean_lines import ABBREV_RE, COMMENT_RE, ENUM_RE
+from ingest.clean_lines import COMMENT_RE, ENUM_RE
 from ingest.records import CleanText, Document, Passage
+from ingest.sentences import split_sentences
 
 CHUNKER_VERSION = "structure-1"
 
 MAX_PARAGRAPH = 1200  # characters; longer paragraphs are split at sentence boundaries
 TARGET_PART = 700
 NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?»])\s+(?=[«\"(]?[A-ZÆØÅ0-9])")
 
 
 @dataclass
@@ -80,28 +81,21 @@ def _sentence_parts(text: str, offset: int) -> list[tuple[int, int]]:
     """Spans of ≤ ~TARGET_PART characters, cut only after a sentence end."""
     if len(text) <= MAX_PARAGRAPH:
         return [(offset, offset + len(text))]
-    cuts = [
-        m.start()
-        for m in SENTENCE_SPLIT_RE.finditer(text)
-        if not ABBREV_RE.search(text[: m.start()])
-    ]
     spans: list[tuple[int, int]] = []
+    sentences = split_sentences(text)
     begin = 0
-    for cut in cuts:
-        if cut - begin >= TARGET_PART:
-            spans.append((offset + begin, offset + cut))
-            begin = cut + len(text[cut:]) - len(text[cut:].lstrip())
+    for (_, end), (next_start, _) in itertools.pairwise(sentences):
+        if end - begin >= TARGET_PART:
+            spans.append((offset + begin, offset + end))
+            begin = next_start
     spans.append((offset + begin, offset + len(text)))
     return spans
 
 
 def _lead_in_sentences(text: str) -> int:
     """Length of the complete sentences before a lead-in fragment (0 if none)."""
-    last = 0
-    for m in SENTENCE_SPLIT_RE.finditer(text):
-        if not ABBREV_RE.search(text[: m.start()]):
-            last = m.start()
-    return last
+    sentences = split_sentences(text)
+    return sentences[-2][1] if len(sentences) > 1 else 0
 
 
 class _Builder:

@@ -1,4 +1,4 @@
-"""Split a passage into sentence spans for extractive answers.
+"""Split text into sentence spans: for cutting long paragraphs at ingest and for extractive answers.
 
 Returns (start, end) offsets into the given text, so every selected sentence is an exact substring of
 its passage. Knows the abbreviations of Norwegian legal prose («jf.», «pkt.», «nr.», «f.eks.») and never
@@ -14,7 +14,8 @@ ABBREVIATIONS = frozenset(
         "jf", "jfr", "pkt", "nr", "bl.a", "f.eks", "mv", "m.v", "ca", "dvs", "o.l", "m.m", "kap",
         "hhv", "evt", "t.o.m", "osv", "mht", "pr", "ev", "fig", "tab", "s", "ref", "inkl", "ekskl",
         "vedr", "iht", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "okt", "nov", "des",
-        "lovdata.no", "e.l", "m.fl", "st", "tlf", "avd", "art", "bokst", "ff", "flg",
+        "lovdata.no", "e.l", "m.fl", "st", "tlf", "avd", "art", "bokst", "ff", "flg", "etc",
+        "meld", "a.a",
     }
 )  # fmt: skip
 

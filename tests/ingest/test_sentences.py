@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.sentences import split_sentences
+from ingest.sentences import split_sentences
 
 
 def _texts(text: str) -> list[str]:
