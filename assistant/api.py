@@ -14,13 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant import evidence
-from assistant.compose import (
-    FOLLOW_UP_RANK_ALPHA,
-    RANK_ALPHA,
-    compose,
-    score_units,
-    select_units,
-)
+from assistant.compose import compose, score_units, select_units
 from assistant.followup import resolve
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
@@ -98,14 +92,13 @@ class Assistant:
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
-            alpha = FOLLOW_UP_RANK_ALPHA if context else RANK_ALPHA
             units = score_units(
                 hits,
                 query.focus_tokens,
                 query.context_tokens,
                 _analyze,
                 self.idf,
-                alpha,
+                follow_up=bool(context),
                 synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
             )
             chosen = select_units(units, question)

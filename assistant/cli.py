@@ -70,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = _module(args.command).run(args, settings)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error for the user.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

@@ -22,11 +22,11 @@ MAX_BULLETS_LIST = 10
 MAX_PER_PASSAGE = 3
 CANDIDATE_PASSAGES = 8
 MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
-RANK_ALPHA = 0.5  # how fast the rank prior decays
-FOLLOW_UP_RANK_ALPHA = 0.15  # a follow-up's own words matter more than the conversation's ranking
-PRIOR = "score"  # passage prior from its retrieval score relative to the best ("rank": by rank)
-SCORE_POWER = 2.0
-RETRIEVAL_CUTOFF = 0.5  # passages scoring below this share of the best are not quoted
+# A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
+# RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
+# in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
+SCORE_POWER, RETRIEVAL_CUTOFF = 2.0, 0.5
+FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
 SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
 BINDING = ("gjeldende",)
 _LIST_QUESTION = re.compile(
@@ -70,10 +70,10 @@ def score_units(
     context: Sequence[str],
     analyze: Callable[[str], list[str]],
     idf: Callable[[str], float],
-    rank_alpha: float = RANK_ALPHA,
+    follow_up: bool = False,
     synonyms: dict[str, float] | None = None,
 ) -> list[Unit]:
-    """Score every unit of the top passages: question-token coverage × a rank prior."""
+    """Score every unit of the top passages: question-token coverage × a retrieval-score prior."""
     focus_w = dict(synonyms or {})
     focus_w = {t: w * idf(t) for t, w in focus_w.items()}
     focus_w.update({t: idf(t) for t in set(focus)})
@@ -81,15 +81,13 @@ def score_units(
     total = sum(focus_w.values()) or 1.0
     units: list[Unit] = []
     top = hits[0].score if hits else 0.0
-    # A follow-up's new aspect («under 18 år?») may sit in a passage the conversation ranks lower.
-    follow_up = rank_alpha != RANK_ALPHA
-    cutoff, power = (0.3, 0.5) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
+    cutoff, power = (
+        (FOLLOW_UP_CUTOFF, FOLLOW_UP_POWER) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
+    )
     kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= cutoff * top]
     for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
-        rank_prior = 1.0 / (1.0 + rank_alpha * (rank - 1))
-        if PRIOR == "score" and top > 0:
-            rank_prior = (hit.score / top) ** power
+        rank_prior = (hit.score / top) ** power if top > 0 else 1.0
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for s, e in _units_of(passage):
             toks = set(analyze(passage.text[s:e])) | ptoks
@@ -212,19 +210,19 @@ def compose(
     for unit in units:
         groups[group_of(unit, role, documents)].append(unit)
     numbers: dict[str, int] = {}
-    citations: list[Citation] = []
     used_groups = [g for g in order if groups[g]]
     shown = [u for g in used_groups for u in _by_lead(groups[g])]
     lines = [lead_line(shown, documents), ""]
     notes: list[str] = []
 
+    spans: dict[int, tuple[Unit, int, int]] = {}
+
     def number(unit: Unit) -> int:
-        if unit.passage.id not in numbers:
-            numbers[unit.passage.id] = len(numbers) + 1
-        n = numbers[unit.passage.id]
-        quote = unit.quote
+        """The unit's marker: one per passage; several quotes from it widen one span."""
+        n = numbers.setdefault(unit.passage.id, len(numbers) + 1)
+        _, s, e = spans.get(n, (unit, unit.start, unit.end))
+        spans[n] = (unit, min(s, unit.start), max(e, unit.end))
         doc = documents[unit.passage.doc_id]
-        citations.append(Citation(n, unit.passage, doc, quote, verified=quote in unit.passage.text))
         note = source_note(doc)
         if note and note not in notes and doc.status in ("utkast", "innspill", "historisk"):
             notes.append(note)
@@ -237,7 +235,11 @@ def compose(
         lines.append("")
     if notes:
         lines.extend(f"> {note}" for note in notes)
-    return "\n".join(lines).strip(), _merge(citations), tuple(notes)
+    citations = tuple(
+        Citation(n, u.passage, documents[u.passage.doc_id], u.passage.text[s:e], verified=True)
+        for n, (u, s, e) in sorted(spans.items())
+    )
+    return "\n".join(lines).strip(), citations, tuple(notes)
 
 
 def _by_lead(units: Sequence[Unit]) -> list[Unit]:
@@ -257,18 +259,3 @@ def _by_lead(units: Sequence[Unit]) -> list[Unit]:
             ]
             out.extend(sorted(same, key=lambda u: u.passage.start))
     return out
-
-
-def _merge(citations: list[Citation]) -> tuple[Citation, ...]:
-    """One citation per marker: several quotes from one passage join into one span covering them."""
-    merged: dict[int, Citation] = {}
-    for c in citations:
-        prev = merged.get(c.n)
-        if prev is None:
-            merged[c.n] = c
-            continue
-        text = c.passage.text
-        a, b = text.index(prev.quote), text.index(c.quote)
-        s, e = min(a, b), max(a + len(prev.quote), b + len(c.quote))
-        merged[c.n] = Citation(c.n, c.passage, c.document, text[s:e], verified=True)
-    return tuple(merged[n] for n in sorted(merged))

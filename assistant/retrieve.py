@@ -15,19 +15,15 @@ from typing import Any
 from assistant.evidence import is_english
 from assistant.records import Hit
 from ingest.analysis import analyze, analyze_query_weighted, translate_glossary
-from ingest.legalrefs import extract_refs
+from ingest.legalrefs import last_law_named, scan
 from ingest.records import Document, LegalRef, Passage
 
 RRF_K = 60
-FUSION = "score"  # "score" (normalised, convex) or "rrf"
 BM25_SHARE = 0.5
 TYPO_WEIGHT = 0.8  # a repaired misspelling counts nearly as much as the word itself
-SYNONYM_WEIGHT = 0.2  # a synonym or expansion counts this much of a word the asker used
 CONTEXT_WEIGHT = 0.3  # words borrowed from earlier turns of a conversation
 POOL = 60  # candidates taken from each retriever before fusion
 ROLE_BOOST = 1.2
-# Source status does not change what a passage is about; drafts are labelled in the answer instead.
-STATUS_PRIOR: dict[str, float] = {}
 KIND_PRIOR = {"footnote": 0.5, "heading": 0.7}
 DOC_MENTION_BOOST = 1.3  # the question names a source («ifølge NKROP», «i høringsutkastet»)
 # How people name each type of source, in Norwegian and English.
@@ -69,7 +65,7 @@ def make_query(
     """Prepare a question; `correct` maps a word the sources never use to the one it likely
     misspells («sykeplieren» → «sykeplei»), added with a slightly lower weight."""
     weighted = analyze_query_weighted(question)
-    weights = [(t, 1.0 if w >= 1.0 else SYNONYM_WEIGHT) for t, w in weighted]
+    weights = list(weighted)
     if correct:
         fixed = ((correct(t), w) for t, w in weighted if w >= 1.0)
         weights += [(c, TYPO_WEIGHT) for c, _ in fixed if c]
@@ -80,10 +76,19 @@ def make_query(
         dense_text=f"{context} {question}".strip() if context else question,
         focus_tokens=tuple(t for t, w in weighted if w >= 1.0),
         context_tokens=context_tokens,
-        refs=tuple(extract_refs(question)),
+        refs=question_refs(question, context),
         weights=tuple(weights),
         translated=translate_glossary(question) if is_english(question) else "",
     )
+
+
+def question_refs(question: str, context: str = "") -> tuple[LegalRef, ...]:
+    """Provisions the question names; a bare «§ 21» keeps an empty law and matches any law's § 21
+    (the conversation's last named law is used when there is one)."""
+    refs: list[LegalRef] = []
+    for match in scan(question, default_law=last_law_named(context) if context else None):
+        refs.extend(match.refs or (LegalRef("", p) for p in match.provisions))
+    return tuple(refs)
 
 
 def _rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
@@ -136,12 +141,11 @@ def _score_fusion(
 
 
 def _cites(passage: Passage, refs: Sequence[LegalRef]) -> bool:
-    for want in refs:
-        for have in passage.refs:
-            same_provision = have.provision == want.provision
-            if same_provision and (want.law in ("", have.law) or have.law == want.law):
-                return True
-    return False
+    return any(
+        have.provision == want.provision and want.law in ("", have.law)
+        for want in refs
+        for have in passage.refs
+    )
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,7 @@ def retrieve(
             dense_hits = _best_of(dense_hits, index.dense_search(query.translated, POOL))
     bm25 = [pid for pid, _ in bm25_hits]
     dense = [pid for pid, _ in dense_hits]
-    if FUSION == "score" and bm25_hits and dense_hits:
+    if bm25_hits and dense_hits:
         fused = _score_fusion(bm25_hits, dense_hits)
     else:
         fused = _rrf([r for r in (bm25, dense) if r])
@@ -180,7 +184,6 @@ def retrieve(
         if passage is None:
             continue
         if pipeline == "hybrid":
-            score *= STATUS_PRIOR.get(docs[passage.doc_id].status, 1.0)
             score *= KIND_PRIOR.get(passage.kind, 1.0)
             if role in passage.roles:
                 score *= ROLE_BOOST

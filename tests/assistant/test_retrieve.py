@@ -1,0 +1,25 @@
+"""Provisions named in a question: with or without their law."""
+
+from __future__ import annotations
+
+from assistant.retrieve import _cites, question_refs
+from ingest.records import LegalRef, Passage
+
+
+def _passage(*refs: LegalRef) -> Passage:
+    return Passage("d:6.2:1", "d", "6.2", "H", ("H",), None, "paragraph", "x", 0, 1, (), refs)
+
+
+def test_bare_provision_matches_any_law_and_named_law_only_its_own() -> None:
+    hpl21 = _passage(LegalRef("helsepersonelloven", "§ 21"))
+    fvl21 = _passage(LegalRef("forvaltningsloven", "§ 21"))
+    bare = question_refs("Hva sier § 21?")
+    assert bare == (LegalRef("", "§ 21"),)
+    assert _cites(hpl21, bare) and _cites(fvl21, bare)
+    named = question_refs("Hva sier helsepersonelloven § 21?")
+    assert _cites(hpl21, named) and not _cites(fvl21, named)
+
+
+def test_follow_up_borrows_the_law_named_earlier() -> None:
+    refs = question_refs("Og § 23?", context="Hva sier helsepersonelloven § 21?")
+    assert LegalRef("helsepersonelloven", "§ 23") in refs
