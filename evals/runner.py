@@ -209,7 +209,8 @@ def git_commit(repo: Path) -> str | None:
 
 def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
     """The requested pipelines over one opened assistant, in the canonical order."""
-    gold = PassageGold(assistant.index.passages, assistant.index.texts)
+    index = assistant.index
+    gold = PassageGold(index.passages, index.texts)
     out: list[EvalPipeline] = []
     for name in PIPELINES:
         if name not in names:
@@ -218,7 +219,7 @@ def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
             out.append(AssistantPipeline(name, assistant, gold))
         elif name == LLAMAINDEX:
             s = assistant.settings
-            out.append(build_llamaindex(assistant.index.texts, s.embedder, s.cache_dir))
+            out.append(build_llamaindex(index.texts, index.embedder, s.cache_dir))
     return out
 
 

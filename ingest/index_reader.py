@@ -64,9 +64,10 @@ def open_store(fmt: Mapping[str, Any], build: Path, host: str | None, port: int)
     return ChromaLocalStore(build / "chroma", fmt["collection"])
 
 
-def read_format(index_dir: Path) -> dict[str, Any] | None:
-    """The live build's format.json, or None when there is no complete index."""
-    path = Path(index_dir) / CURRENT / "format.json"
+def read_format(index_dir: Path, live: bool = True) -> dict[str, Any] | None:
+    """The live build's format.json (or, with live=False, that of the build folder given), or
+    None when there is no complete index."""
+    path = Path(index_dir) / CURRENT / "format.json" if live else Path(index_dir) / "format.json"
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -105,7 +106,10 @@ class Index:
         chroma_port: int = 8000,
     ) -> Index:
         index_dir = Path(index_dir)
-        fmt = read_format(index_dir)
+        # Resolve the live build once, then read its own format: a swap in between must not pair
+        # one build's settings with another build's files.
+        path = (index_dir / CURRENT).resolve()
+        fmt = read_format(path, live=False)
         if fmt is None:
             raise IndexMissingError(index_dir)
         if embedder_spec is not None and embedder_spec != fmt["embedder"]:
@@ -113,7 +117,6 @@ class Index:
                 f"Indeksen i {index_dir} er bygd med «{fmt['embedder']}», ikke «{embedder_spec}»."
                 " Kjør `hjemmel ingest` på nytt."
             )
-        path = (index_dir / CURRENT).resolve()
         return cls(path, fmt, chroma_host, chroma_port)
 
     @cached_property

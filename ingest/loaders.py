@@ -42,10 +42,6 @@ class UnsupportedFileError(LoadError):
     """The file type is not one we read: listed as skipped, not reported as an error."""
 
 
-def is_supported(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES
-
-
 def load_file(path: Path) -> RawText:
     """Read one file into a `RawText`; raise `LoadError` (or a subclass) when it cannot be used."""
     suffix = path.suffix.lower()

@@ -20,7 +20,6 @@ PassageKind = Literal["paragraph", "list_item", "footnote", "heading", "comment"
 DOC_TYPES: tuple[str, ...] = get_args(DocType)
 STATUSES: tuple[str, ...] = get_args(Status)
 SERVICE_ROLES: tuple[str, ...] = get_args(Role)
-PASSAGE_KINDS: tuple[str, ...] = get_args(PassageKind)
 
 # Norwegian labels shown to users for a source's authority.
 STATUS_LABELS: dict[str, str] = {

@@ -56,6 +56,7 @@ class _ChromaStore:
     """Shared behaviour over a chromadb collection; subclasses only say how to get the client."""
 
     def __init__(self, client: Any, collection: str) -> None:
+        self._count: int | None = None
         self.client = client
         self.collection_name = collection
         self.collection = client.get_or_create_collection(
@@ -84,6 +85,7 @@ class _ChromaStore:
             if documents is not None:
                 kwargs["documents"] = list(documents[start:end])
             self.collection.upsert(**kwargs)
+        self._count = None
 
     def query(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
         n = min(k, self.count())
@@ -101,7 +103,10 @@ class _ChromaStore:
         return sorted(pairs, key=lambda p: -p[1])
 
     def count(self) -> int:
-        return int(self.collection.count())
+        # Asked before every query: cached, and forgotten whenever this store changes the data.
+        if self._count is None:
+            self._count = int(self.collection.count())
+        return self._count
 
     def ids(self) -> list[str]:
         out: list[str] = []
@@ -114,6 +119,7 @@ class _ChromaStore:
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self.collection.delete(ids=list(ids))
+            self._count = None
 
     def drop(self) -> None:
         """Remove the whole collection (used to clean up superseded builds on a server)."""

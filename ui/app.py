@@ -8,9 +8,7 @@ contains no retrieval or answer logic and no command-line parsing (that is `ui.s
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
@@ -32,10 +30,6 @@ INTRO = (
     "fengsel. Hvert svar viser avsnittene det bygger på; utkast og innspill er merket som det."
 )
 
-# Further tabs: (label, builder called inside the tab with the assistant). The legal tabs come
-# from ui.legal and disappear on their own when assistant.verify / assistant.refs are missing.
-EXTRA_TABS: list[tuple[str, Callable[[Any], None]]] = []
-
 
 def page_css() -> str:
     return (HERE / "style.css").read_text(encoding="utf-8")
@@ -46,7 +40,7 @@ def page_head() -> str:
 
 
 def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
-    """The full page: «Samtale» and «Dokumenter» tabs (plus any EXTRA_TABS)."""
+    """The full page: «Samtale» and «Dokumenter» tabs and the legal advisers' tabs."""
     store = FeedbackStore(settings.feedback_db)
     with gr.Blocks(title=TITLE, fill_width=True) as demo:
         gr.Markdown(INTRO, elem_id="intro")
@@ -55,7 +49,7 @@ def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
                 build_chat_tab(demo, assistant, store)
             with gr.Tab("Dokumenter", id="documents-tab"):
                 build_documents_tab(assistant.index)
-            for label, builder in [*legal_tabs(), *EXTRA_TABS]:
+            for label, builder in legal_tabs():
                 with gr.Tab(label):
                     builder(assistant)
     return demo

@@ -35,7 +35,6 @@ _PHONE = re.compile(
 # +47 followed by any 8 digits with any spacing is a phone number whatever the grouping.
 _PHONE_PREFIXED = re.compile(r"(?:\+|00)47(?:[ \u00a0-]?\d){8}(?!\d)")
 
-RATINGS = {"opp": 1, "ned": -1}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (

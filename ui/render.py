@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from assistant.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import STATUS_LABELS, Document, Passage
 
 # «[3]» or «[1, 2]» — the markers the composer puts at the end of bullets.
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?!\()")
-_NUMBERED_SECTION = re.compile(r"^\d+(\.\d+)*$")
 # A section view longer than this is cut around the cited passage: the card must stay readable.
 MAX_SECTION_PASSAGES = 40
 
@@ -63,30 +63,12 @@ def status_badge(status: str) -> str:
     return f'<span class="badge badge-{css}">{html.escape(label)}</span>'
 
 
-def section_label(passage: Passage) -> str:
-    """«punkt 7.1.3» for numbered sections, else the heading in quotes, else empty."""
-    if _NUMBERED_SECTION.match(passage.section):
-        return f"punkt {passage.section}"
-    return f"«{passage.heading}»" if passage.heading else ""
-
-
 def section_title(passage: Passage) -> str:
     """«7.1.3 Helse- og omsorgstjenestens ansvar», without repeating a number the heading has."""
     heading = passage.heading.strip()
     if not passage.section or heading.startswith(passage.section):
         return heading
     return f"{passage.section} {heading}".strip()
-
-
-def reference_text(document: Document, passage: Passage) -> str:
-    """A formatted reference to paste into a letter: title, punkt, side."""
-    parts = [document.title]
-    label = section_label(passage)
-    if label:
-        parts.append(label)
-    if passage.page is not None:
-        parts.append(f"side {passage.page}")
-    return ", ".join(parts)
 
 
 def highlight(text: str, quote: str, css_class: str = "") -> str:
@@ -156,7 +138,7 @@ def _card_header(citation: Citation) -> str:
 def citation_card(citation: Citation, turn: int, index: IndexView) -> str:
     """One card: title, status badge, section and page, passage with the quote <mark>ed, actions."""
     p = citation.passage
-    ref = reference_text(citation.document, p)
+    ref = formal_reference(citation.document, p, index)
     unverified = (
         "" if citation.verified else '<div class="card-warn">Sitatet er ikke bekreftet.</div>'
     )

@@ -65,3 +65,6 @@ def test_gate_decision() -> None:
     assert not Evidence(coverage=0.05, missing=0.0, dense=0.9).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, task_request=True).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, count_missing=True).sufficient
+    # English questions lean on the multilingual dense match instead of unknown-word counts.
+    assert Evidence(coverage=0.5, missing=0.9, dense=0.85, english=True).sufficient
+    assert not Evidence(coverage=0.5, missing=0.0, dense=0.70, english=True).sufficient

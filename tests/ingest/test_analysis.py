@@ -34,10 +34,9 @@ def test_lowercase_stem_and_norwegian_letters() -> None:
 def test_stopwords_dropped_but_modals_and_negation_kept() -> None:
     tokens = analyze("Det er ikke slik at den innsatte skal, bør, kan eller må gjøre dette og det")
     for kept in ("ikke", "skal", "bør", "kan", "må"):
-        assert kept in STOPWORDS or stem(kept) in tokens
-        assert kept not in STOPWORDS
+        assert kept not in STOPWORDS and stem(kept) in tokens
     for dropped in ("det", "er", "at", "den", "og", "eller"):
-        assert dropped in STOPWORDS and dropped not in tokens
+        assert dropped in STOPWORDS and stem(dropped) not in tokens
 
 
 def test_hyphen_coordination_gives_both_words() -> None:

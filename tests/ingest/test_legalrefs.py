@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.clean import clean_text
 from ingest.legalrefs import (
     LAW_ALIASES,
     extract_refs,
@@ -15,6 +16,7 @@ from ingest.legalrefs import (
     parse_provision,
     scan,
 )
+from ingest.loaders import load_file
 from ingest.records import LegalRef
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -136,15 +138,19 @@ def test_lovdata_url() -> None:
         "https://lovdata.no/lov/1967-02-10/§13b"
     )
     assert lovdata_url(LegalRef("ukjentloven", "§ 1")) is None
-    for law in set(LAW_ALIASES.values()) - {"straffegjennomføringsforskriften"}:
+    for law in (
+        "straffegjennomføringsloven",
+        "pasient- og brukerrettighetsloven",
+        "spesialisthelsetjenesteloven",
+        "psykisk helsevernloven",
+        "straffeprosessloven",
+    ):
         url = lovdata_url(LegalRef(law, "§ 1"))
-        assert url is None or re.fullmatch(r"https://lovdata\.no/lov/[0-9-]+/§1", url)
+        assert url is not None and re.fullmatch(r"https://lovdata\.no/lov/[0-9-]+/§1", url), law
 
 
 def test_aliases_resolve_to_canonical_names() -> None:
-    canonical = set(LAW_ALIASES.values())
     for form, law in LAW_ALIASES.items():
-        assert law in canonical
         if "." not in form and form.isalpha() and len(form) > 6:
             assert labels(f"{form} § 1") == [f"{law} § 1"], form
 
@@ -193,9 +199,7 @@ def test_whole_circular_refs_have_known_laws() -> None:
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name)
 def test_cleaned_corpus_refs_all_resolved(path: Path) -> None:
     """On the cleaned text (lines joined, footnotes set apart) every § group resolves too."""
-    clean = pytest.importorskip("ingest.clean")
-    loaders = pytest.importorskip("ingest.loaders")
-    text = clean.clean_text(loaders.load_file(path)).text
+    text = clean_text(load_file(path)).text
     matches = scan(text)
     assert len(matches) == text.count("§") - text.count("§§")
     assert all(m.law and m.refs for m in matches), [m for m in matches if not m.refs]

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import Document, Passage
 from ui.render import (
     answer_cards,
     answer_markdown,
     card_anchor,
+    citation_card,
     document_rows,
     highlight,
     linkify_markers,
     panel_html,
     reader_html,
-    reference_text,
     section_choices,
     section_passages,
 )
@@ -85,9 +86,11 @@ def test_highlight_marks_quote_and_escapes_everything() -> None:
     assert "<mark" not in highlight(P2.text, "finnes ikke")
 
 
-def test_reference_names_title_section_and_page() -> None:
-    assert reference_text(DOC, P1) == "Rundskriv <om> samarbeid, punkt 7.1.3, side 3"
-    assert reference_text(DRAFT, P4) == "Høringsutkast, «Helse- og omsorgstjenestens ansvar»"
+def test_copy_reference_is_the_formal_reference() -> None:
+    card = citation_card(Citation(1, P1, DOC, "minimum en gang per døgn", True), 1, INDEX)
+    assert formal_reference(DOC, P1, INDEX) in card.replace("&lt;", "<").replace("&gt;", ">")
+    assert "Rundskriv <om> samarbeid (gjeldende), punkt 7.1.3" in formal_reference(DOC, P1, INDEX)
+    assert "side 3" in formal_reference(DOC, P1, INDEX)
 
 
 def test_section_is_the_passages_of_the_same_section_in_order() -> None:
@@ -104,7 +107,7 @@ def test_card_has_anchor_badge_mark_section_and_copy_button() -> None:
     assert "Vis i dokumentet" in html and "sec-target" in html
     assert "&lt;b&gt;dokumenteres" in html  # the other passage of the section, escaped
     assert "Rundskriv &lt;om&gt; samarbeid" in html and "<om>" not in html
-    assert 'data-ref="Rundskriv &lt;om&gt; samarbeid, punkt 7.1.3, side 3"' in html
+    assert 'data-ref="JD: Rundskriv &lt;om&gt; samarbeid (gjeldende), punkt 7.1.3' in html
 
 
 def test_draft_badge_and_notes_are_shown() -> None:
