@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant import evidence
-from assistant.compose import compose, score_units, select_units
+from assistant.compose import complete_lists, compose, score_units, select_units
 from assistant.followup import resolve
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
@@ -22,6 +22,7 @@ from assistant.settings import Settings
 from assistant.vocab import Vocabulary
 from ingest.analysis import analyze, analyze_query
 from ingest.index import Index, IndexMissingError
+from ingest.records import Passage
 
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "IndexMissingError"]
 
@@ -44,6 +45,14 @@ class Assistant:
                 for w in _SURFACE.findall(f"{p.text} {p.context} {p.heading}")
             ),
         )
+        self._lists: dict[tuple[str, str, str], list[Passage]] = {}
+        for p in index.passages:  # index order is document order
+            if p.kind == "list_item" and p.context:
+                self._lists.setdefault((p.doc_id, p.section, p.context), []).append(p)
+
+    def _siblings(self, passage: Passage) -> list[Passage]:
+        """Every item of the list `passage` belongs to (same document, section and lead-in)."""
+        return self._lists.get((passage.doc_id, passage.section, passage.context), [passage])
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:
@@ -101,7 +110,7 @@ class Assistant:
                 follow_up=bool(context),
                 synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
             )
-            chosen = select_units(units, question)
+            chosen = complete_lists(select_units(units, question), self._siblings)
             text, citations, notes = compose(chosen, role, self.index.documents)
             if context:
                 notes = (f"Tolket som oppfølging av: «{context}»", *notes)

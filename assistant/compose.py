@@ -20,6 +20,8 @@ from ingest.sentences import split_sentences
 MAX_BULLETS = 6
 MAX_BULLETS_LIST = 10
 MAX_PER_PASSAGE = 3
+LIST_COMPLETE_MIN = 1
+MAX_LIST_ITEMS = 12
 CANDIDATE_PASSAGES = 8
 MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
 # A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
@@ -123,6 +125,38 @@ def select_units(units: Sequence[Unit], question: str) -> list[Unit]:
         chosen.append(unit)
         per_passage[unit.passage.id] = per_passage.get(unit.passage.id, 0) + 1
     return chosen
+
+
+def complete_lists(
+    chosen: Sequence[Unit], siblings: Callable[[Passage], Sequence[Passage]]
+) -> list[Unit]:
+    """Show a list whole when the answer quotes at least LIST_COMPLETE_MIN of its items.
+
+    A duty list («Ved bruk av sikkerhetscelle … skal kriminalomsorgen») quoted in part reads as if
+    the missing duties did not exist. `siblings` gives every item under the same lead-in, in
+    document order. Lists longer than MAX_LIST_ITEMS stay as selected.
+    """
+    out = list(chosen)
+    have = {u.passage.id for u in chosen}
+    done: set[tuple[str, str]] = set()
+    for unit in chosen:
+        p = unit.passage
+        key = (p.doc_id, p.context)
+        if p.kind != "list_item" or not p.context or key in done:
+            continue
+        done.add(key)
+        items = siblings(p)
+        picked = [
+            u
+            for u in chosen
+            if u.passage.kind == "list_item" and (u.passage.doc_id, u.passage.context) == key
+        ]
+        if len(picked) < LIST_COMPLETE_MIN or len(items) > MAX_LIST_ITEMS:
+            continue
+        low = min(u.score for u in picked)
+        out += [Unit(q, 0, len(q.text), low, unit.rank) for q in items if q.id not in have]
+        have |= {q.id for q in items}
+    return out
 
 
 def group_of(unit: Unit, role: str, documents: dict[str, Document]) -> str:

@@ -346,3 +346,17 @@ def test_self_contained_question_is_not_dragged_off_by_history(assistant: Assist
     assert after.resolved_question == question
     assert f"{CIRCULAR}:6.1" in cited(after)
     assert [c.passage.id for c in after.citations] == [c.passage.id for c in alone.citations]
+
+
+def test_a_duty_list_is_quoted_whole(assistant: Assistant) -> None:
+    """Quoting part of «Ved bruk av sikkerhetscelle … skal kriminalomsorgen» would hide duties."""
+    answer = assistant.ask(
+        "Hvor ofte må betjentene se inn til en som sitter på sikkerhetscelle?", "kriminalomsorgen"
+    )
+    lead = "Ved bruk av sikkerhetscelle eller sikkerhetsseng skal kriminalomsorgen"
+    items = [p for p in assistant.index.passages if p.kind == "list_item" and p.context == lead]
+    assert len(items) >= 5  # the circular's list, found by its lead-in
+    quoted_ids = {c.passage.id for c in answer.citations}
+    assert {p.id for p in items} <= quoted_ids
+    assert answer.text.count(f"*{lead}*") == 1  # one lead-in, the items nested under it
+    assert quoted(answer, "minimum én gang per time") or quoted(answer, "minimum en gang per time")

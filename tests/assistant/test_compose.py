@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.compose import compose, score_units, select_units
+from assistant.compose import complete_lists, compose, score_units, select_units
 from assistant.records import Hit
 from ingest.analysis import analyze
 from ingest.records import Document, Passage
@@ -105,3 +105,53 @@ def test_lead_line_names_the_sections() -> None:
     text, _, _ = _answer("kommunehelse")
     assert text.startswith("Ifølge rundskrivet punkt")
     assert "7.1.3" in text.splitlines()[0]
+
+
+def _item(n: int, text: str, lead: str = "Ved utelukkelse skal kriminalomsorgen:") -> Passage:
+    return Passage(
+        f"rundskriv:7.1.2:{n}",
+        "rundskriv",
+        "7.1.2",
+        "7.1.2 Kriminalomsorgens ansvar",
+        ("7.1.2 Kriminalomsorgens ansvar",),
+        None,
+        "list_item",
+        text,
+        n * 100,
+        n * 100 + len(text),
+        ("kriminalomsorgen",),
+        context=lead,
+    )
+
+
+LIST = [
+    _item(1, "varsle lege uten ugrunnet opphold"),
+    _item(2, "føre tilsyn med innsatte flere ganger daglig"),
+    _item(3, "utarbeide en ukeplan"),
+]
+
+
+def _siblings(p: Passage) -> list[Passage]:
+    return [q for q in LIST if q.context == p.context]
+
+
+def test_a_quoted_list_item_brings_its_whole_list_in_document_order() -> None:
+    units = score_units([Hit(LIST[1], 1.0)], analyze("tilsyn daglig"), (), analyze, lambda t: 1.0)
+    chosen = complete_lists(select_units(units, "Hvor ofte skal vi føre tilsyn?"), _siblings)
+    assert chosen[0].passage.id == LIST[1].id  # the best match keeps its place
+    assert sorted(u.passage.id for u in chosen) == [p.id for p in LIST]
+    text, citations, _ = compose(chosen, "kriminalomsorgen", DOCS)
+    assert text.count("*Ved utelukkelse skal kriminalomsorgen:*") == 1
+    bullets = [line.strip() for line in text.splitlines() if line.startswith("    - ")]
+    assert [b.split(" [")[0] for b in bullets] == ["- " + p.text for p in LIST]
+    assert all(c.quote == c.passage.text for c in citations)
+
+
+def test_long_lists_and_plain_paragraphs_are_left_as_selected() -> None:
+    long_list = [_item(n, f"plikt nummer {n}", lead="Kriminalomsorgen skal") for n in range(20)]
+    units = score_units([Hit(long_list[0], 1.0)], analyze("plikt"), (), analyze, lambda t: 1.0)
+    chosen = select_units(units, "Hvilken plikt?")
+    assert complete_lists(chosen, lambda p: long_list) == chosen
+    paragraph = score_units(HITS[:1], analyze("sikkerhetscelle"), (), analyze, lambda t: 1.0)
+    picked = select_units(paragraph, "sikkerhetscelle?")
+    assert complete_lists(picked, _siblings) == picked
