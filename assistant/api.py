@@ -27,6 +27,7 @@ from ingest.records import Passage
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "IndexMissingError"]
 
 MAX_QUESTION_CHARS = 2000
+RETRIEVED_KEPT = 10  # an answer keeps this much of the ranking (evaluation reads hit@10 from it)
 REFUSAL = "Jeg finner ikke dette i kildene."
 _SURFACE = re.compile(r"[^\W\d_]+")
 
@@ -94,8 +95,9 @@ class Assistant:
         context = resolve(question, history)
         query = make_query(question, context, self.vocab.correct)
         t1 = time.perf_counter()
-        found = retrieve(self.index, query, role=role, k=self.settings.top_k, pipeline=pipeline)
-        hits = found.hits
+        k = self.settings.top_k
+        found = retrieve(self.index, query, role=role, k=max(k, RETRIEVED_KEPT), pipeline=pipeline)
+        hits = found.hits[:k]
         t2 = time.perf_counter()
         ev = self._evidence(f"{context} {question}".strip(), found.dense_top, hits)
         if not ev.sufficient:
@@ -131,6 +133,7 @@ class Assistant:
             answer.notes,
             timings,
             resolved_question=f"{context} {question}".strip(),
+            retrieved=tuple(found.hits),
         )
 
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:

@@ -90,6 +90,9 @@ class Answer:
     notes: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     resolved_question: str = ""
+    # The ranking the answer was drawn from (at least RETRIEVED_KEPT passages), best first: for
+    # evaluation and for showing what was considered. Not part of the JSON answer.
+    retrieved: tuple[Hit, ...] = ()
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {} if item_id is None else {"id": item_id}

@@ -1,7 +1,8 @@
-"""Hybrid retrieval: BM25 (Norwegian analysis) and dense vectors fused by reciprocal rank.
+"""Hybrid retrieval: BM25 (Norwegian analysis) and dense vectors, min-max normalised and fused.
 
-Adds a boost for the asker's role, a mild prior for binding sources over drafts and opinions, and an
-exact lookup that puts passages citing a provision named in the question first. It ranks passages;
+Adds a boost for the asker's role and for a source the question names, a lower prior for footnotes
+and bare headings, and an exact lookup that puts passages citing a provision named in the question
+first. Reciprocal rank fusion is used only when one retriever returned nothing. It ranks passages;
 it does not pick sentences (compose) or decide whether to refuse (evidence).
 """
 

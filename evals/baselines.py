@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 ASSISTANT_MODES: dict[str, str] = {"hjemmel": "hybrid", "bm25": "bm25", "dense": "dense"}
 LLAMAINDEX = "llamaindex_default"
 PIPELINES: tuple[str, ...] = (*ASSISTANT_MODES, LLAMAINDEX)
-RETRIEVE_K = 10
+RETRIEVE_K = 10  # hit@10 and nDCG@10 read this much of `Answer.retrieved`
 
 
 @dataclass(frozen=True)
@@ -164,9 +164,8 @@ class AssistantPipeline:
         started = time.perf_counter()
         answer = a.ask(question, role=role, history=turns, pipeline=self._mode)
         latency = (time.perf_counter() - started) * 1000
-        hits = a.retrieve(question, role=role, history=turns, k=RETRIEVE_K, pipeline=self._mode)
         return Outcome(
-            ranked=tuple(_unit(h.passage) for h in hits),
+            ranked=tuple(_unit(h.passage) for h in answer.retrieved[:RETRIEVE_K]),
             answer_text=answer.text,
             refused=answer.refused,
             cited=tuple(_unit(c.passage) for c in answer.citations),

@@ -360,3 +360,20 @@ def test_a_duty_list_is_quoted_whole(assistant: Assistant) -> None:
     assert {p.id for p in items} <= quoted_ids
     assert answer.text.count(f"*{lead}*") == 1  # one lead-in, the items nested under it
     assert quoted(answer, "minimum én gang per time") or quoted(answer, "minimum en gang per time")
+
+
+def test_answer_keeps_the_ranking_it_was_drawn_from(assistant: Assistant) -> None:
+    from assistant.api import RETRIEVED_KEPT
+    from evals.baselines import RETRIEVE_K
+
+    assert RETRIEVED_KEPT >= RETRIEVE_K  # the evaluation reads hit@10 from `Answer.retrieved`
+    question, role = "Hvem skal varsles når en innsatt utelukkes?", "kriminalomsorgen"
+    answer = assistant.ask(question, role)
+    ranking = assistant.retrieve(question, role, k=RETRIEVED_KEPT)
+    assert [h.passage.id for h in answer.retrieved] == [h.passage.id for h in ranking]
+    ranked = {h.passage.id for h in answer.retrieved}
+    leads = {h.passage.context for h in answer.retrieved if h.passage.kind == "list_item"}
+    for c in answer.citations:  # ranked, or an item of a list the ranking quoted from
+        assert c.passage.id in ranked or (
+            c.passage.kind == "list_item" and c.passage.context in leads
+        )
