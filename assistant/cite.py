@@ -25,13 +25,26 @@ class PassageSource(Protocol):
 
 
 _NOT_AVSNITT = frozenset({"heading", "footnote"})
-# Said wherever a non-binding source is quoted, so it is never taken for the rule.
-NOT_BINDING = {
-    "utkast": "Kilden er et utkast og ikke gjeldende regel.",
-    "innspill": "Kilden er et høringsinnspill (en mening), ikke en regel.",
-    "informasjon": "Kilden er informasjon, ikke en regel.",
-    "historisk": "Kilden er historisk og kan være utdatert.",
+# Said wherever a non-binding source is quoted, so it is never taken for the rule: what the source
+# is, by status. One wording for answers (named, `source_note`), exports and quote checks (`NOT_BINDING`).
+_NOT_BINDING_AS = {
+    "utkast": "et høringsutkast, ikke gjeldende regelverk",
+    "innspill": "et høringsinnspill (en mening), ikke en regel",
+    "informasjon": "informasjon, ikke regelverk",
+    "historisk": "historisk og beskriver ikke nødvendigvis dagens regler",
 }
+NOT_BINDING = {status: f"Kilden er {what}." for status, what in _NOT_BINDING_AS.items()}
+
+
+def source_note(doc: Document) -> str | None:
+    """The label a non-binding source carries in an answer, naming it; None for binding sources."""
+    what = _NOT_BINDING_AS.get(doc.status)
+    if what is None:
+        return None
+    if doc.status == "innspill":
+        issuer = doc.issuer.split(" (")[0]
+        return f"Kilden er {what.replace('høringsinnspill', f'høringsinnspill fra {issuer}', 1)}."
+    return f"Kilden «{doc.title}» er {what}."
 
 
 def norwegian_date(date: str | None) -> str | None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.cite import source_note
 from assistant.records import Citation, Hit
 from ingest.records import Document, Passage
 from ingest.sentences import split_sentences
@@ -166,20 +167,6 @@ def group_of(unit: Unit, role: str, documents: dict[str, Document]) -> str:
     if role not in SERVICE_ROLES or not roles:
         return "Generelt"
     return "Ditt ansvar" if role in roles else "Andre tjenester"
-
-
-def source_note(doc: Document) -> str | None:
-    """The label a non-binding source must carry wherever it is quoted."""
-    issuer = doc.issuer.split(" (")[0]
-    if doc.status == "utkast":
-        return f"Kilden «{doc.title}» er et høringsutkast, ikke gjeldende regelverk."
-    if doc.status == "innspill":
-        return f"Dette er et høringsinnspill fra {issuer}, ikke en regel."
-    if doc.status == "historisk":
-        return f"«{doc.title}» er historisk og beskriver ikke nødvendigvis dagens regler."
-    if doc.status == "informasjon":
-        return f"«{doc.title}» er informasjon fra {issuer}, ikke regelverk."
-    return None
 
 
 def _label(doc: Document) -> str:
