@@ -75,21 +75,10 @@ LAW_ALIASES: dict[str, str] = {
     ),
 }
 
-# Abbreviations only count right before a § sign: «hol» or «strl» alone are not reliable words.
-_ABBREVIATIONS: tuple[str, ...] = (
-    "hpl",
-    "strgjfl",
-    "sgfl",
-    "fvl",
-    "pbrl",
-    "pasrl",
-    "hol",
-    "hotjl",
-    "sphl",
-    "sphtjl",
-    "phvl",
-    "strpl",
-    "strl",
+# Abbreviations (the short, one-word aliases: «hpl», «strgjfl») only count right before a § sign:
+# «hol» or «strl» alone are not reliable words.
+_ABBREVIATIONS: tuple[str, ...] = tuple(
+    form for form in LAW_ALIASES if len(form) <= 7 and form.isalpha() and form != LAW_ALIASES[form]
 )
 
 # Lovdata ids, checked against the laws' dates of adoption; unknown laws get no link.

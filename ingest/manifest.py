@@ -195,11 +195,15 @@ def _date(value: str | dt.date) -> str | None:
     return value.strip() or None
 
 
-def slugify(text: str) -> str:
-    """A short id slug: Norwegian letters transliterated (æ→ae, ø→o, å→a), the rest [a-z0-9-]."""
+def fold_ascii(text: str) -> str:
+    """Lower-case ASCII: Norwegian letters transliterated (æ→ae, ø→o, å→a), accents dropped."""
     lowered = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    return unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str) -> str:
+    """A short id slug of a file or title: `fold_ascii`, the rest [a-z0-9-], at most 64 chars."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_ascii(text)).strip("-")
     return slug[:64].strip("-") or "dokument"
 
 

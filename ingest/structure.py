@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from ingest.clean_lines import COMMENT_RE, ENUM_RE
+from ingest.manifest import fold_ascii
 from ingest.records import CleanText, Document, Passage
 from ingest.sentences import split_sentences
 
@@ -65,9 +65,7 @@ def _blocks(clean: CleanText) -> list[_Block]:
 
 def slug(text: str, limit: int = 40) -> str:
     """A short, stable, ASCII slug of a heading: «Innkomst og løslatelse» → «innkomst-og-loslatelse»."""
-    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
-    ascii_text = unicodedata.normalize("NFKD", text.translate(table)).encode("ascii", "ignore")
-    words = re.findall(r"[a-z0-9]+", ascii_text.decode().lower())
+    words = re.findall(r"[a-z0-9]+", fold_ascii(text))
     out = ""
     for word in words[:6]:
         candidate = f"{out}-{word}" if out else word
