@@ -39,9 +39,7 @@ def _ingest(paths: list[Path], home: Path, cache: Path, spec: str) -> tuple[floa
     from ingest.pipeline import load_corpus
 
     started = time.perf_counter()
-    report = build_index(
-        load_corpus(paths), home / "index", spec, cache, progress=True, paths=paths
-    )
+    report = build_index(load_corpus(paths), home / "index", spec, cache, progress=True)
     return time.perf_counter() - started, report
 
 

@@ -93,7 +93,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             chroma_host=settings.chroma_host,
             chroma_port=settings.chroma_port,
             progress=True,
-            paths=paths,
         )
     except EmbedderError as exc:
         print(f"hjemmel ingest: {exc}", file=sys.stderr)

@@ -3,8 +3,8 @@
 Contract:
 
     build_index(load: CorpusLoad, index_dir: Path, embedder_spec: str, cache_dir: Path,
-                store: str = "local", chroma_host=None, chroma_port=8000, progress=False,
-                paths=None) -> BuildReport
+                store: str = "local", chroma_host=None, chroma_port=8000, progress=False)
+                -> BuildReport   (records hashes of the files under `load.roots`)
     index_is_stale(paths, index_dir, embedder_spec, store=None) -> bool
 
 Opening a build for reading (`Index`, `read_format`, the errors) lives in `ingest.index_reader`
@@ -130,12 +130,6 @@ def file_hashes(paths: Sequence[Path]) -> dict[str, str]:
     return out
 
 
-def _derived_inputs(load: CorpusLoad) -> dict[str, str]:
-    files = [Path(d.document.path) for d in load.documents] + [Path(s.path) for s in load.skipped]
-    manifests = {f.parent / "manifest.toml" for f in files}
-    return file_hashes([f for f in [*files, *manifests] if f.is_file()])
-
-
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -161,7 +155,6 @@ def build_index(
     chroma_host: str | None = None,
     chroma_port: int = 8000,
     progress: bool = False,
-    paths: Sequence[Path] | None = None,
 ) -> BuildReport:
     """Write a complete new build and swap it in; on any failure the previous index stays live."""
     started = time.perf_counter()
@@ -179,7 +172,7 @@ def build_index(
         "chroma_port": chroma_port,
     }
     try:
-        report = _build(load, build, fmt, cache_dir, progress, paths)
+        report = _build(load, build, fmt, cache_dir, progress)
     except BaseException:
         _remove_build(build)
         raise
@@ -196,7 +189,6 @@ def _build(
     fmt: dict[str, Any],
     cache_dir: Path,
     progress: bool,
-    paths: Sequence[Path] | None,
 ) -> BuildReport:
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -218,7 +210,7 @@ def _build(
         dim=embedder.dim,
         analysis_version=analysis_version,
         corpus={d.document.id: d.document.sha256 for d in load.documents},
-        inputs=file_hashes(paths) if paths is not None else _derived_inputs(load),
+        inputs=file_hashes([Path(r) for r in load.roots]),
         passages=len(passages),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
     )

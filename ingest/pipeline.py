@@ -44,6 +44,7 @@ class CorpusLoad:
     documents: tuple[LoadedDocument, ...]
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    roots: tuple[str, ...] = ()  # the files and folders it was loaded from (for staleness checks)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def load_corpus(paths: Sequence[Path | str]) -> CorpusLoad:
         if warning:
             warnings.append(warning)
         documents.append(loaded)
-    return CorpusLoad(tuple(documents), tuple(skipped), tuple(warnings))
+    roots = tuple(str(Path(p)) for p in paths)
+    return CorpusLoad(tuple(documents), tuple(skipped), tuple(warnings), roots)
 
 
 def _load_one(corpus_file: CorpusFile, taken: set[str]) -> tuple[LoadedDocument, str | None]:

