@@ -47,7 +47,9 @@ from ingest.pipeline import CorpusLoad
 from ingest.records import Passage
 from ingest.store import ChromaServerStore, forget_local_client
 
-FORMAT_VERSION = 3  # 3: heading path and lead-in indexed with each passage
+FORMAT_VERSION = (
+    4  # 3: heading path and lead-in indexed with each passage; 4: vectors without headings
+)
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
 
@@ -86,7 +88,7 @@ class BuildReport:
 
 
 def passage_fields(p: Passage) -> list[str]:
-    """What a passage is indexed by (dense and BM25): heading, context and text.
+    """What BM25 indexes a passage by: heading path, context (lead-in) and text.
 
     A list item such as «samfunnsstraff» means little alone; its heading and lead-in give it a topic.
     """
@@ -98,7 +100,13 @@ def passage_fields(p: Passage) -> list[str]:
 
 
 def embed_text(p: Passage) -> str:
-    return "\n".join(passage_fields(p))
+    """What the dense vector is computed from: the lead-in and the text, not the headings.
+
+    Headings shared by a whole section made its passages' vectors alike (BM25 still matches them);
+    without them dense hit@5 rose from 0.678 to 0.706 on the core suite and from 0.487 to 0.615 on
+    the held-out one (see evals/suites/README.md).
+    """
+    return "\n".join(f for f in (p.context, p.text) if f)
 
 
 def analyzer() -> tuple[Callable[[str], list[str]], str]:
