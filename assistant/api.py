@@ -148,6 +148,7 @@ class Assistant:
             dense=dense_top,
             english=english,
             count_missing=evidence.quantity_unanswered(question, hits, _expand),
+            focus_unknown=evidence.focus_unknown(question, found),
         )
 
     def _refusal(
@@ -165,6 +166,8 @@ class Assistant:
                 "Jeg svarer bare på spørsmål om kildene (rundskrivet, veilederen, høringsutkastet og "
                 "høringsinnspillene) om taushetsplikt, isolasjon og samarbeid i fengsel."
             )
+        elif ev.focus_unknown:
+            text = f"{REFUSAL} Kildene nevner ikke «{ev.focus_unknown}». Jeg gjetter ikke."
         else:
             text = REFUSAL + " Jeg gjetter ikke."
         if topics:

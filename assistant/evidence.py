@@ -40,10 +40,13 @@ class Evidence:
     task_request: bool = False
     english: bool = False
     count_missing: bool = False
+    focus_unknown: str = ""  # the asked-for word the sources never use («vaksiner»)
 
     @property
     def sufficient(self) -> bool:
-        if self.task_request or self.count_missing or self.coverage < MIN_COVERAGE:
+        if self.task_request or self.count_missing or self.focus_unknown:
+            return False
+        if self.coverage < MIN_COVERAGE:
             return False
         if self.english:
             return self.dense >= MIN_DENSE_EN
@@ -171,6 +174,38 @@ def quantity_unanswered(
     alternatives = "|".join(re.escape(u) for u in units)
     pattern = re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?[^\W\d_]*(?:{alternatives})", re.I)
     return not any(pattern.search(h.passage.text) for h in hits[:5])
+
+
+# «Hvilke vaksiner …», «Hvor mye erstatning …», «Hva er klagefristen …»: the word after the question
+# phrase names the thing asked for.
+_FOCUS = re.compile(
+    r"\b(?:hvilke|hvilken|hvilket|hva slags|hva for|hvor mye|hvor lang|hvor mange|hvor stor|"
+    r"hva er|hva var|which|what kind of|how much|how many|how long)\s+([^\W\d_]+)",
+    re.I,
+)
+_NOT_A_FOCUS = _NOT_A_UNIT | frozenset(
+    "det den de en et ei vi jeg du han hun man dette disse denne noen noe the a an".split()
+)
+# Answer-type nouns ask for instances, not for a thing by name: «hvilken frist» is answered by a
+# date, «hvilke diagnoser» by named disorders, «hva er meningen» by a purpose. The sources need not
+# use the word itself.
+_ANSWER_TYPE = re.compile(
+    r"^(?:frist|dato|tidspunkt|tid|periode|mening|hensikt|formål|grunn|årsak|diagnose|lidelse|"
+    r"type|form|slag|gruppe|kategori|eksempel|eksempl|måte|rolle|oppgave|tiltak|krav|regel|regl|"
+    r"lov|ting|sak|forhold)\w*$"
+)
+
+
+def focus_unknown(question: str, found: Sequence[Concept]) -> str:
+    """The thing the question asks for («vaksiner», «klagefristen») when the sources never use that
+    word, not even through a synonym or a repaired misspelling; "" otherwise."""
+    m = _FOCUS.search(question)
+    if not m or is_english(question):  # English words are judged through the glossary instead
+        return ""
+    word = m.group(1).lower()
+    if word in _NOT_A_FOCUS or _ANSWER_TYPE.match(word):
+        return ""
+    return m.group(1) if any(c.word.lower() == word and not c.known for c in found) else ""
 
 
 def is_english(question: str) -> bool:

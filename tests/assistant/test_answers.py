@@ -298,6 +298,21 @@ def test_off_topic_questions_are_refused(assistant: Assistant, question: str) ->
     assert answer.text.strip()
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Hvilke tannbehandlinger har innsatte krav på i varetekt?", "tannbehandlinger"),
+        ("Hvor mye dagpenger får en innsatt under utelukkelse?", "dagpenger"),
+    ],
+)
+def test_in_domain_questions_about_what_the_sources_never_name_are_refused(
+    assistant: Assistant, question: str, word: str
+) -> None:
+    answer = assistant.ask(question, "kriminalomsorgen")
+    assert answer.refused and answer.citations == ()
+    assert f"«{word}»" in answer.text  # the refusal says what the sources do not mention
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t  \n"])
 def test_empty_question_gets_a_clear_message(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question, "kriminalomsorgen")

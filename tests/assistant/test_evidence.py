@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.evidence import (
     Evidence,
     concepts,
+    focus_unknown,
     informativeness,
     is_english,
     is_task_request,
@@ -65,6 +66,29 @@ def test_gate_decision() -> None:
     assert not Evidence(coverage=0.05, missing=0.0, dense=0.9).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, task_request=True).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, count_missing=True).sufficient
+    assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, focus_unknown="vaksiner").sufficient
     # English questions lean on the multilingual dense match instead of unknown-word counts.
     assert Evidence(coverage=0.5, missing=0.9, dense=0.85, english=True).sufficient
     assert not Evidence(coverage=0.5, missing=0.0, dense=0.70, english=True).sufficient
+
+
+def test_the_thing_asked_for_must_be_a_word_the_sources_use() -> None:
+    passages = [
+        "Helsepersonell skal tilse innsatte på sikkerhetscelle minimum en gang per døgn.",
+        "Kommunen skal rapportere innen 1. mai. Psykoselidelser bør nevnes.",
+    ]
+    vocab = Vocabulary((analyze(p) for p in passages), (w for p in passages for w in p.split()))
+
+    def unknown(question: str) -> str:
+        return focus_unknown(question, concepts(question, analyze, analyze_query, vocab))
+
+    assert unknown("Hvilke vaksiner skal innsatte på sikkerhetscelle få?") == "vaksiner"
+    assert unknown("Hva er klagefristen for innsatte på sikkerhetscelle?")
+    assert unknown("Hvor mye erstatning kan innsatte få?")
+    assert not unknown("Hvilke innsatte skal helsepersonell tilse?")  # a word the sources use
+    assert not unknown("Hvilke innsater skal helsepersonell tilse?")  # a repaired misspelling
+    # Answer-type nouns are answered by instances: a date, named disorders.
+    assert not unknown("Innen hvilken frist skal kommunen rapportere?")
+    assert not unknown("Hvilke diagnoser bør nevnes?")
+    assert not unknown("Hvor ofte skal helsepersonell tilse innsatte?")  # no thing named
+    assert not unknown("Which vaccines should inmates get?")  # English: judged by the dense match
