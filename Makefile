@@ -55,6 +55,8 @@ bench: install
 eval: install
 	$(VENV)/bin/hjemmel ingest --if-stale
 	$(VENV)/bin/hjemmel eval
+	$(VENV)/bin/hjemmel eval --suite heldout
+	$(VENV)/bin/hjemmel eval --suite heldout2
 
 clean:
 	rm -rf $(VENV) .hjemmel

@@ -74,6 +74,14 @@ def test_core_suite_has_no_errors(core_report: Report) -> None:
     assert core_report.errors == []
 
 
+@pytest.mark.parametrize("name", ["heldout", "heldout2"])
+def test_held_out_suites_have_no_item_errors(name: str) -> None:
+    """Smaller than core by design: only the suite-size minima (core's) may fail."""
+    report = check_suite(DEFAULT_SUITE.with_name(f"{name}.jsonl"), DEFAULT_CORPUS)
+    assert report.counts["answerable"] >= 30 and report.counts["refusal"] >= 5
+    assert _item_messages(report) == ([], [])
+
+
 def test_core_suite_meets_the_agreed_minima(core_report: Report) -> None:
     for key, minimum in MINIMA.items():
         assert core_report.counts[key] >= minimum, key
