@@ -70,6 +70,14 @@ def real_settings(real_home: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def real_assistant(real_settings):  # type: ignore[no-untyped-def]
+    """The assistant over the session's real index, loaded once (it is read-only and thread-safe)."""
+    from assistant.api import Assistant
+
+    return Assistant.load(real_settings)
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir() -> Iterator[Path]:
     ARTIFACTS.mkdir(exist_ok=True)
     yield ARTIFACTS

@@ -17,7 +17,6 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.records import ROLES, Answer, Citation, Turn, UnknownRoleError
-from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +26,8 @@ NKROP = "horingsinnspill-nkrop"
 
 
 @pytest.fixture(scope="module")
-def assistant(real_settings: Settings) -> Assistant:
-    return Assistant.load(real_settings)
+def assistant(real_assistant: Assistant) -> Assistant:
+    return real_assistant
 
 
 def flat(text: str) -> str:

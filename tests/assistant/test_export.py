@@ -64,10 +64,8 @@ def test_refused_answer_has_no_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_real_answer_exports_to_docx(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from assistant.api import Assistant
-
-    assistant = Assistant.load(real_settings)
+def test_real_answer_exports_to_docx(real_assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assistant = real_assistant
     answer = assistant.ask("Må kriminalomsorgen varsle helsetjenesten når en innsatt utelukkes?")
     assert answer.citations
     text = _docx_text(answer_to_docx(answer, assistant.index, tmp_path / "svar.docx"))

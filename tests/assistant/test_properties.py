@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from assistant.api import Assistant
 from assistant.records import ROLES, Answer, Turn
-from assistant.settings import Settings
 from ingest.index import Index
 
 pytestmark = pytest.mark.slow
@@ -38,8 +37,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 @pytest.fixture(scope="module")
-def assistant(real_settings: Settings) -> Assistant:
-    return Assistant.load(real_settings)
+def assistant(real_assistant: Assistant) -> Assistant:
+    return real_assistant
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from assistant.api import Assistant
 from assistant.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
 class Served:
     url: str
     settings: Settings
+    assistant: Assistant
 
 
 def free_port() -> int:
@@ -36,18 +38,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served(real_settings: Settings) -> Iterator[Served]:
-    """The full page over the real index, started in this process (Gradio serves from a thread)."""
-    from ui.app import create_app, launch
+@pytest.fixture(scope="session")
+def served(real_settings: Settings, real_assistant: Assistant) -> Iterator[Served]:
+    """The full page over the real index, started once per session in this process (Gradio serves
+    from a thread)."""
+    from ui.app import build_app, launch
 
     # A login here would hide the page from the browser test; login is covered by test_auth.
     saved = os.environ.pop("HJEMMEL_USERS", None)
     port = free_port()
-    demo = create_app(real_settings)
+    demo = build_app(real_assistant, real_settings)
     launch(demo, real_settings, host="127.0.0.1", port=port, block=False)
     try:
-        yield Served(f"http://127.0.0.1:{port}/", real_settings)
+        yield Served(f"http://127.0.0.1:{port}/", real_settings, real_assistant)
     finally:
         demo.close()
         if saved is not None:

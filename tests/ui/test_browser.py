@@ -167,9 +167,7 @@ def test_role_is_remembered_and_examples_follow_it(served: Served, browser_page:
 def test_documents_tab_lists_corpus_and_reads_a_section(
     served: Served, browser_page: Any, artifacts_dir: Path
 ) -> None:
-    from assistant.api import Assistant
-
-    index = Assistant.load(served.settings).index
+    index = served.assistant.index
     page = browser_page
     page.goto(served.url)
     page.get_by_role("tab", name="Dokumenter").click()

@@ -12,9 +12,7 @@ pytestmark = pytest.mark.slow
 def test_verify_and_refs_endpoints(served: Served) -> None:
     from gradio_client import Client
 
-    from assistant.api import Assistant
-
-    index = Assistant.load(served.settings).index
+    index = served.assistant.index
     passage = next(p for p in index.passages if p.section and len(p.text.split()) > 8)
     client = Client(served.url, verbose=False)
 
