@@ -39,7 +39,7 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.vocab = Vocabulary(
-            (_analyze(f"{p.text} {p.context} {p.heading}") for p in index.passages),
+            (_analyze_whole(f"{p.text} {p.context} {p.heading}") for p in index.passages),
             (
                 w
                 for p in index.passages
@@ -140,7 +140,7 @@ class Assistant:
         task = evidence.is_task_request(question)
         if task or not hits:
             return evidence.Evidence(0.0, 1.0, 0.0, task_request=task)
-        found = evidence.concepts(question, _analyze, _expand, self.vocab)
+        found = evidence.concepts(question, _analyze_whole, _expand, self.vocab)
         english = evidence.is_english(question)
         return evidence.Evidence(
             coverage=evidence.coverage(found, hits, _analyze),
@@ -187,17 +187,23 @@ def _check_question(question: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def _analyze_cached(text: str) -> tuple[str, ...]:
-    return tuple(analyze(text))
+def _analyze_cached(text: str, compounds: bool = True) -> tuple[str, ...]:
+    return tuple(analyze(text, compounds))
 
 
 def _analyze(text: str) -> list[str]:
+    """Tokens as BM25 sees them, parts of split compounds included (for matching passages)."""
     return list(_analyze_cached(text))
+
+
+def _analyze_whole(text: str) -> list[str]:
+    """Whole-word tokens only: whether the sources use a word («klagefristen») at all."""
+    return list(_analyze_cached(text, False))
 
 
 @lru_cache(maxsize=8192)
 def _expand_cached(word: str) -> tuple[str, ...]:
-    return tuple(analyze_query(word))
+    return tuple(analyze_query(word, compounds=False))
 
 
 def _expand(word: str) -> list[str]:

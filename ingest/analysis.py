@@ -4,7 +4,8 @@
 stems with Snowball «norwegian» (PyStemmer), expands hyphen coordination («helse- og
 omsorgstjenesten» -> helsetjenesten + omsorgstjenesten; «sikkerhetscelle eller -seng» ->
 sikkerhetscelle + sikkerhetsseng), adds the tail of long compounds whose head is a known word
-(«tilsynsplikt» -> + plikt), and turns § references into exact tokens: «§21», «§3-16», «§13b», plus
+(«tilsynsplikt» -> + plikt), splits other compounds into two words general Norwegian knows
+(«rusmiddelbruk» -> + rusmiddel + bruk, by wordfreq's frequency list), and turns § references into exact tokens: «§21», «§3-16», «§13b», plus
 law-qualified ones like «helsepersonelloven§21» (the law name with spaces removed) when the law is
 named, so «§ 21» never matches «21 år». `analyze_query` adds domain synonyms and English->Norwegian
 glossary terms so paraphrases and English questions reach the Norwegian passages.
@@ -19,10 +20,11 @@ import re
 from functools import lru_cache
 
 import Stemmer
+from wordfreq import zipf_frequency
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-5"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-6"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -70,6 +72,32 @@ def _head(word: str) -> str | None:
     return None
 
 
+_MIN_PART = 4  # both parts of a split compound have at least this many letters
+_MIN_PART_ZIPF = 2.5  # …and are words of general Norwegian (wordfreq Zipf scale; «bruk» ≈ 4.9)
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The two words a compound is made of («klagefristen» -> «klage», «fristen»), or ().
+
+    A split counts when both parts are common words of general Norwegian; a linking «s» or «e»
+    («sikkerhetscelle») may end the first. Of several splits the one whose rarer part is most
+    common wins. Short parts («inn» + «satte») are never split off.
+    """
+    best: tuple[float, str, str] | None = None
+    for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
+        left, right = word[:i], word[i:]
+        right_z = zipf_frequency(right, "nb")
+        if right_z < _MIN_PART_ZIPF:
+            continue
+        firsts = [left] + ([left[:-1]] if left[-1] in "se" and i - 1 >= _MIN_PART else [])
+        for first in firsts:
+            score = min(zipf_frequency(first, "nb"), right_z)
+            if score >= _MIN_PART_ZIPF and (best is None or score > best[0]):
+                best = (score, first, right)
+    return best[1:] if best else ()
+
+
 def _coordinations(text: str) -> list[str]:
     """Full words implied by hyphen coordination in lowercased `text`."""
     words: list[str] = []
@@ -106,28 +134,36 @@ def _ref_tokens(text: str) -> tuple[list[str], str]:
 _SECTION_NUMBER = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d]|\.\d)")
 
 
-def _word_tokens(text: str) -> list[str]:
+def _word_tokens(text: str, compounds: bool = True) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(text):
         if word in STOPWORDS:
             continue
         out.append(_stem(word))
-        head = _head(word) if len(word) >= 8 else None
-        if head:
+        if len(word) < 8:
+            continue
+        parts = compound_parts(word) if compounds else ()
+        if parts:
+            out += [_stem(part) for part in parts]
+        elif head := _head(word):
             out.append(_stem(head))
     return out
 
 
-def analyze(text: str) -> list[str]:
-    """Index-side tokens of `text` for BM25 (order follows the text; duplicates kept for tf)."""
+def analyze(text: str, compounds: bool = True) -> list[str]:
+    """Index-side tokens of `text` for BM25 (order follows the text; duplicates kept for tf).
+
+    `compounds=False` leaves out the parts of split compounds: for judging whether the sources use
+    a word at all («klagefristen» is not known because «klage» and «frist» are).
+    """
     lowered = text.lower()
     tokens, rest = _ref_tokens(lowered) if "§" in lowered else ([], lowered)
     # Section numbers («punkt 7.1.2», a heading «7.1.2 …») as whole tokens, so «7.1.2» does
     # not dissolve into «7», «1», «2».
     tokens += [f"pkt{m}" for m in _SECTION_NUMBER.findall(rest)]
-    tokens += _word_tokens(rest)
+    tokens += _word_tokens(rest, compounds)
     for word in _coordinations(rest):
-        tokens += _word_tokens(word)
+        tokens += _word_tokens(word, compounds)
     return tokens
 
 
@@ -332,7 +368,7 @@ def translate_glossary(text: str) -> str:
     return " ".join(ENGLISH_GLOSSARY[m] for m in pattern.findall(text.lower()))
 
 
-def analyze_query_weighted(text: str) -> list[tuple[str, float]]:
+def analyze_query_weighted(text: str, compounds: bool = True) -> list[tuple[str, float]]:
     """Query tokens with weights: the question's own 1.0, glossary 1.0, synonyms SYNONYM_WEIGHT; deduped."""
     weights: dict[str, float] = {}
 
@@ -340,7 +376,7 @@ def analyze_query_weighted(text: str) -> list[tuple[str, float]]:
         for token in tokens:
             weights[token] = max(weights.get(token, 0.0), weight)
 
-    own = analyze(text)
+    own = analyze(text, compounds)
     add(own, 1.0)
     lowered = " ".join(text.lower().split())
     pattern, translations = _glossary()
@@ -360,6 +396,6 @@ _ENGLISH_STOP = frozenset(
 )
 
 
-def analyze_query(text: str) -> list[str]:
+def analyze_query(text: str, compounds: bool = True) -> list[str]:
     """Query-side tokens: `analyze` plus synonym and English glossary expansion, deduplicated."""
-    return [t for t, _ in analyze_query_weighted(text)]
+    return [t for t, _ in analyze_query_weighted(text, compounds)]

@@ -13,6 +13,7 @@ from ingest.analysis import (
     analyze,
     analyze_query,
     analyze_query_weighted,
+    compound_parts,
 )
 
 STEM = Stemmer.Stemmer("norwegian")
@@ -52,6 +53,18 @@ def test_compound_tail() -> None:
     assert stem("plikt") in analyze("tilsynsplikt")
     assert stem("plikt") in analyze("taushetsplikten")
     assert stem("plikt") not in analyze("tilsyn")
+
+
+def test_compounds_split_into_two_common_words() -> None:
+    assert compound_parts("klagefristen") == ("klage", "fristen")
+    assert compound_parts("løslatelsessamtale") == ("løslatelse", "samtale")  # linking «s» dropped
+    assert compound_parts("innsatte") == ()  # «inn» + «satte»: parts under four letters
+    assert compound_parts("kriminalomsorgen") == ()  # «kriminal» + «omsorgen» is not a split
+    tokens = analyze("klagefristen")
+    assert {stem("klagefristen"), stem("klage"), stem("fristen")} <= set(tokens)
+    # Judging whether the sources use a word, its parts do not count.
+    assert analyze("klagefristen", compounds=False) == [stem("klagefristen")]
+    assert stem("klage") not in analyze_query("klagefristen", compounds=False)
 
 
 def test_section_tokens_are_exact() -> None:
