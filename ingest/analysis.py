@@ -24,7 +24,7 @@ from wordfreq import zipf_frequency
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-6"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-7"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -80,10 +80,12 @@ _MIN_PART_ZIPF = 2.5  # …and are words of general Norwegian (wordfreq Zipf sca
 def compound_parts(word: str) -> tuple[str, ...]:
     """The two words a compound is made of («klagefristen» -> «klage», «fristen»), or ().
 
-    A split counts when both parts are common words of general Norwegian; a linking «s» or «e»
+    A split counts when both parts are common words of general Norwegian and the whole is rarer
+    than either (a compound is; «fortelle» is no «fort» + «elle»); a linking «s» or «e»
     («sikkerhetscelle») may end the first. Of several splits the one whose rarer part is most
     common wins. Short parts («inn» + «satte») are never split off.
     """
+    whole = zipf_frequency(word, "nb")
     best: tuple[float, str, str] | None = None
     for i in range(_MIN_PART, len(word) - _MIN_PART + 1):
         left, right = word[:i], word[i:]
@@ -93,7 +95,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
         firsts = [left] + ([left[:-1]] if left[-1] in "se" and i - 1 >= _MIN_PART else [])
         for first in firsts:
             score = min(zipf_frequency(first, "nb"), right_z)
-            if score >= _MIN_PART_ZIPF and (best is None or score > best[0]):
+            if score >= max(_MIN_PART_ZIPF, whole) and (best is None or score > best[0]):
                 best = (score, first, right)
     return best[1:] if best else ()
 

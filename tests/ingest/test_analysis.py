@@ -60,6 +60,7 @@ def test_compounds_split_into_two_common_words() -> None:
     assert compound_parts("løslatelsessamtale") == ("løslatelse", "samtale")  # linking «s» dropped
     assert compound_parts("innsatte") == ()  # «inn» + «satte»: parts under four letters
     assert compound_parts("kriminalomsorgen") == ()  # «kriminal» + «omsorgen» is not a split
+    assert compound_parts("fortelle") == ()  # as common as its «parts»: no compound
     tokens = analyze("klagefristen")
     assert {stem("klagefristen"), stem("klage"), stem("fristen")} <= set(tokens)
     # Judging whether the sources use a word, its parts do not count.
