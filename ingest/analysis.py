@@ -24,7 +24,7 @@ from wordfreq import zipf_frequency
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-7"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-8"  # bump when tokens change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -198,6 +198,10 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "lov, lover, hjemmel, hjemlet, forskrift, regelverk, bestemmelse",
         "skade, skadevirkninger, skadelig, forverret, belastning",
         "makt, fysisk makt, tvang",
+        "pårørende, familie, familien, nærmeste",
+        "tilrettelegging, tilrettelegge, tilpasning, tilpasset",
+        "henvisning, henvise, henvist, henvises",
+        "samtale, samtaler, snakke, prate",
     )
 )
 
@@ -325,6 +329,46 @@ _GLOSSARY_TABLE = """
     public administration act = forvaltningsloven
     patients' rights act = pasient- og brukerrettighetsloven
     mental health care act = psykisk helsevernloven
+    need, needs = behov
+    measure, measures, intervention, interventions = tiltak
+    necessary = nødvendig
+    assess, evaluate = vurdere vurdering
+    guidelines = retningslinjer
+    sound, adequate, proper = forsvarlig
+    ensure = sikre
+    offer, offered = tilby tilbud
+    regulation, regulations = forskrift
+    screening, mapping, survey = kartlegging kartlegge
+    rehabilitation = rehabilitering habilitering
+    role = rolle
+    electronic monitoring = elektronisk kontroll
+    interdisciplinary, multidisciplinary = tverrfaglig
+    health trust, hospital trust = helseforetak
+    recommendation, recommendations, recommend, recommended = anbefaling anbefales
+    addiction treatment, substance abuse treatment = rusbehandling
+    detox, detoxification, withdrawal = avrusning
+    long-term = langvarige
+    disability, disabilities, impairment, impairments = funksjonsnedsettelser
+    task, tasks = oppgaver
+    obtain, collect = innhente
+    investigation = utredning
+    access = tilgang
+    mandela rules = mandelareglene
+    european prison rules = europeiske fengselsreglene
+    conversation, conversations, interview, talk = samtale samtaler
+    health condition, state of health = helsetilstand
+    family, relatives, next of kin = pårørende
+    somatic = somatiske
+    adaptation, accommodation, adjustments = tilrettelegging
+    residence status = oppholdsstatus
+    guidance = veiledning
+    minimum standards = minstestandarder
+    immediately = umiddelbart
+    overdose, overdoses = overdose
+    emergency room, out-of-hours service, emergency service = legevakt
+    medical = medisinske
+    ombudsman = sivilombudet
+    agree, agrees, agreed, permission = samtykke
 """
 ENGLISH_GLOSSARY: dict[str, str] = {
     phrase.strip(): norwegian.strip()
