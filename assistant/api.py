@@ -148,6 +148,7 @@ class Assistant:
             dense=dense_top,
             english=english,
             count_missing=evidence.quantity_unanswered(question, hits, _expand),
+            limit_missing=evidence.limit_unanswered(question, hits),
             focus_unknown=evidence.focus_unknown(question, found),
         )
 
@@ -168,6 +169,10 @@ class Assistant:
             )
         elif ev.focus_unknown:
             text = f"{REFUSAL} Kildene nevner ikke «{ev.focus_unknown}». Jeg gjetter ikke."
+        elif ev.limit_missing:
+            text = f"{REFUSAL} Kildene oppgir ingen øvre grense for dette. Jeg gjetter ikke."
+        elif ev.count_missing:
+            text = f"{REFUSAL} Kildene oppgir ikke noe slikt antall. Jeg gjetter ikke."
         else:
             text = REFUSAL + " Jeg gjetter ikke."
         if topics:

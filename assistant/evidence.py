@@ -40,11 +40,12 @@ class Evidence:
     task_request: bool = False
     english: bool = False
     count_missing: bool = False
+    limit_missing: bool = False
     focus_unknown: str = ""  # the asked-for word the sources never use («vaksiner»)
 
     @property
     def sufficient(self) -> bool:
-        if self.task_request or self.count_missing or self.focus_unknown:
+        if self.task_request or self.count_missing or self.limit_missing or self.focus_unknown:
             return False
         if self.coverage < MIN_COVERAGE:
             return False
@@ -174,6 +175,26 @@ def quantity_unanswered(
     alternatives = "|".join(re.escape(u) for u in units)
     pattern = re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?[^\W\d_]*(?:{alternatives})", re.I)
     return not any(pattern.search(h.passage.text) for h in hits[:5])
+
+
+_ASKS_MAXIMUM = re.compile(r"\b(maksimal\w*|maks|høyst|lengst|maximum|at most|longest)\b", re.I)
+_STATES_LIMIT = re.compile(
+    r"\b(maksimal\w*|maks|høyst|inntil|opptil|lengst|ikke (?:mer|lenger|utover) enn|maximum|"
+    r"at most)\b",
+    re.I,
+)
+
+
+def limit_unanswered(question: str, hits: Sequence[Hit]) -> bool:
+    """«Hvor lenge kan … maksimalt …?» is answered only by a passage stating an upper limit
+    («inntil», «høyst», «maksimalt» with a number); a threshold for something else («overstige tre
+    døgn») is not one. True when the question asks for a maximum and no top passage states one."""
+    if not _ASKS_MAXIMUM.search(question):
+        return False
+    number = re.compile(rf"\b{_NUMBER}\b", re.I)
+    return not any(
+        _STATES_LIMIT.search(h.passage.text) and number.search(h.passage.text) for h in hits[:5]
+    )
 
 
 # «Hvilke vaksiner …», «Hvor mye erstatning …», «Hva er klagefristen …»: the word after the question

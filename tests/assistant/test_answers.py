@@ -297,6 +297,16 @@ def test_off_topic_questions_are_refused(assistant: Assistant, question: str) ->
     assert answer.text.strip()
 
 
+def test_a_maximum_the_sources_do_not_state_is_refused_with_the_reason(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask(
+        "Hvor mange timer kan en innsatt maksimalt ligge i sikkerhetsseng?", "kriminalomsorgen"
+    )
+    assert answer.refused and answer.citations == ()
+    assert "øvre grense" in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "word"),
     [

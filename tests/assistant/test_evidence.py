@@ -9,6 +9,7 @@ from assistant.evidence import (
     informativeness,
     is_english,
     is_task_request,
+    limit_unanswered,
     missing_share,
     quantity_unanswered,
 )
@@ -66,6 +67,7 @@ def test_gate_decision() -> None:
     assert not Evidence(coverage=0.05, missing=0.0, dense=0.9).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, task_request=True).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, count_missing=True).sufficient
+    assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, limit_missing=True).sufficient
     assert not Evidence(coverage=0.9, missing=0.0, dense=0.9, focus_unknown="vaksiner").sufficient
     # English questions lean on the multilingual dense match instead of unknown-word counts.
     assert Evidence(coverage=0.5, missing=0.9, dense=0.85, english=True).sufficient
@@ -92,3 +94,13 @@ def test_the_thing_asked_for_must_be_a_word_the_sources_use() -> None:
     assert not unknown("Hvilke diagnoser bør nevnes?")
     assert not unknown("Hvor ofte skal helsepersonell tilse innsatte?")  # no thing named
     assert not unknown("Which vaccines should inmates get?")  # English: judged by the dense match
+
+
+def test_maximum_questions_need_a_stated_upper_limit() -> None:
+    threshold = [_hit("Det skal lages en ukeplan der utelukkelsen vil overstige tre døgn.")]
+    limit = [_hit("Utelukkelse kan vare inntil 14 dager før saken sendes regionen.")]
+    question = "Hvor mange dager kan en innsatt maksimalt være utelukket?"
+    assert limit_unanswered(question, threshold)  # a threshold for a plan is no maximum
+    assert not limit_unanswered(question, limit)
+    assert not limit_unanswered("Hvor lenge skal ukeplanen gjelde?", threshold)  # no maximum asked
+    assert limit_unanswered("What is the maximum number of days in a security cell?", threshold)
