@@ -230,5 +230,9 @@ def focus_unknown(question: str, found: Sequence[Concept]) -> str:
 
 
 def is_english(question: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(question)]
-    return bool(words) and sum(w in _EN_STOP for w in words) / len(words) >= 0.25
+    """English when its words are more common in general English than in general Norwegian
+    (wordfreq): «What problem does NKROP describe …» is English, «Hva blir været i morgen?» is not,
+    however many short words («i», «a») the two languages share."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", question)]
+    english = sum(zipf_frequency(w, "en") for w in words)
+    return bool(words) and english > sum(zipf_frequency(w, "nb") for w in words)

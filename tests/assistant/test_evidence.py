@@ -40,6 +40,9 @@ def test_task_requests_are_recognised() -> None:
 def test_english_detection() -> None:
     assert is_english("How often must a doctor see an inmate in a security cell?")
     assert not is_english("Hvor ofte skal legen tilse en innsatt på sikkerhetscelle?")
+    # Few English function words, still English; Norwegian «i» is no English «I».
+    assert is_english("What problem does NKROP describe with services turning down referrals?")
+    assert not is_english("Hva blir været i Bergen i morgen?")
 
 
 def test_rare_words_weigh_more_than_everyday_words() -> None:
