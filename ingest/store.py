@@ -100,7 +100,8 @@ class _ChromaStore:
         distances = (result.get("distances") or [[]])[0]
         # Chroma's cosine space returns distance = 1 - cosine similarity.
         pairs = [(pid, 1.0 - float(d)) for pid, d in zip(ids, distances, strict=True)]
-        return sorted(pairs, key=lambda p: -p[1])
+        # Identical texts (repeated footnotes) tie; Chroma's order among them varies between runs.
+        return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
     def count(self) -> int:
         # Asked before every query: cached, and forgotten whenever this store changes the data.

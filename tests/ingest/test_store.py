@@ -41,6 +41,8 @@ def _exercise(store: VectorStore) -> None:
     store.upsert(["doc:1:0"], m[5:6])  # upsert replaces, never duplicates
     assert store.count() == 20
     assert store.query(m[5], k=2)[1][1] == pytest.approx(1.0, abs=1e-4)
+    # Two identical vectors tie: the order is by id, the same on every run.
+    assert [pid for pid, _ in store.query(m[5], k=2)] == ["doc:1:0", "doc:1:5"]
     store.delete(["doc:1:0", "doc:1:1"])
     assert store.count() == 18 and "doc:1:1" not in store.ids()
     assert len(store.query(m[0], k=100)) == 18
