@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant import evidence
-from assistant.compose import complete_lists, compose, score_units, select_units
+from assistant.compose import complete_lists, compose, list_key, score_units, select_units
 from assistant.followup import resolve
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
@@ -48,12 +48,13 @@ class Assistant:
         )
         self._lists: dict[tuple[str, str, str], list[Passage]] = {}
         for p in index.passages:  # index order is document order
-            if p.kind == "list_item" and p.context:
-                self._lists.setdefault((p.doc_id, p.section, p.context), []).append(p)
+            if key := list_key(p):
+                self._lists.setdefault(key, []).append(p)
 
     def _siblings(self, passage: Passage) -> list[Passage]:
-        """Every item of the list `passage` belongs to (same document, section and lead-in)."""
-        return self._lists.get((passage.doc_id, passage.section, passage.context), [passage])
+        """Every item of the list `passage` belongs to, in document order."""
+        key = list_key(passage)
+        return self._lists.get(key, [passage]) if key else [passage]
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:

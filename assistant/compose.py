@@ -21,8 +21,7 @@ from ingest.sentences import split_sentences
 MAX_BULLETS = 6
 MAX_BULLETS_LIST = 10
 MAX_PER_PASSAGE = 3
-LIST_COMPLETE_MIN = 1
-MAX_LIST_ITEMS = 12
+MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole once any item is quoted
 CANDIDATE_PASSAGES = 8
 MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
 # A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
@@ -128,33 +127,34 @@ def select_units(units: Sequence[Unit], question: str) -> list[Unit]:
     return chosen
 
 
+def list_key(passage: Passage) -> tuple[str, str, str] | None:
+    """The list a list item belongs to: its document, section and lead-in; None for other passages.
+
+    Two lists may share a lead-in («Kriminalomsorgen skal» in 5.2.1 and in 5.3.1): the section
+    keeps them apart.
+    """
+    if passage.kind != "list_item" or not passage.context:
+        return None
+    return passage.doc_id, passage.section, passage.context
+
+
 def complete_lists(
     chosen: Sequence[Unit], siblings: Callable[[Passage], Sequence[Passage]]
 ) -> list[Unit]:
-    """Show a list whole when the answer quotes at least LIST_COMPLETE_MIN of its items.
+    """Quote a list whole (up to MAX_LIST_ITEMS) when the answer quotes any of its items.
 
     A duty list («Ved bruk av sikkerhetscelle … skal kriminalomsorgen») quoted in part reads as if
-    the missing duties did not exist. `siblings` gives every item under the same lead-in, in
-    document order. Lists longer than MAX_LIST_ITEMS stay as selected.
+    the missing duties did not exist. `siblings` gives every item of the passage's list, in
+    document order; added items take the lowest score of the list's quoted items.
     """
     out = list(chosen)
     have = {u.passage.id for u in chosen}
-    done: set[tuple[str, str]] = set()
     for unit in chosen:
-        p = unit.passage
-        key = (p.doc_id, p.context)
-        if p.kind != "list_item" or not p.context or key in done:
+        key = list_key(unit.passage)
+        items = siblings(unit.passage) if key else ()
+        if not items or len(items) > MAX_LIST_ITEMS or all(q.id in have for q in items):
             continue
-        done.add(key)
-        items = siblings(p)
-        picked = [
-            u
-            for u in chosen
-            if u.passage.kind == "list_item" and (u.passage.doc_id, u.passage.context) == key
-        ]
-        if len(picked) < LIST_COMPLETE_MIN or len(items) > MAX_LIST_ITEMS:
-            continue
-        low = min(u.score for u in picked)
+        low = min(u.score for u in chosen if list_key(u.passage) == key)
         out += [Unit(q, 0, len(q.text), low, unit.rank) for q in items if q.id not in have]
         have |= {q.id for q in items}
     return out
@@ -182,18 +182,18 @@ def bullet_lines(
 ) -> list[str]:
     """Markdown bullets; list items that share a lead-in sentence are nested under it once."""
     lines: list[str] = []
-    previous_lead: str | None = None
+    previous: tuple[str, str, str] | None = None
     for unit in units:
         doc = documents[unit.passage.doc_id]
         text = " ".join(unit.quote.split())
-        lead = " ".join(unit.passage.context.split()) if unit.passage.kind == "list_item" else ""
-        if lead:
-            if lead != previous_lead:
-                lines.append(f"- {_label(doc)}*{lead}*")
+        key = list_key(unit.passage)
+        if key:
+            if key != previous:
+                lines.append(f"- {_label(doc)}*{' '.join(unit.passage.context.split())}*")
             lines.append(f"    - {text} [{n_of(unit)}]")
         else:
             lines.append(f"- {_label(doc)}{text} [{n_of(unit)}]")
-        previous_lead = lead or None
+        previous = key
     return lines
 
 
@@ -264,19 +264,15 @@ def compose(
 
 
 def _by_lead(units: Sequence[Unit]) -> list[Unit]:
-    """Keep score order, but pull list items with the same lead-in together (first one's place)."""
+    """Keep score order, but pull the items of one list together (first one's place, document order)."""
     out: list[Unit] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for unit in units:
-        key = (unit.passage.doc_id, unit.passage.context)
-        if unit.passage.kind != "list_item" or not unit.passage.context:
+        key = list_key(unit.passage)
+        if key is None:
             out.append(unit)
         elif key not in seen:
             seen.add(key)
-            same = [
-                u
-                for u in units
-                if u.passage.kind == "list_item" and (u.passage.doc_id, u.passage.context) == key
-            ]
+            same = [u for u in units if list_key(u.passage) == key]
             out.extend(sorted(same, key=lambda u: u.passage.start))
     return out

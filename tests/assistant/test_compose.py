@@ -155,3 +155,29 @@ def test_long_lists_and_plain_paragraphs_are_left_as_selected() -> None:
     paragraph = score_units(HITS[:1], analyze("sikkerhetscelle"), (), analyze, lambda t: 1.0)
     picked = select_units(paragraph, "sikkerhetscelle?")
     assert complete_lists(picked, _siblings) == picked
+
+
+def test_lists_with_the_same_lead_in_in_two_sections_stay_apart() -> None:
+    from dataclasses import replace
+
+    lead = "Kriminalomsorgen skal"
+    first = [_item(n, f"ved innsettelse gjøre {n}", lead=lead) for n in (1, 2)]
+    second = [
+        replace(
+            _item(n, f"ved løslatelse gjøre {n}", lead=lead),
+            id=f"rundskriv:5.3.1:{n}",
+            section="5.3.1",
+        )
+        for n in (5, 6)
+    ]
+    everything = [*first, *second]
+
+    def siblings(p: Passage) -> list[Passage]:
+        return [q for q in everything if (q.section, q.context) == (p.section, p.context)]
+
+    hits = [Hit(first[0], 1.0), Hit(second[0], 0.9)]
+    units = score_units(hits, analyze("gjøre"), (), analyze, lambda t: 1.0)
+    chosen = complete_lists(select_units(units, "Hva skal vi gjøre?"), siblings)
+    assert sorted(u.passage.id for u in chosen) == sorted(p.id for p in everything)
+    text, _, _ = compose(chosen, "kriminalomsorgen", DOCS)
+    assert text.count(f"*{lead}*") == 2  # one lead-in line per list, not one for both
