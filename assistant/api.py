@@ -150,7 +150,7 @@ class Assistant:
             english=english,
             count_missing=evidence.quantity_unanswered(question, hits, _expand),
             limit_missing=evidence.limit_unanswered(question, hits),
-            focus_unknown=evidence.focus_unknown(question, found),
+            focus_unknown=evidence.focus_unknown(question, found, english),
         )
 
     def _refusal(

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
 from assistant.records import Hit
 from assistant.vocab import Vocabulary
+from ingest.analysis import ENGLISH_STOPWORDS
 
 _TASKS = re.compile(
     r"\b(skriv|lag|dikt\w*|vits\w*|sang\w*|oppskrift\w*|write|poem|joke|song|recipe|"
@@ -59,14 +61,6 @@ def is_task_request(question: str) -> bool:
 
 
 _WORD = re.compile(r"§+\s*\d+(?:\s*-\s*\d+)?(?:\s?[a-z]\b)?|[^\W_]+", re.UNICODE)
-# English function words: Norwegian stopwords are dropped by the analyser, English ones are not.
-_EN_STOP = frozenset(
-    "a an the is are was were be been do does did can could must should shall may might will "
-    "would of to in on at for by with from about what which who whom how when where why "
-    "whether if or and not no i we you he she it they me us them my our your their this that "
-    "these those there any some all has have had than then as into also only just more most "
-    "very".split()
-)
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ def concepts(
     """The question's content words, each with what covers it and whether the sources use it."""
     out: list[Concept] = []
     for word in _WORD.findall(question):
-        if word.lower() in _EN_STOP:
+        if word.lower() in ENGLISH_STOPWORDS:
             continue
         base = analyze(word)
         if not base:
@@ -185,15 +179,17 @@ _STATES_LIMIT = re.compile(
 )
 
 
+_A_NUMBER = re.compile(rf"\b{_NUMBER}\b", re.I)
+
+
 def limit_unanswered(question: str, hits: Sequence[Hit]) -> bool:
     """«Hvor lenge kan … maksimalt …?» is answered only by a passage stating an upper limit
     («inntil», «høyst», «maksimalt» with a number); a threshold for something else («overstige tre
     døgn») is not one. True when the question asks for a maximum and no top passage states one."""
     if not _ASKS_MAXIMUM.search(question):
         return False
-    number = re.compile(rf"\b{_NUMBER}\b", re.I)
     return not any(
-        _STATES_LIMIT.search(h.passage.text) and number.search(h.passage.text) for h in hits[:5]
+        _STATES_LIMIT.search(h.passage.text) and _A_NUMBER.search(h.passage.text) for h in hits[:5]
     )
 
 
@@ -217,11 +213,11 @@ _ANSWER_TYPE = re.compile(
 )
 
 
-def focus_unknown(question: str, found: Sequence[Concept]) -> str:
+def focus_unknown(question: str, found: Sequence[Concept], english: bool) -> str:
     """The thing the question asks for («vaksiner», «klagefristen») when the sources never use that
     word, not even through a synonym or a repaired misspelling; "" otherwise."""
     m = _FOCUS.search(question)
-    if not m or is_english(question):  # English words are judged through the glossary instead
+    if not m or english:  # English words are judged by the dense match instead
         return ""
     word = m.group(1).lower()
     if word in _NOT_A_FOCUS or _ANSWER_TYPE.match(word):
@@ -229,6 +225,7 @@ def focus_unknown(question: str, found: Sequence[Concept]) -> str:
     return m.group(1) if any(c.word.lower() == word and not c.known for c in found) else ""
 
 
+@lru_cache(maxsize=4096)
 def is_english(question: str) -> bool:
     """English when its words are more common in general English than in general Norwegian
     (wordfreq): «What problem does NKROP describe …» is English, «Hva blir været i morgen?» is not,

@@ -5,7 +5,8 @@ stems with Snowball «norwegian» (PyStemmer), expands hyphen coordination («he
 omsorgstjenesten» -> helsetjenesten + omsorgstjenesten; «sikkerhetscelle eller -seng» ->
 sikkerhetscelle + sikkerhetsseng), adds the tail of long compounds whose head is a known word
 («tilsynsplikt» -> + plikt), splits other compounds into two words general Norwegian knows
-(«rusmiddelbruk» -> + rusmiddel + bruk, by wordfreq's frequency list), and turns § references into exact tokens: «§21», «§3-16», «§13b», plus
+(«rusmiddelbruk» -> + rusmiddel + bruk, by wordfreq's frequency list), and turns § references into
+exact tokens: «§21», «§3-16», «§13b», plus
 law-qualified ones like «helsepersonelloven§21» (the law name with spaces removed) when the law is
 named, so «§ 21» never matches «21 år». `analyze_query` adds domain synonyms and English->Norwegian
 glossary terms so paraphrases and English questions reach the Norwegian passages.
@@ -433,12 +434,17 @@ def analyze_query_weighted(text: str, compounds: bool = True) -> list[tuple[str,
     groups |= {g for phrase, g in phrases if phrase in lowered}
     for g in sorted(groups):
         add(group_tokens[g], SYNONYM_WEIGHT)
-    return [(t, w) for t, w in weights.items() if t not in _ENGLISH_STOP]
+    return [(t, w) for t, w in weights.items() if t not in ENGLISH_STOPWORDS]
 
 
-_ENGLISH_STOP = frozenset(
-    "the a an of to is are was do does did what when how who which be been my your it this that "
-    "in on at by with as from about any there their they he she we you".split()
+# English function words: the Norwegian analyser keeps them, so English questions drop them here
+# (and the refusal gate skips them as content words).
+ENGLISH_STOPWORDS = frozenset(
+    "a an the is are was were be been do does did can could must should shall may might will "
+    "would of to in on at for by with from about what which who whom how when where why "
+    "whether if or and not no i we you he she it they me us them my our your their this that "
+    "these those there any some all has have had than then as into also only just more most "
+    "very".split()
 )
 
 

@@ -47,9 +47,8 @@ from ingest.pipeline import CorpusLoad
 from ingest.records import Passage
 from ingest.store import ChromaServerStore, forget_local_client
 
-FORMAT_VERSION = (
-    4  # 3: heading path and lead-in indexed with each passage; 4: vectors without headings
-)
+# 3: heading path and lead-in indexed with each passage; 4: vectors without the heading path.
+FORMAT_VERSION = 4
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
 

@@ -85,7 +85,8 @@ def test_the_thing_asked_for_must_be_a_word_the_sources_use() -> None:
     vocab = Vocabulary((analyze(p) for p in passages), (w for p in passages for w in p.split()))
 
     def unknown(question: str) -> str:
-        return focus_unknown(question, concepts(question, analyze, analyze_query, vocab))
+        found = concepts(question, analyze, analyze_query, vocab)
+        return focus_unknown(question, found, is_english(question))
 
     assert unknown("Hvilke vaksiner skal innsatte på sikkerhetscelle få?") == "vaksiner"
     assert unknown("Hva er klagefristen for innsatte på sikkerhetscelle?")
