@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.sentences import ABBREVIATIONS
+
 # Private-use sentinels: «\ue000N\ue001» marks footnote reference N, «\ue002P\ue003» a page change.
 MARK_OPEN, MARK_CLOSE, PAGE_OPEN, PAGE_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"
 SENTINEL_RE = re.compile(r"\ue000(\d+)\ue001|\ue002(\d+)\ue003")
@@ -20,9 +22,12 @@ BULLET_RE = re.compile(r"^(?:[•▪◦●■*]|- )\s*")
 ENUM_RE = re.compile(r"^(?:[a-zæøå]|\d{1,2})\)\s")
 COMMENT_RE = re.compile(r"^Sid(?:e|ene)\s+(\d+)(?:\s*[/–-]\s*\d+)?\b[^:\n]{0,24}:")
 URL_RE = re.compile(r"^(?:https?://|www\.)\S+$")
-# Abbreviations that end in a period without ending the sentence.
+# Abbreviations that end in a period without ending the sentence: the sentence splitter's list.
 ABBREV_RE = re.compile(
-    r"(?:\b(?:jf|jfr|pkt|nr|mv|ca|dvs|evt|kap|tlf|etc|St|Meld|ref|bl\.a|f\.eks|m\.m|a\.a)\.)$"
+    r"\b(?:"
+    + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + r")\.$",
+    re.IGNORECASE,
 )
 SENTENCE_END_RE = re.compile(r"[.!?:;][\"»”)\]]*$|[\"»”][.!?]$")
 CONNECTORS = frozenset(
