@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,6 @@ class Settings:
     @property
     def feedback_db(self) -> Path:
         return self.home / "feedback.sqlite3"
-
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @classmethod
     def load(

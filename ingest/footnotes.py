@@ -24,7 +24,6 @@ class Footnote:
     number: int
     text: str
     page: int | None
-    anchor: int  # index of the first running line after the block (for unreferenced footnotes)
     parts: list[Line] = field(default_factory=list)
 
 
@@ -63,7 +62,7 @@ def _collect(block: list[Line], first: int) -> list[Footnote]:
     for ln in block:
         m = FOOTNOTE_LINE_RE.match(ln.text)
         if m and int(m.group(1)) == expected:
-            notes.append(Footnote(expected, m.group(2), ln.page, 0))
+            notes.append(Footnote(expected, m.group(2), ln.page))
             expected += 1
             continue
         if not notes:
@@ -97,7 +96,6 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote], in
             continue
         page_notes = _collect(seg[cut:], expected)
         for note in page_notes:
-            note.anchor = len(running)
             pos = _mark(running, cursor, len(running), note.number)
             if pos is not None:
                 cursor, found = pos, found + 1

@@ -104,7 +104,7 @@ class Passage:
     heading: str
     heading_path: tuple[str, ...]
     page: int | None
-    kind: str
+    kind: PassageKind
     text: str
     start: int
     end: int

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from ingest.clean_lines import COMMENT_RE, ENUM_RE
 from ingest.manifest import fold_ascii
-from ingest.records import CleanText, Document, Passage
+from ingest.records import CleanText, Document, Passage, PassageKind
 from ingest.sentences import split_sentences
 
 CHUNKER_VERSION = "structure-1"
@@ -34,7 +34,7 @@ NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
 
 @dataclass
 class _Block:
-    kind: str  # heading, list_item, paragraph, comment
+    kind: PassageKind  # heading, list_item, paragraph, comment
     start: int
     end: int
     level: int = 0
@@ -119,7 +119,7 @@ class _Builder:
             return slug(self.path[-1][1])
         return "0"
 
-    def add(self, kind: str, start: int, end: int, context: str = "") -> None:
+    def add(self, kind: PassageKind, start: int, end: int, context: str = "") -> None:
         section = self.section()
         n = self.counts.get(section, 0) + 1
         self.counts[section] = n
@@ -168,7 +168,7 @@ def _walk(builder: _Builder, blocks: list[_Block], clean: CleanText) -> None:
                 builder.add("paragraph", block.start, block.start + keep)
         else:
             lead_in = ""
-            kind = "comment" if builder.comment_section else "paragraph"
+            kind: PassageKind = "comment" if builder.comment_section else "paragraph"
             for start, end in _sentence_parts(text, block.start):
                 builder.add(kind, start, end, _draft_text(builder) if kind == "comment" else "")
 
