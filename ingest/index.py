@@ -47,8 +47,9 @@ from ingest.pipeline import CorpusLoad
 from ingest.records import Passage
 from ingest.store import ChromaServerStore, forget_local_client
 
-# 3: heading path and lead-in indexed with each passage; 4: vectors without the heading path.
-FORMAT_VERSION = 4
+# 3: heading path and lead-in indexed with each passage; 4: vectors without the heading path;
+# 5: the vector store's HNSW settings (exact, repeatable search).
+FORMAT_VERSION = 5
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
 

@@ -52,6 +52,12 @@ def _clean_meta(meta: Meta) -> dict[str, str | int | float | bool]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
+# A few hundred to a few thousand passages: searching (nearly) the whole graph costs little, and one
+# thread builds the same graph on every load. With the defaults (ef_search 100, one thread per core)
+# the same query vector could miss its best passage after a restart (chroma-core/chroma#2675).
+HNSW = {"space": "cosine", "ef_search": 1000, "num_threads": 1}
+
+
 class _ChromaStore:
     """Shared behaviour over a chromadb collection; subclasses only say how to get the client."""
 
@@ -62,7 +68,7 @@ class _ChromaStore:
         self.collection = client.get_or_create_collection(
             collection,
             embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": HNSW},
         )
 
     def upsert(
