@@ -13,6 +13,16 @@ from ingest.records import Document, Passage
 
 ROLES: tuple[str, ...] = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "jurist", "alle")
 
+# Who a quoted sentence binds: the three services, health personnel as such, or both services
+# together («Både kriminalomsorgen og helsetjenesten …»).
+ACTOR_LABELS: dict[str, str] = {
+    "kriminalomsorgen": "Kriminalomsorgen",
+    "kommunehelse": "Kommunal helse- og omsorgstjeneste",
+    "spesialisthelse": "Spesialisthelsetjenesten",
+    "helsepersonell": "Helsepersonell",
+    "felles": "Felles",
+}
+
 ROLE_LABELS: dict[str, str] = {
     "kriminalomsorgen": "Kriminalomsorgen",
     "kommunehelse": "Kommunal helse- og omsorgstjeneste",
@@ -61,6 +71,9 @@ class Citation:
     document: Document
     quote: str
     verified: bool
+    # The actor the quoted sentence binds (a key of ACTOR_LABELS), read off the sentence itself,
+    # not its section; "" when it binds no one in particular.
+    actor: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +88,7 @@ class Citation:
             "page": self.passage.page,
             "quote": self.quote,
             "text": self.passage.text,
+            "actor": self.actor,
         }
 
 
@@ -93,6 +107,14 @@ class Answer:
     # The ranking the answer was drawn from (at least RETRIEVED_KEPT passages), best first: for
     # evaluation and for showing what was considered. Not part of the JSON answer.
     retrieved: tuple[Hit, ...] = ()
+    # «Mer i kildene»: further passages the retrieval found, shown folded and never part of
+    # `citations` (their numbers continue after the answer's own).
+    further: tuple[Citation, ...] = ()
+    # The legal concepts the question was recognised as being about («taushetsplikt», …).
+    topics: tuple[str, ...] = ()
+    # False when the sources do not answer the exact point and the answer shows what is nearest.
+    direct: bool = True
+    language: str = "nb"  # "en" when the frame text is English (quotes stay Norwegian)
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {} if item_id is None else {"id": item_id}
@@ -104,6 +126,10 @@ class Answer:
                 "refused": self.refused,
                 "notes": list(self.notes),
                 "citations": [c.to_json() for c in self.citations],
+                "further": [c.to_json() for c in self.further],
+                "topics": list(self.topics),
+                "direct": self.direct,
+                "language": self.language,
                 "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             }
         )

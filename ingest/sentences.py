@@ -59,3 +59,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+# A sentence that opens with (or contains) one of these refers to something said before it: quoted
+# alone it can state what the source does not («I slike tilfeller får kriminalomsorgens ansatte
+# samme taushetsplikt …» without the sentence that says which cases). Plain «Det» and «Den/De» are
+# left out: they are usually an expletive subject or an article («Det er viktig …», «Den innsatte»).
+_BACK_OPENERS = re.compile(
+    r"^[«\"(]?(dette|denne|disse|dets|slik[et]?|sånn[et]?|samme|det samme|tilsvarende|"
+    r"vilkåret|vilkårene|bestemmelsen|bestemmelsene|unntaket|unntakene|regelen|reglene|"
+    r"plikten|ordningen|hensikten|formålet|begrunnelsen|"
+    r"i (slike|sånne|disse|dette|så|begge|de nevnte) \w+|i så fall|her|da|dermed|derfor|"
+    r"likevel|imidlertid|videre|også|heller ikke|ellers|derimot|i tillegg|this|these|such)\b",
+    re.I,
+)
+_BACK_INSIDE = re.compile(
+    r"\b(slike (tilfeller|situasjoner|saker|forhold)|i så fall|nevnte|ovennevnte|ovenfor|"
+    r"disse (tilfellene|situasjonene|opplysningene|vilkårene)|dette tilfellet|"
+    r"denne (bestemmelsen|plikten|vurderingen|situasjonen))\b",
+    re.I,
+)
+
+
+def leans_back(sentence: str) -> bool:
+    """True when the sentence refers back to an earlier one and cannot be quoted alone."""
+    text = sentence.lstrip(" -–•*\t\n")
+    return bool(_BACK_OPENERS.match(text) or _BACK_INSIDE.search(text))
