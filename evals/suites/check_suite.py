@@ -41,6 +41,9 @@ KEYS = (
     "facts",
     "expect_refusal",
 )
+# Optional item keys: `actor`, who the gold sentence binds (for role-label accuracy).
+OPTIONAL_KEYS = ("actor",)
+ACTORS = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "helsepersonell", "felles")
 TOPICS = ("taushetsplikt", "isolasjon", "annet")
 ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "jurist", "alle")
 LANGS = ("no", "en")
@@ -180,10 +183,12 @@ class Report:
 def _check_shape(item: dict[str, Any], rep: Report, where: str) -> bool:
     """Schema and id conventions; False when the item is too malformed to check further."""
     before = len(rep.errors)
-    keys = set(item)
+    keys = set(item) - {k for k in OPTIONAL_KEYS if k in item}
     if keys != set(KEYS):
         rep.errors.append(f"{where}: nøkler {sorted(keys ^ set(KEYS))} mangler eller er ukjente")
         return False
+    if "actor" in item and item["actor"] not in ACTORS:
+        rep.errors.append(f"{where}: actor er ikke en av {ACTORS}")
     iid, refusal = item["id"], item["expect_refusal"]
     prefix = iid.split("-")[0]
     checks = [
