@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
-from assistant import evidence
-from assistant.compose import complete_lists, compose, list_key, score_units, select_units
+from assistant import direct, evidence
+from assistant.compose import Selection, Unit, list_key, score_units, select
 from assistant.followup import resolve
+from assistant.frame import PHRASES, frame, source_name
 from assistant.records import Answer, Hit, Turn, check_role
-from assistant.retrieve import make_query, retrieve
+from assistant.retrieve import Query, make_query, mentioned_documents, retrieve
 from assistant.settings import Settings
 from assistant.vocab import Vocabulary
+from ingest import concepts as legal_concepts
 from ingest.analysis import analyze, analyze_query
 from ingest.index import Index, IndexMissingError
 from ingest.records import Passage
@@ -47,9 +50,19 @@ class Assistant:
             ),
         )
         self._lists: dict[tuple[str, str, str], list[Passage]] = {}
+        self._previous: dict[str, Passage] = {}
+        last: Passage | None = None
         for p in index.passages:  # index order is document order
             if key := list_key(p):
                 self._lists.setdefault(key, []).append(p)
+            if p.kind == "paragraph":
+                if last is not None and (last.doc_id, last.section) == (p.doc_id, p.section):
+                    self._previous[p.id] = last
+                last = p
+
+    def _before(self, passage: Passage) -> Passage | None:
+        """The paragraph right before `passage` in its section (what a sentence may lean on)."""
+        return self._previous.get(passage.id)
 
     def _siblings(self, passage: Passage) -> list[Passage]:
         """Every item of the list `passage` belongs to, in document order."""
@@ -76,10 +89,12 @@ class Assistant:
         history: Sequence[Turn] = (),
         k: int = 10,
         pipeline: str = "hybrid",
+        documents: Collection[str] | None = None,
     ) -> list[Hit]:
         check_role(role)
         query = make_query(question, resolve(question, history), self.vocab.correct)
-        return retrieve(self.index, query, role=role, k=k, pipeline=pipeline).hits
+        found = retrieve(self.index, query, role=role, k=k, pipeline=pipeline, documents=documents)
+        return found.hits
 
     def ask(
         self,
@@ -87,7 +102,9 @@ class Assistant:
         role: str = "alle",
         history: Sequence[Turn] = (),
         pipeline: str = "hybrid",
+        documents: Collection[str] | None = None,
     ) -> Answer:
+        """Answer `question` for `role`; `documents` restricts the sources to those ids."""
         check_role(role)
         t0 = time.perf_counter()
         problem = _check_question(question)
@@ -97,27 +114,21 @@ class Assistant:
         query = make_query(question, context, self.vocab.correct)
         t1 = time.perf_counter()
         k = self.settings.top_k
-        found = retrieve(self.index, query, role=role, k=max(k, RETRIEVED_KEPT), pipeline=pipeline)
+        found = retrieve(
+            self.index,
+            query,
+            role=role,
+            k=max(k, RETRIEVED_KEPT),
+            pipeline=pipeline,
+            documents=documents,
+        )
         hits = found.hits[:k]
         t2 = time.perf_counter()
-        ev = self._evidence(f"{context} {question}".strip(), found.dense_top, hits)
+        ev = self._evidence(_gate_text(f"{context} {question}".strip()), found.dense_top, hits)
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
-            units = score_units(
-                hits,
-                query.focus_tokens,
-                query.context_tokens,
-                _analyze,
-                self.idf,
-                follow_up=bool(context),
-                synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
-            )
-            chosen = complete_lists(select_units(units, question), self._siblings)
-            text, citations, notes = compose(chosen, role, self.index.documents)
-            if context:
-                notes = (f"Tolket som oppfølging av: «{context}»", *notes)
-            answer = Answer(question, role, text, citations, False, notes)
+            answer = self._compose(question, role, query, hits, bool(context))
         t3 = time.perf_counter()
         timings = {
             "prepare": (t1 - t0) * 1000,
@@ -125,17 +136,64 @@ class Assistant:
             "compose": (t3 - t2) * 1000,
             "total": (t3 - t0) * 1000,
         }
-        return Answer(
-            answer.question,
-            role,
-            answer.text,
-            answer.citations,
-            answer.refused,
-            answer.notes,
-            timings,
+        return replace(
+            answer,
+            role=role,
+            timings_ms=timings,
             resolved_question=f"{context} {question}".strip(),
             retrieved=tuple(found.hits),
+            topics=legal_concepts.labels(query.concepts),
         )
+
+    def _compose(
+        self, question: str, role: str, query: Query, hits: Sequence[Hit], follow_up: bool
+    ) -> Answer:
+        units = score_units(
+            hits,
+            query.focus_tokens,
+            query.context_tokens,
+            _analyze,
+            self.idf,
+            follow_up=follow_up,
+            synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
+        )
+        lang = "en" if evidence.is_english(question) else "nb"
+        docs = self.index.documents
+        opening = ""
+        named = mentioned_documents(question, docs)
+        silent = direct.silent_sources(named, units, query.concepts)
+        if silent:
+            # The source the question names says nothing on the topic: say so, show the nearest.
+            units = [u for u in units if u.passage.doc_id not in silent]
+            name = direct.source_title(silent[0], docs, source_name(docs[silent[0]], lang))
+            opening = PHRASES[lang]["silent"].format(source=name)
+        sel = select(units, question, hits, self._siblings, self._before, named)
+        if not sel.primary:
+            return self._refusal(question, role, hits, None)
+        if not opening and not self._answers_the_point(question, sel):
+            opening = PHRASES[lang]["not_direct"]
+        framed = frame(sel, role, docs, lang, opening)
+        notes = framed.notes
+        if follow_up:
+            notes = (f"Tolket som oppfølging av: «{query.dense_text}»", *notes)
+        return Answer(
+            question,
+            role,
+            framed.text,
+            framed.citations,
+            False,
+            notes,
+            further=framed.further,
+            direct=not opening,
+            language=lang,
+        )
+
+    def _answers_the_point(self, question: str, sel: Selection) -> bool:
+        term = direct.deciding_term(question, self.idf, self.vocab.__contains__)
+        if term is None:
+            return True
+        deciding: list[Unit] = sel.primary
+        return direct.covers(term, deciding, _expand(term))
 
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
         task = evidence.is_task_request(question)
@@ -154,7 +212,7 @@ class Assistant:
         )
 
     def _refusal(
-        self, question: str, role: str, hits: Sequence[Hit], ev: evidence.Evidence
+        self, question: str, role: str, hits: Sequence[Hit], ev: evidence.Evidence | None
     ) -> Answer:
         topics: list[str] = []
         for hit in hits:
@@ -163,7 +221,9 @@ class Assistant:
                 topics.append(heading)
             if len(topics) == 3:
                 break
-        if ev.task_request:
+        if ev is None:
+            text = REFUSAL + " Jeg gjetter ikke."
+        elif ev.task_request:
             text = (
                 "Jeg svarer bare på spørsmål om kildene (rundskrivet, veilederen, høringsutkastet og "
                 "høringsinnspillene) om taushetsplikt, isolasjon og samarbeid i fengsel."
@@ -179,6 +239,17 @@ class Assistant:
         if topics:
             text += "\n\nNærliggende temaer kildene dekker:\n" + "\n".join(f"- {t}" for t in topics)
         return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
+
+
+def _gate_text(question: str) -> str:
+    """The question as the refusal gate reads it: everyday words a concept recognised
+    («ringe», «isolat») are replaced by the concept's legal words («varsle lege», «utelukkelse»),
+    so a plain question in staff's words is not refused for words the sources never use."""
+    spans = legal_concepts.trigger_spans(question.lower())
+    if not spans:
+        return question
+    kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(question))
+    return f"{kept} {legal_concepts.expansion(legal_concepts.recognise(question))}"
 
 
 def _check_question(question: str) -> str | None:

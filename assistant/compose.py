@@ -1,48 +1,53 @@
-"""Extractive answer composition: pick the sentences and list items that answer, quote them verbatim.
+"""Extractive answer selection: which verbatim spans answer the question, and in what order.
 
 Given ranked passages, it scores candidate units (list items whole, paragraphs by sentence) by how
-much of the question they cover, keeps the best few, groups them for the asker's role («Ditt ansvar»,
-«Andre tjenester», «Generelt», «Merk») and numbers the citations in order of appearance. Every quote
-is a slice of its passage's text by construction. It does not retrieve or decide refusal.
+much of the question they cover, then picks what a legal adviser would say first:
+
+- `primary`: the one to three units that decide the question, best first;
+- `extra`: at most a few more that add something (another passage, another actor);
+- `further`: the best unit of each remaining retrieved passage, for «Mer i kildene».
+
+A unit is never quoted without what it leans on: a sentence that refers back («Dette …», «I slike
+tilfeller …») is widened to the sentence before it, or brings the preceding paragraph's last
+sentence when it opens its paragraph; a list item is shown under its lead-in, the whole list only
+when the question asks for the list. Every quote is a slice of its passage's text by construction.
+It does not retrieve, decide refusal or write text (`assistant.frame` does).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 
-from assistant.cite import source_note
-from assistant.records import Citation, Hit
-from ingest.records import Document, Passage
-from ingest.sentences import split_sentences
+from assistant.records import Hit
+from ingest.records import Passage
+from ingest.sentences import leans_back, split_sentences
 
-MAX_BULLETS = 6
-MAX_BULLETS_LIST = 10
-MAX_PER_PASSAGE = 3
-MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole once any item is quoted
 CANDIDATE_PASSAGES = 8
-MIN_RELATIVE = 0.2  # a unit must score at least this share of the best unit
+MAX_PRIMARY = 3  # units that decide the question
+MAX_PRIMARY_PASSAGES = 2
+PRIMARY_RELATIVE = 0.7  # a second or third deciding unit scores at least this share of the best
+MAX_EXTRA = 2  # further passages quoted because they add something
+EXTRA_RELATIVE = 0.45
+MAX_CITED = 5  # passages cited, unless the question asks for a whole list
+MAX_FURTHER = 5
+MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the question asks for it
 # A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
 # RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
 # in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
 SCORE_POWER, RETRIEVAL_CUTOFF = 2.0, 0.5
+# A sentence that states a rule decides more than one that explains it: the first sentence of a
+# paragraph, a sentence citing a provision, and one whose actor is the asker's service.
+FIRST_SENTENCE_PRIOR = 1.15
+PROVISION_PRIOR = 1.1
 FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
-SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
-BINDING = ("gjeldende",)
 _LIST_QUESTION = re.compile(
-    r"\b(hvilke|hva (skal|må|er|inneb\w*)|list\w*|oppgaver|plikter|what are|which)\b", re.I
+    r"\b(hvilke|hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
+    r"list\w*|oppgaver|plikter|pliktene|what are|which|what must)\b",
+    re.I,
 )
-
-DOC_SHORT = {
-    "rundskriv": "rundskrivet",
-    "veileder": "veilederen",
-    "høringsutkast": "høringsutkastet",
-    "høringsinnspill": "høringsinnspillet",
-    "rapport": "rapporten",
-    "nettside": "nettsiden",
-}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,21 @@ class Unit:
     @property
     def quote(self) -> str:
         return self.passage.text[self.start : self.end]
+
+
+@dataclass
+class Selection:
+    """What an answer quotes, in the order it is shown."""
+
+    primary: list[Unit] = field(default_factory=list)
+    extra: list[Unit] = field(default_factory=list)
+    further: list[Unit] = field(default_factory=list)
+    # Items of a quoted list that are not shown, by list key (shown as «N punkter til i listen»).
+    list_rest: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    @property
+    def cited(self) -> list[Unit]:
+        return [*self.primary, *self.extra]
 
 
 def _units_of(passage: Passage) -> list[tuple[int, int]]:
@@ -76,8 +96,7 @@ def score_units(
     synonyms: dict[str, float] | None = None,
 ) -> list[Unit]:
     """Score every unit of the top passages: question-token coverage × a retrieval-score prior."""
-    focus_w = dict(synonyms or {})
-    focus_w = {t: w * idf(t) for t, w in focus_w.items()}
+    focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
     focus_w.update({t: idf(t) for t in set(focus)})
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
     total = sum(focus_w.values()) or 1.0
@@ -91,40 +110,19 @@ def score_units(
         passage = hit.passage
         rank_prior = (hit.score / top) ** power if top > 0 else 1.0
         ptoks = set(analyze(passage.context)) if passage.context else set()
-        for s, e in _units_of(passage):
+        for i, (s, e) in enumerate(_units_of(passage)):
             toks = set(analyze(passage.text[s:e])) | ptoks
             cover = sum(w for t, w in focus_w.items() if t in toks)
             cover += sum(w for t, w in context_w.items() if t in toks)
             # Long sentences cover more words by chance; damp by length.
             length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
             score = (0.15 + cover / total) * rank_prior * length_pen
+            if i == 0:
+                score *= FIRST_SENTENCE_PRIOR
+            if "§" in passage.text[s:e]:
+                score *= PROVISION_PRIOR
             units.append(Unit(passage, s, e, score, rank))
     return units
-
-
-def select_units(units: Sequence[Unit], question: str) -> list[Unit]:
-    """Keep the best units: the top passage always contributes; others must be close enough."""
-    if not units:
-        return []
-    limit = MAX_BULLETS_LIST if _LIST_QUESTION.search(question) else MAX_BULLETS
-    ordered = sorted(units, key=lambda u: (-u.score, u.rank, u.start))
-    best = ordered[0].score
-    chosen: list[Unit] = []
-    per_passage: dict[str, int] = {}
-    top_rank = min(u.rank for u in units)
-    top_units = [u for u in ordered if u.rank == top_rank]
-    for unit in [top_units[0], *ordered]:
-        if len(chosen) >= limit:
-            break
-        if unit in chosen or (unit.score < MIN_RELATIVE * best and unit is not top_units[0]):
-            continue
-        if per_passage.get(unit.passage.id, 0) >= MAX_PER_PASSAGE:
-            continue
-        if unit.passage.kind == "footnote" and unit.rank > 1:
-            continue
-        chosen.append(unit)
-        per_passage[unit.passage.id] = per_passage.get(unit.passage.id, 0) + 1
-    return chosen
 
 
 def list_key(passage: Passage) -> tuple[str, str, str] | None:
@@ -138,141 +136,142 @@ def list_key(passage: Passage) -> tuple[str, str, str] | None:
     return passage.doc_id, passage.section, passage.context
 
 
-def complete_lists(
-    chosen: Sequence[Unit], siblings: Callable[[Passage], Sequence[Passage]]
-) -> list[Unit]:
-    """Quote a list whole (up to MAX_LIST_ITEMS) when the answer quotes any of its items.
+def asks_for_list(question: str) -> bool:
+    return bool(_LIST_QUESTION.search(question))
 
-    A duty list («Ved bruk av sikkerhetscelle … skal kriminalomsorgen») quoted in part reads as if
-    the missing duties did not exist. `siblings` gives every item of the passage's list, in
-    document order; added items take the lowest score of the list's quoted items.
+
+def with_antecedent(unit: Unit) -> Unit:
+    """Widen a sentence that refers back to the sentences it leans on, within its passage."""
+    if unit.passage.kind in ("list_item", "footnote"):
+        return unit
+    spans = split_sentences(unit.passage.text)
+    i = next((k for k, (s, e) in enumerate(spans) if s <= unit.start < e), 0)
+    start = unit.start
+    while i > 0 and leans_back(unit.passage.text[spans[i][0] : spans[i][1]]):
+        i -= 1
+        start = spans[i][0]
+    return replace(unit, start=start)
+
+
+def opens_leaning(unit: Unit) -> bool:
+    """True when the unit's first sentence leans back and nothing in its passage precedes it."""
+    if unit.passage.context or unit.passage.kind in ("list_item", "footnote"):
+        return False
+    first = split_sentences(unit.passage.text)[:1]
+    return bool(first) and unit.start == first[0][0] and leans_back(unit.quote)
+
+
+def _last_sentence(passage: Passage, score: float, rank: int) -> Unit:
+    spans = split_sentences(passage.text) or [(0, len(passage.text))]
+    return with_antecedent(Unit(passage, spans[-1][0], spans[-1][1], score, rank))
+
+
+def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage | None]) -> None:
+    """Add `unit` (widened to its antecedent) and, when it opens its paragraph leaning back, the
+    preceding paragraph's last sentence right before it."""
+    unit = with_antecedent(unit)
+    if opens_leaning(unit):
+        before = previous(unit.passage)
+        if before is not None and all(u.passage.id != before.id for u in chosen):
+            chosen.append(_last_sentence(before, unit.score, unit.rank))
+    chosen.append(unit)
+
+
+def _merge(units: Sequence[Unit]) -> list[Unit]:
+    """One unit per passage, spanning its quoted sentences in source order, at the first's place."""
+    out: dict[str, Unit] = {}
+    for u in units:
+        have = out.get(u.passage.id)
+        out[u.passage.id] = (
+            u
+            if have is None
+            else replace(have, start=min(have.start, u.start), end=max(have.end, u.end))
+        )
+    return list(out.values())
+
+
+def select(
+    units: Sequence[Unit],
+    question: str,
+    hits: Sequence[Hit],
+    siblings: Callable[[Passage], Sequence[Passage]],
+    previous: Callable[[Passage], Passage | None],
+    named: Collection[str] = (),
+) -> Selection:
+    """Pick the deciding units, the few that add something, and «Mer i kildene».
+
+    `named` are the documents the question names («Hva mener NKROP …»): when they have a
+    candidate unit, the answer opens with it.
     """
-    out = list(chosen)
-    have = {u.passage.id for u in chosen}
-    for unit in chosen:
+    sel = Selection()
+    ordered = sorted(units, key=lambda u: (-u.score, u.rank, u.start))
+    ordered = [u for u in ordered if u.passage.kind != "footnote" or u.rank == 1]
+    if not ordered:
+        return sel
+    if any(u.passage.doc_id in named for u in ordered):
+        ordered.sort(key=lambda u: u.passage.doc_id not in named)  # stable: score order kept
+    best = ordered[0].score
+    primary: list[Unit] = []
+    for unit in ordered:
+        passages = {u.passage.id for u in primary}
+        if len(primary) >= MAX_PRIMARY or unit.score < PRIMARY_RELATIVE * best:
+            break
+        if unit.passage.id not in passages and len(passages) >= MAX_PRIMARY_PASSAGES:
+            continue
+        _take(unit, primary, previous)
+    cited = {u.passage.id for u in primary}
+    extra: list[Unit] = []
+    for unit in ordered:
+        if len(extra) >= MAX_EXTRA or len(cited) >= MAX_CITED:
+            break
+        if unit.passage.id in cited or unit.score < EXTRA_RELATIVE * best:
+            continue
+        _take(unit, extra, previous)
+        cited |= {u.passage.id for u in extra}
+    sel.primary, sel.extra = _merge(primary), _merge([u for u in extra if u.passage.id])
+    sel.extra = [u for u in sel.extra if u.passage.id not in {p.passage.id for p in sel.primary}]
+    _lists(sel, question, siblings)
+    sel.further = _further(ordered, hits, {u.passage.id for u in sel.cited})
+    return sel
+
+
+def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence[Passage]]) -> None:
+    """Whole list when asked for (up to MAX_LIST_ITEMS); otherwise count the items not shown."""
+    whole = asks_for_list(question)
+    for unit in list(sel.primary):
         key = list_key(unit.passage)
         items = siblings(unit.passage) if key else ()
-        if not items or len(items) > MAX_LIST_ITEMS or all(q.id in have for q in items):
+        if not key or key in sel.list_rest:
             continue
-        low = min(u.score for u in chosen if list_key(u.passage) == key)
-        out += [Unit(q, 0, len(q.text), low, unit.rank) for q in items if q.id not in have]
-        have |= {q.id for q in items}
-    return out
-
-
-def group_of(unit: Unit, role: str, documents: dict[str, Document]) -> str:
-    if documents[unit.passage.doc_id].status not in BINDING:
-        return "Merk"
-    roles = unit.passage.roles
-    if role not in SERVICE_ROLES or not roles:
-        return "Generelt"
-    return "Ditt ansvar" if role in roles else "Andre tjenester"
-
-
-def _label(doc: Document) -> str:
-    if doc.status == "utkast":
-        return "*(Høringsutkast)* "
-    if doc.status == "innspill":
-        return "*(Høringsinnspill)* "
-    return ""
-
-
-def bullet_lines(
-    units: Sequence[Unit], documents: dict[str, Document], n_of: Callable[[Unit], int]
-) -> list[str]:
-    """Markdown bullets; list items that share a lead-in sentence are nested under it once."""
-    lines: list[str] = []
-    previous: tuple[str, str, str] | None = None
-    for unit in units:
-        doc = documents[unit.passage.doc_id]
-        text = " ".join(unit.quote.split())
+        have = {u.passage.id for u in sel.cited}
+        if whole and len(items) <= MAX_LIST_ITEMS:
+            at = sel.primary.index(unit)
+            added = [
+                Unit(q, 0, len(q.text), unit.score, unit.rank) for q in items if q.id not in have
+            ]
+            sel.primary[at + 1 : at + 1] = added
+            sel.extra = [u for u in sel.extra if u.passage.id not in {q.id for q in items}]
+            sel.list_rest[key] = 0
+        else:
+            sel.list_rest[key] = sum(1 for q in items if q.id not in have)
+    for unit in sel.extra:
         key = list_key(unit.passage)
-        if key:
-            if key != previous:
-                lines.append(f"- {_label(doc)}*{' '.join(unit.passage.context.split())}*")
-            lines.append(f"    - {text} [{n_of(unit)}]")
-        else:
-            lines.append(f"- {_label(doc)}{text} [{n_of(unit)}]")
-        previous = key
-    return lines
+        if key and key not in sel.list_rest:
+            have = {u.passage.id for u in sel.cited}
+            sel.list_rest[key] = sum(1 for q in siblings(unit.passage) if q.id not in have)
 
 
-def lead_line(units: Sequence[Unit], documents: dict[str, Document]) -> str:
-    """«Ifølge rundskrivet punkt 7.1.3 og 7.1.2:» built from the cited passages' metadata."""
-    by_doc: dict[str, list[str]] = {}
-    for unit in units:
-        sections = by_doc.setdefault(unit.passage.doc_id, [])
-        if unit.passage.section and unit.passage.section not in sections:
-            sections.append(unit.passage.section)
-    parts = []
-    for doc_id, sections in list(by_doc.items())[:3]:
-        doc = documents[doc_id]
-        name = DOC_SHORT.get(doc.type, doc.title)
-        if doc.type == "høringsinnspill":
-            name += f" fra {doc.issuer.split(' (')[0]}"
-        numbered = [s for s in sections if re.match(r"^\d+(\.\d+)*$", s)][:3]
-        if numbered:
-            word = "punkt" if len(numbered) == 1 else "punktene"
-            joined = " og ".join(
-                [", ".join(numbered[:-1]), numbered[-1]] if len(numbered) > 1 else numbered
-            )
-            parts.append(f"{name} {word} {joined}")
-        else:
-            parts.append(name)
-    return "Ifølge " + " og ".join(parts) + ":"
-
-
-def compose(
-    units: Sequence[Unit], role: str, documents: dict[str, Document]
-) -> tuple[str, tuple[Citation, ...], tuple[str, ...]]:
-    """Markdown text with [n] markers, citations numbered in order of appearance, and notes."""
-    order = ("Ditt ansvar", "Andre tjenester", "Generelt", "Merk")
-    groups: dict[str, list[Unit]] = {g: [] for g in order}
-    for unit in units:
-        groups[group_of(unit, role, documents)].append(unit)
-    numbers: dict[str, int] = {}
-    used_groups = [g for g in order if groups[g]]
-    shown = [u for g in used_groups for u in _by_lead(groups[g])]
-    lines = [lead_line(shown, documents), ""]
-    notes: list[str] = []
-
-    spans: dict[int, tuple[Unit, int, int]] = {}
-
-    def number(unit: Unit) -> int:
-        """The unit's marker: one per passage; several quotes from it widen one span."""
-        n = numbers.setdefault(unit.passage.id, len(numbers) + 1)
-        _, s, e = spans.get(n, (unit, unit.start, unit.end))
-        spans[n] = (unit, min(s, unit.start), max(e, unit.end))
-        doc = documents[unit.passage.doc_id]
-        note = source_note(doc)
-        if note and note not in notes and doc.status in ("utkast", "innspill", "historisk"):
-            notes.append(note)
-        return n
-
-    for name in used_groups:
-        if len(used_groups) > 1 or name != "Generelt":
-            lines.append(f"**{name}**")
-        lines.extend(bullet_lines(_by_lead(groups[name]), documents, number))
-        lines.append("")
-    if notes:
-        lines.extend(f"> {note}" for note in notes)
-    citations = tuple(
-        Citation(n, u.passage, documents[u.passage.doc_id], u.passage.text[s:e], verified=True)
-        for n, (u, s, e) in sorted(spans.items())
-    )
-    return "\n".join(lines).strip(), citations, tuple(notes)
-
-
-def _by_lead(units: Sequence[Unit]) -> list[Unit]:
-    """Keep score order, but pull the items of one list together (first one's place, document order)."""
+def _further(ordered: Sequence[Unit], hits: Sequence[Hit], cited: set[str]) -> list[Unit]:
+    """The best unit of each retrieved passage not cited, in ranking order."""
+    best: dict[str, Unit] = {}
+    for unit in ordered:
+        best.setdefault(unit.passage.id, unit)
     out: list[Unit] = []
-    seen: set[tuple[str, str, str]] = set()
-    for unit in units:
-        key = list_key(unit.passage)
-        if key is None:
-            out.append(unit)
-        elif key not in seen:
-            seen.add(key)
-            same = [u for u in units if list_key(u.passage) == key]
-            out.extend(sorted(same, key=lambda u: u.passage.start))
+    for hit in hits:
+        p = hit.passage
+        if p.id in cited or p.kind in ("footnote", "heading") or len(out) >= MAX_FURTHER:
+            continue
+        first = (_units_of(p) or [(0, len(p.text))])[0]
+        found = best.get(p.id) or Unit(p, first[0], first[1], 0.0, 99)
+        out.append(with_antecedent(found))
     return out

@@ -25,7 +25,7 @@ from wordfreq import zipf_frequency
 
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-8"  # bump when tokens change: the index is rebuilt
+ANALYSIS_VERSION = "analysis-9"  # bump when tokens or concept tags change: the index is rebuilt
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.

@@ -113,6 +113,7 @@ class Passage:
     context: str = ""
     footnotes: tuple[str, ...] = field(default=())
     referenced_from: tuple[str, ...] = field(default=())
+    concepts: tuple[str, ...] = ()  # legal concepts it is about (ingest.concepts)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,6 +122,7 @@ class Passage:
         data["refs"] = [r.to_dict() for r in self.refs]
         data["footnotes"] = list(self.footnotes)
         data["referenced_from"] = list(self.referenced_from)
+        data["concepts"] = list(self.concepts)
         return data
 
     @classmethod
@@ -131,6 +133,7 @@ class Passage:
         d["refs"] = tuple(LegalRef.from_dict(r) for r in d.get("refs", ()))
         d["footnotes"] = tuple(d.get("footnotes", ()))
         d["referenced_from"] = tuple(d.get("referenced_from", ()))
+        d["concepts"] = tuple(d.get("concepts", ()))
         return cls(**d)
 
     def public_json(self) -> dict[str, Any]:
@@ -144,6 +147,7 @@ class Passage:
             "page": self.page,
             "kind": self.kind,
             "roles": list(self.roles),
+            "concepts": list(self.concepts),
             "refs": [r.label for r in self.refs],
             "text": self.text,
         }

@@ -66,11 +66,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # samme taushetsplikt …» without the sentence that says which cases). Plain «Det» and «Den/De» are
 # left out: they are usually an expletive subject or an article («Det er viktig …», «Den innsatte»).
 _BACK_OPENERS = re.compile(
-    r"^[«\"(]?(dette|denne|disse|dets|slik[et]?|sånn[et]?|samme|det samme|tilsvarende|"
-    r"vilkåret|vilkårene|bestemmelsen|bestemmelsene|unntaket|unntakene|regelen|reglene|"
-    r"plikten|ordningen|hensikten|formålet|begrunnelsen|"
-    r"i (slike|sånne|disse|dette|så|begge|de nevnte) \w+|i så fall|her|da|dermed|derfor|"
-    r"likevel|imidlertid|videre|også|heller ikke|ellers|derimot|i tillegg|this|these|such)\b",
+    r"^[«\"(]?(?:(?:dette|denne|disse|dets|slik[et]?|sånn[et]?|samme|det samme|tilsvarende|"
+    r"i (?:slike|sånne|disse|begge|de nevnte) \w+|i dette tilfelle[t]?|i så fall|her|da|"
+    r"dermed|derfor|likevel|imidlertid|videre|også|heller ikke|ellers|derimot|i tillegg|"
+    r"this|these|such)\b"
+    # A bare noun refers back («Vilkåret er …»); with a complement it names its own subject
+    # («Vilkårene for vedtak om …», «Bestemmelsen i § 37 …»).
+    r"|(?:vilkåret|vilkårene|bestemmelsen|bestemmelsene|unntaket|unntakene|regelen|reglene|"
+    r"plikten|ordningen|hensikten|formålet|begrunnelsen)\b"
+    r"(?!\s+(?:for|om|i|etter|til|ved|av|på|fra|som|under)\b))",
     re.I,
 )
 _BACK_INSIDE = re.compile(

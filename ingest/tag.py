@@ -7,6 +7,9 @@ do we read the text, and then only the grammatical actor of a duty («kriminalom
 «skal helsetjenesten», «lege bør» …). Footnotes take the roles of the passages that cite them.
 Consultation drafts and responses about municipal services fall back to `kommunehelse`.
 
+Legal concepts (taushetsplikt, utelukkelse, …) come from the controlled vocabulary in
+`ingest.concepts`, matched on the passage text, its lead-in and its heading.
+
 Legal references come from `ingest.legalrefs`; a bare «§ 12» is attributed to the law named last in
 the same passage or, failing that, in the preceding passages of the same section.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ingest.concepts import tag_passage
 from ingest.legalrefs import extract_refs, last_law_named
 from ingest.records import SERVICE_ROLES, Document, Passage
 
@@ -147,6 +151,9 @@ def _with_refs(passages: list[Passage]) -> list[Passage]:
 
 
 def tag(doc: Document, passages: list[Passage]) -> list[Passage]:
-    """Copies of `passages` (in document order) with `roles` and `refs` set."""
-    with_roles = [replace(p, roles=_roles(doc, p)) for p in passages]
+    """Copies of `passages` (in document order) with `roles`, `concepts` and `refs` set."""
+    with_roles = [
+        replace(p, roles=_roles(doc, p), concepts=tag_passage(p.text, p.context, p.heading))
+        for p in passages
+    ]
     return _with_refs(_footnote_roles(with_roles))
