@@ -44,7 +44,7 @@ _NAMES: tuple[tuple[str, str], ...] = (
     (HP, r"helsepersonell\w*|helse- og omsorgstjenesten\w*|helsetjenesten\w*|lege(?:n|r|ne)?|"
      r"sykepleier\w*|psykolog\w*"),
 )  # fmt: skip
-_MENTION = re.compile(
+MENTION = re.compile(
     "|".join(rf"{_W}(?P<{actor}>{pattern})(?![\wæøå])" for actor, pattern in _NAMES), re.I
 )
 _MODAL = re.compile(r"(?<![\wæøå])(skal|bør|må|plikter|kan|har plikt|har ansvar)(?![\wæøå])", re.I)
@@ -55,7 +55,7 @@ _BOTH = re.compile(
 
 
 def _mentions(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.lastgroup or "") for m in _MENTION.finditer(text)]
+    return [(m.start(), m.lastgroup or "") for m in MENTION.finditer(text)]
 
 
 def sentence_actor(text: str) -> str:
@@ -91,9 +91,12 @@ def sentence_actor(text: str) -> str:
 def unit_actor(passage: Passage, quote: str) -> str:
     """The actor of a quote from `passage`: its own words first, then a list item's lead-in, then
     the passage's single structural role."""
-    actor = sentence_actor(quote)
-    if not actor and passage.context:
-        actor = sentence_actor(passage.context)
+    if passage.kind == "list_item" and passage.context:
+        # An item continues its lead-in («Ved utelukkelse skal kriminalomsorgen: … ta hensyn til
+        # råd fra lege»): the lead-in names who acts; words in the item are objects.
+        actor = sentence_actor(passage.context) or sentence_actor(quote)
+    else:
+        actor = sentence_actor(quote) or sentence_actor(passage.context)
     if not actor and len(passage.roles) == 1:
         actor = passage.roles[0]
     return actor

@@ -19,7 +19,7 @@ from assistant.compose import Selection, Unit, list_key, score_units, select
 from assistant.followup import resolve
 from assistant.frame import PHRASES, frame, source_name
 from assistant.records import Answer, Hit, Turn, check_role
-from assistant.retrieve import Query, make_query, mentioned_documents, retrieve
+from assistant.retrieve import Query, make_query, mentioned_documents, retrieve, source_aliases
 from assistant.settings import Settings
 from assistant.vocab import Vocabulary
 from ingest import concepts as legal_concepts
@@ -128,7 +128,7 @@ class Assistant:
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
-            answer = self._compose(question, role, query, hits, bool(context))
+            answer = self._compose(question, role, query, hits, context)
         t3 = time.perf_counter()
         timings = {
             "prepare": (t1 - t0) * 1000,
@@ -146,7 +146,7 @@ class Assistant:
         )
 
     def _compose(
-        self, question: str, role: str, query: Query, hits: Sequence[Hit], follow_up: bool
+        self, question: str, role: str, query: Query, hits: Sequence[Hit], context: str
     ) -> Answer:
         units = score_units(
             hits,
@@ -154,7 +154,7 @@ class Assistant:
             query.context_tokens,
             _analyze,
             self.idf,
-            follow_up=follow_up,
+            follow_up=bool(context),
             synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
         )
         lang = "en" if evidence.is_english(question) else "nb"
@@ -174,8 +174,8 @@ class Assistant:
             opening = PHRASES[lang]["not_direct"]
         framed = frame(sel, role, docs, lang, opening)
         notes = framed.notes
-        if follow_up:
-            notes = (f"Tolket som oppfølging av: «{query.dense_text}»", *notes)
+        if context:
+            notes = (f"Tolket som oppfølging av: «{context}»", *notes)
         return Answer(
             question,
             role,
@@ -189,11 +189,19 @@ class Assistant:
         )
 
     def _answers_the_point(self, question: str, sel: Selection) -> bool:
-        term = direct.deciding_term(question, self.idf, self.vocab.__contains__)
+        """False when the question's deciding term is in none of the deciding quotes.
+
+        English questions are not judged: their words are not the sources' words.
+        """
+        if evidence.is_english(question):
+            return True
+        names = {n for doc in self.index.documents.values() for n in source_aliases(doc)}
+        term = direct.deciding_term(question, self.idf, self.vocab.__contains__, names)
         if term is None:
             return True
+        fixed = self.vocab.correct(term)
         deciding: list[Unit] = sel.primary
-        return direct.covers(term, deciding, _expand(term))
+        return direct.covers(term, deciding, [*_expand(term), *([fixed] if fixed else [])])
 
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
         task = evidence.is_task_request(question)

@@ -30,14 +30,16 @@ MAX_PRIMARY = 3  # units that decide the question
 MAX_PRIMARY_PASSAGES = 2
 PRIMARY_RELATIVE = 0.7  # a second or third deciding unit scores at least this share of the best
 MAX_EXTRA = 2  # further passages quoted because they add something
-EXTRA_RELATIVE = 0.45
+# An extra quote matches the question at least this share as well as the deciding one does,
+# judged without the retrieval prior (which is steep, so that the best passage decides).
+EXTRA_RELATIVE = 0.9
 MAX_CITED = 5  # passages cited, unless the question asks for a whole list
 MAX_FURTHER = 5
 MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the question asks for it
 # A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
 # RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
 # in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
-SCORE_POWER, RETRIEVAL_CUTOFF = 2.0, 0.5
+SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
 # A sentence that states a rule decides more than one that explains it: the first sentence of a
 # paragraph, a sentence citing a provision, and one whose actor is the asker's service.
 FIRST_SENTENCE_PRIOR = 1.15
@@ -59,6 +61,7 @@ class Unit:
     end: int
     score: float
     rank: int
+    cover: float = 0.0  # the score without the retrieval prior: how well it matches the question
 
     @property
     def quote(self) -> str:
@@ -121,7 +124,7 @@ def score_units(
                 score *= FIRST_SENTENCE_PRIOR
             if "§" in passage.text[s:e]:
                 score *= PROVISION_PRIOR
-            units.append(Unit(passage, s, e, score, rank))
+            units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
     return units
 
 
@@ -220,19 +223,42 @@ def select(
             continue
         _take(unit, primary, previous)
     cited = {u.passage.id for u in primary}
+    best_cover = max(u.cover for u in primary)
     extra: list[Unit] = []
     for unit in ordered:
         if len(extra) >= MAX_EXTRA or len(cited) >= MAX_CITED:
             break
-        if unit.passage.id in cited or unit.score < EXTRA_RELATIVE * best:
+        if unit.passage.id in cited or unit.cover < EXTRA_RELATIVE * best_cover:
             continue
         _take(unit, extra, previous)
         cited |= {u.passage.id for u in extra}
-    sel.primary, sel.extra = _merge(primary), _merge([u for u in extra if u.passage.id])
-    sel.extra = [u for u in sel.extra if u.passage.id not in {p.passage.id for p in sel.primary}]
+    sel.primary, sel.extra = _merge(primary), []
+    lists = {list_key(u.passage) for u in sel.primary} - {None}
+    for unit in _merge(extra):
+        if unit.passage.id in {u.passage.id for u in sel.primary}:
+            continue
+        if list_key(unit.passage) in lists:
+            sel.primary.append(unit)  # another item of a list already quoted joins it
+        else:
+            sel.extra.append(unit)
+    sel.primary = _lists_together(sel.primary)
     _lists(sel, question, siblings)
     sel.further = _further(ordered, hits, {u.passage.id for u in sel.cited})
     return sel
+
+
+def _lists_together(units: Sequence[Unit]) -> list[Unit]:
+    """Keep the order, but pull the items of one list together at the first one's place."""
+    out: list[Unit] = []
+    seen: set[tuple[str, str, str]] = set()
+    for unit in units:
+        key = list_key(unit.passage)
+        if key is None:
+            out.append(unit)
+        elif key not in seen:
+            seen.add(key)
+            out.extend(u for u in units if list_key(u.passage) == key)
+    return out
 
 
 def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence[Passage]]) -> None:

@@ -14,10 +14,11 @@ retrieves nor refuses: refusal (nothing near) is `assistant.evidence`'s.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from wordfreq import zipf_frequency
 
+from assistant.actors import MENTION
 from assistant.compose import Unit
 from ingest import concepts as legal_concepts
 from ingest.analysis import analyze
@@ -32,6 +33,7 @@ _GENERIC = frozenset(
         "kildene situasjon tilfelle person personer vi jeg dere de han hun ham henne"
     )
 )
+_ACTOR = MENTION
 MIN_IDF = 1.5  # a word in more than about a fifth of the passages decides nothing
 # A word this common in general Norwegian (wordfreq Zipf; «godt» 5.6, «krav» 4.9, «vedtak» 4.3,
 # «godkjenne» 3.6) says how something is asked, not what is asked about.
@@ -39,9 +41,16 @@ MAX_ZIPF = 4.5
 
 
 def deciding_term(
-    question: str, idf: Callable[[str], float], known: Callable[[str], bool]
+    question: str,
+    idf: Callable[[str], float],
+    known: Callable[[str], bool],
+    exclude: Collection[str] = (),
 ) -> str | None:
-    """The question's deciding token (analysed), or None when it has none of its own."""
+    """The question's deciding token (analysed), or None when it has none of its own.
+
+    `exclude` holds words that name a source («NKROP», «høringsutkastet»): they say where to look,
+    not what is asked. Service names («kommunehelsetjenesten») are judged by `assistant.actors`.
+    """
     spans = legal_concepts.trigger_spans(question.lower())
     kept = "".join(
         " " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(question.lower())
@@ -49,12 +58,27 @@ def deciding_term(
     candidates: list[str] = []
     for word in re.findall(r"[^\W\d_]+", kept):
         tokens = analyze(word, compounds=False)
-        if not tokens or zipf_frequency(word, "nb") >= MAX_ZIPF:
+        if not tokens or zipf_frequency(word, "nb") >= MAX_ZIPF or word.lower() in exclude:
             continue
         t = tokens[0]
-        if t not in _GENERIC and known(t) and idf(t) >= MIN_IDF:
+        if _ACTOR.fullmatch(word) or any(_same_word(t, g) for g in _GENERIC):
+            continue
+        if known(t) and idf(t) >= MIN_IDF:
             candidates.append(t)
     return max(candidates, key=idf, default=None)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Inflections, misspellings and compounds of one word («anbefalt»/«anbefalinger»,
+    «innsat»/«innsatt», «dato»/«løslatelsesdato»)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)):
+        return True
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= max(5, max(len(a), len(b)) - 3)
 
 
 def covers(term: str, units: Sequence[Unit], alternatives: Sequence[str]) -> bool:
@@ -63,7 +87,7 @@ def covers(term: str, units: Sequence[Unit], alternatives: Sequence[str]) -> boo
     for unit in units:
         p = unit.passage
         tokens = set(analyze(f"{unit.quote} {p.context} {p.heading}"))
-        if wanted & tokens:
+        if any(_same_word(w, t) for w in wanted for t in tokens):
             return True
     return False
 

@@ -153,7 +153,10 @@ def _where(units: Sequence[Unit], documents: dict[str, Document], lang: str) -> 
 
 
 def lead_line(units: Sequence[Unit], documents: dict[str, Document], lang: str = "nb") -> str:
-    return f"{PHRASES[lang]['according']} {_where(units, documents, lang)}:"
+    where = _where(units, documents, lang)
+    if lang == "en":
+        where = where.replace(" section", ", section", 1)
+    return f"{PHRASES[lang]['according']} {where}:"
 
 
 class _Numbers:

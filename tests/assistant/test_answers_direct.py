@@ -1,0 +1,132 @@
+"""The «Answers that answer» must-show list on the real corpus with the real model.
+
+Everyday staff wording reaches the taushetsplikt section; the deciding sentence comes first in at
+most five citations; a sentence is never quoted without what it leans on; follow-ups keep their
+topic and apply the new constraint; a named source that is silent is said to be silent; a question
+whose deciding term no quote holds opens with «Kildene svarer ikke direkte». Expected sections come
+from reading the circular, not from running the system.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.api import Assistant
+from assistant.records import Turn
+from ingest.sentences import leans_back, split_sentences
+
+pytestmark = pytest.mark.slow
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kan jeg fortelle betjentene hva en innsatt feiler?",
+        "Kan vi si til fengselet at en innsatt har hiv?",
+    ],
+)
+def test_everyday_disclosure_questions_cite_the_taushetsplikt_section(
+    real_assistant: Assistant, question: str
+) -> None:
+    answer = real_assistant.ask(question, "kommunehelse")
+    assert not answer.refused, answer.text
+    sections = [c.passage.section for c in answer.citations]
+    assert sections and sections[0].startswith("6"), sections
+    assert "Taushetsplikt" in answer.topics
+
+
+def test_notify_the_doctor_at_isolation_answers_first_in_few_citations(
+    real_assistant: Assistant,
+) -> None:
+    answer = real_assistant.ask("Må vi ringe legen når vi isolerer noen?", "kriminalomsorgen")
+    assert not answer.refused, answer.text
+    first = answer.citations[0]
+    assert first.passage.section == "7.1.2"
+    assert "varsle lege" in flat(first.quote) and "uten ugrunnet opphold" in flat(first.quote)
+    assert first.actor == "kriminalomsorgen"
+    assert len(answer.citations) <= 5
+    assert answer.text.index("varsle lege") < 400  # in view at the top, not one bullet among many
+
+
+def test_a_follow_up_on_under_18s_keeps_the_sikkerhetscelle_topic(
+    real_assistant: Assistant,
+) -> None:
+    first = "Hvor ofte må vi se til en innsatt på sikkerhetscelle?"
+    before = real_assistant.ask(first, "kriminalomsorgen")
+    answer = real_assistant.ask(
+        "Og for dem under 18 år?", "kriminalomsorgen", history=[Turn(first, before.text)]
+    )
+    lead = "Ved bruk av sikkerhetscelle eller sikkerhetsseng skal kriminalomsorgen"
+    continuous = [
+        c
+        for c in answer.citations
+        if c.passage.context == lead
+        and "under 18 år skal alltid ha kontinuerlig tilsyn" in flat(c.quote)
+    ]
+    assert continuous, [flat(c.quote)[:80] for c in answer.citations]
+
+
+def test_a_named_source_that_is_silent_is_said_to_be_silent(real_assistant: Assistant) -> None:
+    first = "Hvor ofte må vi se til en innsatt på sikkerhetscelle?"
+    before = real_assistant.ask(first, "kriminalomsorgen")
+    answer = real_assistant.ask(
+        "Og hva sier høringsutkastet om dette?",
+        "kriminalomsorgen",
+        history=[Turn(first, before.text)],
+    )
+    assert answer.text.startswith("Høringsutkastet sier ikke noe om dette"), answer.text
+    assert not answer.direct
+
+
+def test_a_deciding_term_no_quote_holds_opens_with_not_directly(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask(
+        "Er det legen som skal godkjenne at en innsatt legges i sikkerhetsseng?", "kommunehelse"
+    )
+    assert not answer.refused
+    assert answer.text.startswith("Kildene svarer ikke direkte på dette. Nærmest er:")
+    assert not answer.direct
+
+
+QUESTIONS = [
+    (
+        "Kan kriminalomsorgens ansatte dele ut medisiner, og har de da taushetsplikt?",
+        "kriminalomsorgen",
+    ),
+    ("Hva skjer med taushetsplikten når betjenter hjelper til med legemiddelutdeling?", "alle"),
+    ("Kan retten bestemme at en varetektsinnsatt skal isoleres?", "jurist"),
+    ("Hva er vilkårene for tvungent psykisk helsevern?", "spesialisthelse"),
+    ("Hvilke unntak fra taushetsplikten har helsepersonell?", "kommunehelse"),
+]
+
+
+@pytest.mark.parametrize(("question", "role"), QUESTIONS)
+def test_no_quoted_sentence_loses_what_it_refers_to(
+    real_assistant: Assistant, question: str, role: str
+) -> None:
+    answer = real_assistant.ask(question, role)
+    shown = {c.passage.id for c in answer.citations}
+    for c in answer.citations:
+        p = c.passage
+        at = p.text.index(c.quote)
+        spans = split_sentences(p.text)
+        for i, (s, e) in enumerate(spans):
+            if s < at or e > at + len(c.quote) or not leans_back(p.text[s:e]):
+                continue
+            before_in_quote = i > 0 and spans[i - 1][0] >= at
+            previous = real_assistant._before(p)
+            opens_with_antecedent = i == 0 and (p.context or (previous and previous.id in shown))
+            assert before_in_quote or opens_with_antecedent, (question, p.text[s:e])
+
+
+def test_english_question_gets_an_english_frame(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask(
+        "Do health personnel have a duty of confidentiality towards the prison?", "alle"
+    )
+    assert not answer.refused
+    assert answer.language == "en"
+    assert answer.text.startswith("According to")
+    assert "verbatim from the Norwegian sources" in answer.text

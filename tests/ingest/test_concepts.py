@@ -1,0 +1,53 @@
+"""The concept layer: everyday expressions in questions, legal terms in passages (ingest.concepts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.concepts import CONCEPTS, expansion, recognise, tag_passage, trigger_spans
+
+
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("Kan jeg fortelle betjentene hva en innsatt feiler?", "taushetsplikt"),
+        ("Kan jeg fortelle betjentene hva en innsatt feiler?", "helseopplysninger"),
+        ("Kan vi si til fengselet at han har hiv?", "taushetsplikt"),
+        ("Må vi ringe legen når vi isolerer noen?", "varsling"),
+        ("Må vi ringe legen når vi isolerer noen?", "utelukkelse"),
+        ("Han sitter på isolat, hvor ofte må vi se til ham?", "tilsyn"),
+        ("Han ble lagt i belteseng i natt", "sikkerhetscelle"),
+        ("Han sier det er greit at sykepleieren får vite det", "samtykke"),
+        ("Hva skjer når han slipper ut?", "loslatelse"),
+        ("Can we tell the officers what he suffers from?", "taushetsplikt"),
+    ],
+)
+def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
+    assert concept in recognise(question)
+
+
+def test_a_question_about_something_else_gets_no_disclosure_concept() -> None:
+    assert "taushetsplikt" not in recognise("Hvor ofte skal vi ha tilsyn på sikkerhetscelle?")
+
+
+def test_passages_are_tagged_from_their_legal_terms_and_heading() -> None:
+    tags = tag_passage(
+        "varsle lege uten ugrunnet opphold om innsatte som er utelukket fra fellesskapet",
+        context="Ved utelukkelse skal kriminalomsorgen:",
+        heading="7.1.2 Kriminalomsorgens ansvar",
+    )
+    assert {"varsling", "utelukkelse"} <= set(tags)
+    assert "taushetsplikt" not in tags
+
+
+def test_expansion_gives_the_legal_words_and_triggers_cover_the_everyday_ones() -> None:
+    words = expansion(recognise("Må vi ringe legen?"))
+    assert "varsle" in words
+    question = "må vi ringe legen"
+    assert any(question[s:e].startswith("ringe") for s, e in trigger_spans(question))
+
+
+def test_every_concept_has_a_label_and_an_expansion() -> None:
+    ids = [c.id for c in CONCEPTS]
+    assert len(ids) == len(set(ids))
+    assert all(c.label and c.expansion for c in CONCEPTS)
