@@ -129,7 +129,8 @@ def _number_and_date(document: Document) -> str:
 def document_reference(document: Document) -> str:
     """The document part of a full reference: issuer, type where the title does not say it,
     title in «», number and date."""
-    kind = "" if document.type.lower() in document.title.lower() else f"{document.type} "
+    names = (document.type, "temaside") if document.type == "nettside" else (document.type,)
+    kind = "" if any(n in document.title.lower() for n in names) else f"{document.type} "
     issuer = issuer_short(document.issuer)
     head = f"{issuer}, " if issuer else ""
     return f"{head}{kind}«{document.title}» {_number_and_date(document)}"
@@ -220,7 +221,7 @@ def place(document: Document, passage: Passage, index: PassageSource) -> str:
     section = section_place(document, passage)
     parts = [section] if section else []
     if passage.kind == "footnote":
-        number = re.match(r"\s*(\d+)", passage.text)
+        number = re.match(r"\s*(\d+)", passage.text) or re.search(r":fn(\d+)$", passage.id)
         parts.append(f"fotnote {number.group(1)}" if number else "fotnote")
     else:
         paragraph, item = avsnitt_position(passage, index, whole_document=not section)

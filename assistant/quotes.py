@@ -5,10 +5,8 @@ one space; soft hyphens, zero-width characters, quote marks and bullets are drop
 «-»; a hyphen joining two parts of one word (also across a line end, unless «og»/«eller» follows)
 is dropped; a footnote marker glued after a word and punctuation («fengsel.1») is dropped. `fold`
 then ignores letter case and accents while keeping offsets. The word diff scores the best stretch
-of source words against the quote with difflib. Legally material in one diff op: a changed number
-(digits or number words), deadline or time expression («uten ugrunnet opphold» → «innen 24
-timer»), negation, modal verb, actor (who must act: the services, helsepersonell, lege,
-fengselsleder, the inmate) or legal reference (another law, §, ledd; found by ingest.legalrefs).
+of source words against the quote with difflib; what in a diff op is legally material (numbers,
+deadlines, negation, modal verbs, actors, legal references) is judged by `assistant.material`.
 
 It deliberately knows nothing about indexes, documents, passages or claimed sources (that is
 `assistant.verify`), does not rank by meaning (no embeddings) and does not judge whether a

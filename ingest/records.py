@@ -66,7 +66,8 @@ class Document:
 class LegalRef:
     """A normalised reference to a legal provision: law + § (+ ledd, nr., bokstav).
 
-    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a».
+    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a»
+    (or «kapittel 7» where a chapter-numbered law is cited by chapter).
     """
 
     law: str
