@@ -117,12 +117,17 @@ def actor_of(word: str) -> str | None:
     return next((actor for rx, actor in _ACTOR_RE if rx.match(word)), None)
 
 
-def _actors_differ(source_words: Sequence[str], quote_words: Sequence[str]) -> bool:
+def _actors_differ(source_words: Sequence[str], quote_words: Sequence[str], after: str) -> bool:
+    """Another actor named, or one left out where it matters: a co-actor («helsepersonell og
+    kriminalomsorgen» → «helsepersonell») or the subject of a duty («Legen kan …» → «kan …»).
+    A generic word («tjenesten») standing in for the actor is no change of actor."""
     src = {a for w in source_words if (a := actor_of(w))}
     quo = {a for w in quote_words if (a := actor_of(w))}
-    if not quo:  # dropped: material unless a generic word («tjenesten») still names it
-        return bool(src) and not any(w in _GENERIC_ACTORS for w in quote_words)
-    return src != quo
+    if quo:
+        return src != quo
+    if not src or any(w in _GENERIC_ACTORS for w in quote_words):
+        return False
+    return any(w in ("og", "eller") for w in source_words) or after in _MODALS
 
 
 def material_kinds(
@@ -153,7 +158,7 @@ def material_kinds(
         _MODALS[w] for w in quote_words if w in _MODALS
     ):
         kinds.append("modal")
-    if _actors_differ(source_words, quote_words):
+    if _actors_differ(source_words, quote_words, after[0]):
         kinds.append("actor")
     return kinds
 
