@@ -4,6 +4,7 @@ through gradio_client against the running page (real index)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from assistant.refs import provision_index
 from assistant.verify import verify_quote
 from tests.assistant.test_refs import SMALL as REFS
 from tests.assistant.test_verify import SMALL
-from tests.ui.conftest import Served
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served
 from ui.legal import STATUS_STYLE, _refs_table, _verify_summary
 
 QUOTE = "Helsepersonell har taushetsplikt"
@@ -68,3 +69,32 @@ def test_verify_and_refs_endpoints(served: Served) -> None:
     table = client.predict("stgjl.", "§ 37", api_name="/refs")
     assert "straffegjennomføringsloven § 37" in table and "Rundskriv om samarbeid KO–helse" in table
     assert "Forstår ikke" in client.predict("", "tull", api_name="/refs")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_misplaced_quote_is_orange_in_the_browser(served: Served, artifacts_dir: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} mangler: kjør `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    index = served.assistant.index
+    passage = next(p for p in index.passages if p.id.startswith("rundskriv:7.1.2:"))
+    quote = " ".join(passage.text.split()[:12])
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(90_000)
+        page.goto(served.url)
+        page.get_by_role("tab", name="Sjekk sitat").click()
+        page.locator("#verify-quote textarea").fill(quote)
+        page.get_by_label("Oppgitt sted (valgfritt)").fill("rundskrivet punkt 6.2")
+        page.get_by_role("button", name="Sjekk sitatet").click()
+        box = page.locator("#verify-result .verify-result")
+        box.wait_for()
+        colour = box.evaluate("e => getComputedStyle(e).backgroundColor")
+        text = box.text_content() or ""
+        page.screenshot(path=str(artifacts_dir / "verify-exact-elsewhere.png"), full_page=True)
+        browser.close()
+    assert "Ordrett, men ikke på oppgitt sted" in text and "punkt 7.1.2" in text
+    assert colour == "rgb(255, 241, 229)"  # orange, not the green of a right citation
