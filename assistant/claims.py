@@ -78,10 +78,10 @@ def read_claim(claimed: str, documents: Mapping[str, Document]) -> Claim:
 
 
 def claim_problem(claim: Claim, found: Sequence[Passage], doc: Document) -> str | None:
-    """None when the claim holds (or cannot be checked), else what is wrong: «dokument», «punkt»
-    or «side»."""
+    """None when the claim holds (or cannot be checked), else what is wrong: «dokument», «ukjent
+    dokument» (a type no source has), «punkt» or «side»."""
     if claim.doc_ids is not None and doc.id not in claim.doc_ids:
-        return "dokument"
+        return "dokument" if claim.doc_ids else "ukjent dokument"
     if claim.section is not None and not any(
         p.section == claim.section or p.section.startswith(claim.section + ".") for p in found
     ):

@@ -97,7 +97,8 @@ class VerifyResult:
     claimed: str | None = None
     claimed_section: str | None = None
     also_found: tuple[str, ...] = ()
-    claim_problem: str = ""  # "dokument" | "punkt" | "side" when the claimed place is wrong
+    # "dokument" | "ukjent dokument" | "punkt" | "side" when the claimed place is wrong
+    claim_problem: str = ""
     reference: str = ""  # formal reference of where it was found (assistant.cite)
     short_reference: str = ""  # its short form («Rundskrivet punkt 7.1.2, 1. avsnitt»)
     closest: dict[str, Any] | None = None  # for "not_found": the most similar passage

@@ -26,7 +26,12 @@ VERDICTS = {
     "near": "Nesten likt – ikke ordrett",
     "not_found": "Ikke funnet i kildene",
 }
-_PROBLEMS = {"dokument": "feil dokument", "punkt": "feil punkt", "side": "feil side"}
+_PROBLEMS = {
+    "dokument": "feil dokument",
+    "ukjent dokument": "oppgitt dokument er ikke blant kildene",
+    "punkt": "feil punkt",
+    "side": "feil side",
+}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

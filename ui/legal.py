@@ -32,7 +32,12 @@ STATUS_STYLE = {
     "near": "background:#fff8c5;border-color:#9a6700",
     "not_found": "background:#ffebe9;border-color:#cf222e",
 }
-_PROBLEMS = {"dokument": "feil dokument", "punkt": "feil punkt", "side": "feil side"}
+_PROBLEMS = {
+    "dokument": "feil dokument",
+    "ukjent dokument": "oppgitt dokument er ikke blant kildene",
+    "punkt": "feil punkt",
+    "side": "feil side",
+}
 
 
 def _claim_html(result: Any) -> str:

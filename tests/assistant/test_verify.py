@@ -294,7 +294,7 @@ def test_claimed_section_checked_against_found_passage() -> None:
     assert wrong.claimed_section_ok is False and wrong.section == "6.2"
     assert wrong.short_reference == "Rundskrivet punkt 6.2, 1. avsnitt, s. 3"
     other = verify_quote(SMALL, quote, "veilederen punkt 6.2")
-    assert other.status == "exact_elsewhere" and other.claim_problem == "dokument"
+    assert other.status == "exact_elsewhere" and other.claim_problem == "ukjent dokument"
     unclaimed = verify_quote(SMALL, quote)
     assert (unclaimed.status, unclaimed.claimed_section_ok) == ("exact", None)
     # Nothing checkable in the claim: the quote is exact, the claim unchecked.
