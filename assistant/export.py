@@ -1,8 +1,9 @@
 """Export an Answer as Markdown or as a Word document (.docx), with its sources as endnotes.
 
 The answer text keeps its [n] markers; a closing «Kilder» section lists each citation with its
-formal reference (assistant.cite), the source's status and date, a warning when the source is not
-binding, and the quoted passage. python-docx has no endnote API, so in .docx the endnotes are that
+formal reference (assistant.cite: the full form the first time a document is cited, the short
+form «Rundskrivet punkt 7.1.3, 2. avsnitt» after that), the source's status and date beside it,
+a warning when the source is not binding, and the quoted passage. python-docx has no endnote API, so in .docx the endnotes are that
 closing section, with the markers set in superscript.
 
 It deliberately does not re-verify quotes (the answer's citations already are) or render any
@@ -18,19 +19,28 @@ from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.text.paragraph import Paragraph
 
-from assistant.cite import NOT_BINDING, formal_reference, status_label
+from assistant.cite import NOT_BINDING, formal_reference, references, status_label
 from assistant.records import ROLE_LABELS, Answer, Citation
 from assistant.verify import CorpusView
 
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|\[\d+\])")
 
 
-def source_entry(citation: Citation, index: CorpusView) -> tuple[str, str | None]:
-    """(formal reference with passage id, warning for a non-binding source or None)."""
-    reference = formal_reference(citation.document, citation.passage, index)
+def source_entry(
+    citation: Citation, index: CorpusView, reference: str | None = None
+) -> tuple[str, str | None]:
+    """(reference with passage id, warning for a non-binding source or None); the full formal
+    reference unless `reference` (e.g. the short form) is given."""
+    reference = reference or formal_reference(citation.document, citation.passage, index)
     return f"{reference}. Avsnitt-id: {citation.passage.id}", NOT_BINDING.get(
         citation.document.status
     )
+
+
+def source_entries(answer: Answer, index: CorpusView) -> list[tuple[str, str | None]]:
+    """`source_entry` for each citation: full reference first per document, short form after."""
+    refs = references(((c.document, c.passage) for c in answer.citations), index)
+    return [source_entry(c, index, ref) for c, ref in zip(answer.citations, refs, strict=True)]
 
 
 def answer_to_markdown(answer: Answer, index: CorpusView) -> str:
@@ -42,8 +52,9 @@ def answer_to_markdown(answer: Answer, index: CorpusView) -> str:
         lines += ["## Merknader", "", *(f"- {n}" for n in notes), ""]
     if answer.citations:
         lines += ["## Kilder", ""]
-    for c in answer.citations:
-        reference, warning = source_entry(c, index)
+    for c, (reference, warning) in zip(
+        answer.citations, source_entries(answer, index), strict=True
+    ):
         lines.append(f"**[{c.n}]** {reference}")
         lines.append(f"Status: {status_label(c.document)}" + (f". {warning}" if warning else ""))
         lines += ["", *(f"> {line}" if line else ">" for line in c.quote.splitlines()), ""]
@@ -98,8 +109,9 @@ def answer_to_docx(answer: Answer, index: CorpusView, path: Path) -> Path:
             doc.add_paragraph(note, style="List Bullet")
     if answer.citations:
         doc.add_heading("Kilder", level=2)
-    for c in answer.citations:
-        reference, warning = source_entry(c, index)
+    for c, (reference, warning) in zip(
+        answer.citations, source_entries(answer, index), strict=True
+    ):
         entry = doc.add_paragraph()
         entry.add_run(f"[{c.n}] ").bold = True
         entry.add_run(reference)

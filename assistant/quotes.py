@@ -5,8 +5,8 @@ one space; soft hyphens, zero-width characters, quote marks and bullets are drop
 «-»; a hyphen joining two parts of one word (also across a line end, unless «og»/«eller» follows)
 is dropped; a footnote marker glued after a word and punctuation («fengsel.1») is dropped. `fold`
 then ignores letter case and accents while keeping offsets. The word diff scores the best stretch
-of source words against the quote with difflib; a changed number (digits or number words),
-negation or modal verb in one diff op is legally material.
+of source words against the quote with difflib; what in a diff op is legally material (numbers,
+deadlines, negation, modal verbs, actors, legal references) is judged by `assistant.material`.
 
 It deliberately knows nothing about indexes, documents, passages or claimed sources (that is
 `assistant.verify`), does not rank by meaning (no embeddings) and does not judge whether a
@@ -16,11 +16,24 @@ paraphrase is faithful: it compares words.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from itertools import accumulate
 from typing import Any
+
+from assistant.material import MATERIAL_LABELS, material_kinds, material_texts, ref_token_units
+
+__all__ = [
+    "MATERIAL_LABELS",
+    "best_window",
+    "fold",
+    "material_kinds",
+    "material_texts",
+    "normalize",
+    "normalize_map",
+    "tokenize",
+    "word_diff",
+]
 
 # ---------------------------------------------------------------- normalisation
 
@@ -120,60 +133,6 @@ def tokenize(norm: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
 
 
-# ---------------------------------------------------------------- material differences
-
-_NUMBER_WORDS = {
-    **dict.fromkeys(("én", "ett", "en", "ei", "et", "enkelt"), "1"),
-    **{w: str(n) for n, w in enumerate("null x to tre fire fem seks sju åtte ni ti".split()) if n},
-    "syv": "7", "elleve": "11", "tolv": "12", "femten": "15", "tjue": "20", "tretti": "30",
-    "førti": "40", "femti": "50", "hundre": "100", "tusen": "1000", "halv": "0.5",
-    "halvparten": "0.5", "dobbelt": "x2", "dobbel": "x2", "begge": "2",
-    **{w: f"{n}." for n, w in enumerate("x første annen tredje fjerde femte sjette".split()) if n},
-    "annet": "2.", "syvende": "7.", "sjuende": "7.", "åttende": "8.", "niende": "9.", "tiende": "10.",
-}  # fmt: skip
-_WEAK_NUMBERS = frozenset({"en", "ei", "et"})  # also articles: a number only beside a real one
-_NEGATIONS = frozenset({"ikke", "ikkje", "aldri", "ingen", "intet", "ingenting", "uten", "verken"})
-_MODALS = {"skal": "skal", "skulle": "skal", "bør": "bør", "burde": "bør", "kan": "kan",
-           "kunne": "kan", "må": "må", "måtte": "må"}  # fmt: skip
-MATERIAL_LABELS = {"number": "tall", "negation": "nektelse", "modal": "modalverb"}
-
-
-def _numbers(words: Sequence[str], with_weak: bool) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for w in words:
-        if any(c.isdigit() for c in w):
-            found[w.replace(",", ".")] += 1
-        elif w in _NUMBER_WORDS and (with_weak or w not in _WEAK_NUMBERS):
-            found[_NUMBER_WORDS[w]] += 1
-    return found
-
-
-def material_kinds(source_words: Sequence[str], quote_words: Sequence[str]) -> list[str]:
-    """Which legally material kinds differ between two folded word sequences of one diff op."""
-    kinds: list[str] = []
-    strong = _numbers(source_words, False) + _numbers(quote_words, False)
-    if _numbers(source_words, bool(strong)) != _numbers(quote_words, bool(strong)):
-        kinds.append("number")
-    if Counter(w for w in source_words if w in _NEGATIONS) != Counter(
-        w for w in quote_words if w in _NEGATIONS
-    ):
-        kinds.append("negation")
-    if Counter(_MODALS[w] for w in source_words if w in _MODALS) != Counter(
-        _MODALS[w] for w in quote_words if w in _MODALS
-    ):
-        kinds.append("modal")
-    return kinds
-
-
-def material_texts(ops: Sequence[dict[str, Any]]) -> tuple[str, ...]:
-    """One Norwegian line per material kind in the diff ops, quoting both sides."""
-    return tuple(
-        f"{MATERIAL_LABELS[kind]}: kilden «{op['source'] or '—'}», sitatet «{op['quote'] or '—'}»"
-        for op in ops
-        for kind in op["material"]
-    )
-
-
 # ---------------------------------------------------------------- word diff
 
 
@@ -216,6 +175,12 @@ def best_window(q_keys: list[str], d_keys: list[str]) -> tuple[float, int, int]:
     return best
 
 
+def _unit_text(text: str, units: Sequence[tuple[int, int] | None]) -> str:
+    """The text of the references an op touches, in order, once each."""
+    seen = list(dict.fromkeys(u for u in units if u is not None))
+    return "; ".join(text[s:e] for s, e in seen)
+
+
 def word_diff(
     source_norm: str,
     source_tok: Sequence[tuple[int, int]],
@@ -229,10 +194,28 @@ def word_diff(
     Token spans index into the normalised texts; keys are the folded tokens, one per span.
     """
     ops: list[dict[str, Any]] = []
+    base = source_tok[0][0] if source_tok else 0
+    window = source_norm[base : source_tok[-1][1]] if source_tok else ""
+    src_ref = ref_token_units(window, [(s - base, e - base) for s, e in source_tok])
+    quo_ref = ref_token_units(quote_norm, quote_tok)
     matcher = SequenceMatcher(None, source_keys, quote_keys, False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         src = source_norm[source_tok[i1][0] : source_tok[i2 - 1][1]] if i2 > i1 else ""
         quo = quote_norm[quote_tok[j1][0] : quote_tok[j2 - 1][1]] if j2 > j1 else ""
-        kinds = [] if tag == "equal" else material_kinds(source_keys[i1:i2], quote_keys[j1:j2])
-        ops.append({"op": tag, "source": src, "quote": quo, "material": kinds})
+        kinds: list[str] = []
+        if tag != "equal":
+            after = (
+                source_keys[i2] if i2 < len(source_keys) else "",
+                quote_keys[j2] if j2 < len(quote_keys) else "",
+            )
+            touches = any(src_ref[i1:i2]) or any(quo_ref[j1:j2])
+            in_ref = ("dropped" if tag == "delete" else "changed") if touches else ""
+            kinds = material_kinds(
+                source_keys[i1:i2], quote_keys[j1:j2], after=after, in_ref=in_ref
+            )
+        op: dict[str, Any] = {"op": tag, "source": src, "quote": quo, "material": kinds}
+        if "legal_ref" in kinds:
+            op["source_ref"] = _unit_text(window, src_ref[i1:i2])
+            op["quote_ref"] = _unit_text(quote_norm, quo_ref[j1:j2])
+        ops.append(op)
     return ops

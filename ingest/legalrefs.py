@@ -2,7 +2,7 @@
 
 `extract_refs` turns «jf. helsepersonelloven § 21», «forvaltningsloven § 13b første ledd nr. 7»,
 «§§ 41 og 42», «§§ 13-13 e» or «hpl. § 21» into `LegalRef`s (law + provision at § level + ledd, nr.,
-bokstav). A bare § is attributed to the law most recently named earlier in the same text, else to
+bokstav; a bare «§ 7» of a chapter-numbered law becomes «kapittel 7»). A bare § is attributed to the law most recently named earlier in the same text, else to
 `default_law`; with no law in view it is reported unresolved by `scan` and left out of
 `extract_refs` (we never guess).
 
@@ -30,6 +30,8 @@ LAW_ALIASES: dict[str, str] = {
     "straffegjennomføringslova": "straffegjennomføringsloven",
     "lov om gjennomføring av straff": "straffegjennomføringsloven",
     "strgjfl": "straffegjennomføringsloven",
+    "strgjl": "straffegjennomføringsloven",
+    "stgjl": "straffegjennomføringsloven",
     "sgfl": "straffegjennomføringsloven",
     "straffegjennomføringsforskriften": "straffegjennomføringsforskriften",
     "forskrift om straffegjennomføring": "straffegjennomføringsforskriften",
@@ -58,6 +60,7 @@ LAW_ALIASES: dict[str, str] = {
     "helsevernlova": "psykisk helsevernloven",
     "lov om psykisk helsevern": "psykisk helsevernloven",
     "phvl": "psykisk helsevernloven",
+    "phlsvl": "psykisk helsevernloven",
     "psykisk helsevernforskriften": "psykisk helsevernforskriften",
     "helsevernforskriften": "psykisk helsevernforskriften",
     "straffeprosessloven": "straffeprosessloven",
@@ -93,7 +96,24 @@ _LOVDATA_IDS: dict[str, str] = {
     "straffeprosessloven": "lov/1981-05-22-25",
     "straffeloven": "lov/2005-05-20-28",
     "straffegjennomføringsforskriften": "forskrift/2002-02-22-183",
+    "psykisk helsevernforskriften": "forskrift/2011-12-16-1258",
+    "forskrift om helse- og omsorgstjenester til personer uten fast opphold": (
+        "forskrift/2011-12-16-1255"
+    ),
 }
+
+# Laws numbered by chapter («§ 7-1»): a bare «§ 7» in them can only mean the chapter, as in
+# «helse- og omsorgstjenesteloven § 7» for the chapter on individual plans. Such a reference is
+# normalised to «kapittel 7».
+CHAPTERED_LAWS: frozenset[str] = frozenset(
+    {
+        "helse- og omsorgstjenesteloven",
+        "pasient- og brukerrettighetsloven",
+        "spesialisthelsetjenesteloven",
+        "psykisk helsevernloven",
+        "straffegjennomføringsforskriften",
+    }
+)
 
 ORDINALS: dict[str, str] = {
     "første": "første",
@@ -142,6 +162,7 @@ _LIST_SEP = re.compile(r"\s*(?:,\s*(?:og\s+|eller\s+)?|\s(?:og|eller|til)\s+)", 
 _FOOTNOTE_LINE = re.compile(r"(?<=\n)\s*\d+\s+[A-ZÆØÅ]")
 _SECTION_SIGN = re.compile(r"§§?")
 _PROVISION = re.compile(r"^\s*§*\s*(\d+)(?:\s*-\s*(\d+))?\s*([a-zæøå])?\s*$", re.IGNORECASE)
+_CHAPTER = re.compile(r"^\s*(?:kapittel|kap\.?)\s*(\d+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -193,7 +214,11 @@ def last_law_named(text: str) -> str | None:
 
 
 def parse_provision(s: str) -> str | None:
-    """«§13b», «§ 13 b», «13b» -> «§ 13 b»; «§3-16» -> «§ 3-16»; None when not a provision."""
+    """«§13b», «§ 13 b», «13b» -> «§ 13 b»; «§3-16» -> «§ 3-16»; «kap. 7» -> «kapittel 7»;
+    None when not a provision."""
+    chapter = _CHAPTER.match(s)
+    if chapter:
+        return f"kapittel {int(chapter.group(1))}"
     m = _PROVISION.match(s)
     if not m:
         return None
@@ -277,6 +302,14 @@ def _parse_group(text: str, pos: int, plural: bool) -> tuple[int, list[tuple[str
     return pos, found
 
 
+def in_law(law: str, provision: str) -> str:
+    """The provision as it exists in `law`: a bare «§ 7» of a chapter-numbered law is its chapter."""
+    bare = re.fullmatch(r"§ (\d+)", provision)
+    if bare and law in CHAPTERED_LAWS:
+        return f"kapittel {bare.group(1)}"
+    return provision
+
+
 def scan(text: str, default_law: str | None = None) -> list[RefMatch]:
     """Every § group in `text` with its span and attributed law (None when no law is in view)."""
     mentions = law_mentions(text)
@@ -288,7 +321,10 @@ def scan(text: str, default_law: str | None = None) -> list[RefMatch]:
         law = before[-1] if before else default_law
         end, items = _parse_group(text, sign.end(), plural=sign.group() == "§§")
         refs = (
-            tuple(LegalRef(law, p, ledd or None, nr or None, b or None) for p, ledd, nr, b in items)
+            tuple(
+                LegalRef(law, in_law(law, p), ledd or None, nr or None, b or None)
+                for p, ledd, nr, b in items
+            )
             if law
             else ()
         )
@@ -314,4 +350,8 @@ def lovdata_url(ref: LegalRef) -> str | None:
     law_id = _LOVDATA_IDS.get(ref.law)
     if law_id is None:
         return None
+    chapter = re.fullmatch(r"kapittel (\d+)", ref.provision)
+    if chapter:
+        base = "NL" if law_id.startswith("lov/") else "SF"
+        return f"https://lovdata.no/dokument/{base}/{law_id}/KAPITTEL_{chapter.group(1)}"
     return f"https://lovdata.no/{law_id}/{ref.provision.replace(' ', '')}"

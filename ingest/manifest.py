@@ -1,6 +1,7 @@
 """The corpus manifest: read and validate `manifest.toml`, and infer metadata for unlisted files.
 
-A manifest is an array of `[[document]]` tables with id, title, type, issuer, date, status and file.
+A manifest is an array of `[[document]]` tables with id, title, type, issuer, date, status and file,
+and optionally number and short_title.
 Every problem found is reported at once in one `ManifestError` whose message names the entry (its
 id, or its position when the id itself is the problem) and the field. Files the manifest does not
 list get an entry inferred from their name and first heading (`infer_entry`).
@@ -22,6 +23,8 @@ from ingest.records import DOC_TYPES, STATUSES
 
 MANIFEST_NAME = "manifest.toml"
 FIELDS: tuple[str, ...] = ("id", "title", "type", "issuer", "date", "status", "file")
+# Optional: the document's own number («G-2006-8») and a short title for cards and listings.
+OPTIONAL_FIELDS: tuple[str, ...] = ("number", "short_title")
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -54,6 +57,8 @@ class ManifestEntry:
     date: str | None
     status: str
     file: str
+    number: str = ""
+    short_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,8 +148,15 @@ def _validate_entry(
                 )
         elif not isinstance(raw[name], str):
             problems.append(f"{path}: {label}: feltet «{name}» må være tekst")
+    problems.extend(
+        f"{path}: {label}: feltet «{name}» må være tekst"
+        for name in OPTIONAL_FIELDS
+        if name in raw and not isinstance(raw[name], str)
+    )
     warnings.extend(
-        f"{path}: {label}: ukjent felt «{key}» blir ignorert" for key in raw if key not in FIELDS
+        f"{path}: {label}: ukjent felt «{key}» blir ignorert"
+        for key in raw
+        if key not in FIELDS + OPTIONAL_FIELDS
     )
     if len(problems) > before:
         return None
@@ -186,6 +198,8 @@ def _validate_entry(
         date=date,
         status=raw["status"],
         file=raw["file"],
+        number=raw.get("number", "").strip(),
+        short_title=raw.get("short_title", "").strip(),
     )
 
 

@@ -155,6 +155,8 @@ def _load_one(corpus_file: CorpusFile, taken: set[str]) -> tuple[LoadedDocument,
         status=entry.status,
         path=_relative(path, corpus_file.root),
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        number=entry.number,
+        short_title=entry.short_title,
     )
     passages = tag(document, structure(document, clean))
     if not passages:

@@ -7,7 +7,7 @@ They deliberately know nothing about files, indexes or models.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, get_args
 
 DocType = Literal[
@@ -43,20 +43,31 @@ class Document:
     status: str
     path: str
     sha256: str
+    # Added later, so an index written before them still loads: the document's own number
+    # («G-2006-8», "" when the text gives none) and a short title for cards and listings.
+    number: str = ""
+    short_title: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        return cls(**data)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    @property
+    def display_title(self) -> str:
+        """The short title where the manifest gives one, else the full title."""
+        return self.short_title or self.title
 
 
 @dataclass(frozen=True)
 class LegalRef:
     """A normalised reference to a legal provision: law + § (+ ledd, nr., bokstav).
 
-    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a».
+    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a»
+    (or «kapittel 7» where a chapter-numbered law is cited by chapter).
     """
 
     law: str

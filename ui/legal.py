@@ -1,6 +1,9 @@
 """The legal advisers' tabs: «Sjekk sitat» (assistant.verify) and «Lovhenvisninger» (assistant.refs).
 
-Formats what those modules return; it deliberately does no matching or reference parsing itself.
+Formats what those modules return: the quote check's four statuses in their own colours — only a
+verbatim quote where claimed is green; verbatim but elsewhere is orange, as a wrong citation — and
+the provision index with one line per citing place. It deliberately does no matching or reference
+parsing itself.
 `legal_tabs()` returns an empty list when either module cannot be imported, so the rest of the page
 never depends on them.
 """
@@ -13,41 +16,87 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.cite import section_label
 from ui.render import status_badge
 
 STATUS_TEXT = {
     "exact": "Funnet ordrett",
-    "near": "Funnet med avvik",
+    "exact_elsewhere": "Ordrett, men ikke på oppgitt sted",
+    "near": "Funnet med avvik – ikke ordrett",
     "not_found": "Ikke funnet i kildene",
 }
+# Only a verbatim quote where claimed is green; a misplaced quote is a wrong citation (orange).
+STATUS_STYLE = {
+    "exact": "background:#dafbe1;border-color:#1a7f37",
+    "exact_elsewhere": "background:#fff1e5;border-color:#bc4c00",
+    "near": "background:#fff8c5;border-color:#9a6700",
+    "not_found": "background:#ffebe9;border-color:#cf222e",
+}
+_PROBLEMS = {
+    "dokument": "feil dokument",
+    "ukjent dokument": "oppgitt dokument er ikke blant kildene",
+    "punkt": "feil punkt",
+    "side": "feil side",
+}
+
+
+def _claim_html(result: Any) -> str:
+    if result.claimed_section_ok is None:
+        if result.claimed and result.status != "not_found":
+            return "<div>Fant ikke dokument, punkt eller side å sjekke i oppgitt sted.</div>"
+        return ""
+    if result.claimed_section_ok:
+        ok = (
+            "Står på oppgitt sted."
+            if result.status == "exact"
+            else ("Teksten som ligner mest står på oppgitt sted, men sitatet er ikke ordrett.")
+        )
+        return f"<div>{ok}</div>"
+    problem = _PROBLEMS.get(result.claim_problem, "feil sted")
+    where = html.escape(result.short_reference or "et annet sted")
+    what = (
+        "Sitatet står ordrett i"
+        if result.status == "exact_elsewhere"
+        else ("Teksten som ligner mest står i")
+    )
+    return (
+        f'<div class="verify-claim-wrong"><b>Oppgitt sted stemmer ikke ({problem}).</b> '
+        f"{what} {where}.</div>"
+    )
+
+
+def _closest_html(result: Any) -> str:
+    closest = result.closest
+    if not closest:
+        return "<div>Ingen tekst i kildene ligner.</div>"
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in closest["material"])
+    material = f'<div class="card-warn">Vesentlige avvik mot denne:<ul>{items}</ul></div>'
+    return (
+        f"<div>Nærmeste tekst (likhet {round(closest['similarity'] * 100)} %): "
+        f"{status_badge(closest['doc_status'])} {html.escape(closest['reference'])}</div>"
+        + (material if items else "")
+    )
 
 
 def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
     label = STATUS_TEXT.get(result.status, result.status)
-    if result.status == "near":
+    if result.status in ("near", "not_found"):
         label += f" (likhet {round(result.similarity * 100)} %)"
-    out = [f'<div class="verify-result verify-{html.escape(result.status)}"><b>{label}</b>']
+    style = STATUS_STYLE.get(result.status, "")
+    out = [
+        f'<div class="verify-result verify-{html.escape(result.status)}" style="{style}" '
+        f'data-status="{html.escape(result.status)}"><b>{label}</b>'
+    ]
     if result.doc_id:
-        where = ", ".join(
-            x
-            for x in (
-                f"punkt {result.section}" if result.section else "",
-                result.heading,
-                f"side {result.page}" if result.page is not None else "",
-            )
-            if x
-        )
+        where = section_label(result.section or "", result.heading)
         out.append(
             f"<div>{status_badge(result.doc_status)} {html.escape(result.doc_title)}"
-            f"<br><small>{html.escape(where)}</small></div>"
+            f"<br><small>{html.escape(where)}</small>"
+            f"<br><small>Henvisning: {html.escape(result.reference)}</small></div>"
         )
-    if result.claimed_section_ok is not None:
-        ok = (
-            "Stemmer med oppgitt sted."
-            if result.claimed_section_ok
-            else ("Står ikke på oppgitt sted.")
-        )
-        out.append(f"<div>{ok}</div>")
+    elif result.status == "not_found":
+        out.append(_closest_html(result))
+    out.append(_claim_html(result))
     if result.material:
         items = "".join(f"<li>{html.escape(m)}</li>" for m in result.material)
         out.append(f'<div class="card-warn">Vesentlige avvik:<ul>{items}</ul></div>')
@@ -64,7 +113,8 @@ def build_verify_tab(assistant: Any) -> None:
     index = assistant.index
     quote = gr.Textbox(label="Sitat", lines=4, elem_id="verify-quote")
     claimed = gr.Textbox(
-        label="Oppgitt sted (valgfritt)", placeholder="f.eks. rundskrivet punkt 7.1.3"
+        label="Oppgitt sted (valgfritt)",
+        placeholder="f.eks. rundskrivet punkt 7.1.3 eller NKROPs høringsinnspill side 27",
     )
     check = gr.Button("Sjekk sitatet", variant="primary")
     result_html = gr.HTML(elem_id="verify-result", js_on_load=None)
@@ -80,25 +130,16 @@ def build_verify_tab(assistant: Any) -> None:
 
 
 def _refs_table(entries: list[Any], index: Any) -> str:
-    from assistant.refs import detail_label
-
     if not entries:
         return '<div class="panel-empty">Ingen henvisninger funnet.</div>'
     rows = []
     for e in entries:
         name = html.escape(e.key)
         link = f'<a href="{html.escape(e.url)}" target="_blank">{name}</a>' if e.url else name
-        places = []
-        for d in e.details:
-            p = index.by_id.get(d["passage"])
-            where = f"{p.doc_id} {p.section}".strip() if p else d["passage"]
-            extra = detail_label(d)
-            places.append(html.escape(f"{where} ({extra})" if extra else where))
-        rows.append(
-            f"<tr><td>{link}</td><td>{len(e.passages)}</td><td>{'; '.join(places)}</td></tr>"
-        )
+        places = "<br>".join(f"{status_badge(p.status)} {html.escape(p.label)}" for p in e.places)
+        rows.append(f"<tr><td>{link}</td><td>{len(e.places)}</td><td>{places}</td></tr>")
     return (
-        '<table class="refs-table"><thead><tr><th>Bestemmelse</th><th>Avsnitt</th>'
+        '<table class="refs-table"><thead><tr><th>Bestemmelse</th><th>Steder</th>'
         f"<th>Hvor</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -109,9 +150,11 @@ def build_refs_tab(assistant: Any) -> None:
     index = assistant.index
     with gr.Row():
         law = gr.Textbox(
-            label="Lov (valgfritt)", placeholder="f.eks. helsepersonelloven eller hpl."
+            label="Lov (valgfritt)", placeholder="f.eks. helsepersonelloven, hpl. eller stgjl."
         )
-        provision = gr.Textbox(label="Bestemmelse (valgfritt)", placeholder="f.eks. § 21")
+        provision = gr.Textbox(
+            label="Bestemmelse (valgfritt)", placeholder="f.eks. § 21, stgjl. § 37 eller kap. 7"
+        )
         search = gr.Button("Vis", variant="primary")
     table = gr.HTML(_refs_table(provision_index(index), index), elem_id="refs", js_on_load=None)
 

@@ -1,4 +1,5 @@
-"""Formal references: status and date, punkt, avsnitt counted within the section, side."""
+"""Formal references as a jurist writes them: issuer abbreviated, title in «», number and date (or
+that they are missing), punkt/avsnitt/strekpunkt, s.; full form first, short form after."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.cite import avsnitt_position, formal_reference, norwegian_date, status_label
+from assistant.cite import (
+    avsnitt_position,
+    document_reference,
+    formal_reference,
+    issuer_short,
+    long_date,
+    norwegian_date,
+    references,
+    short_reference,
+    status_label,
+)
+from ingest.records import Document
 from tests.assistant.test_verify import make_doc, make_index
 
 DOC = make_doc(status="utkast", date="2023-03-02")
@@ -42,25 +54,129 @@ def test_avsnitt_counts_within_section_with_list_items_under_their_paragraph() -
 def test_formal_reference_parts() -> None:
     ref = formal_reference(DOC, P[3], INDEX)
     assert ref == (
-        "Departementet: Rundskriv rundskriv (utkast, 02.03.2023), "
-        "punkt 7.1.3 Helse- og omsorgstjenestens ansvar, 2. avsnitt, 2. strekpunkt, side 3"
+        "Departementet, «Rundskriv rundskriv» (nr. ikke oppgitt, 2. mars 2023), "
+        "punkt 7.1.3, 2. avsnitt, 2. strekpunkt, s. 3"
     )
-    assert formal_reference(DOC, P[5], INDEX).endswith("fotnote 12, side 3")
+    assert "utkast" not in ref and "gjeldende" not in ref  # the status stands beside it
+    assert formal_reference(DOC, P[5], INDEX).endswith("fotnote 12, s. 3")
+    assert (
+        short_reference(DOC, P[3], INDEX)
+        == "Rundskrivet punkt 7.1.3, 2. avsnitt, 2. strekpunkt, s. 3"
+    )
+
+
+def test_dates_written_out_and_issuers_abbreviated() -> None:
+    assert long_date("2023-03-02") == "2. mars 2023"
+    assert long_date("2019-12-15") == "15. desember 2019"
+    assert long_date("") is None
+    both = "Justis- og beredskapsdepartementet og Helse- og omsorgsdepartementet"
+    assert issuer_short(both) == "JD og HOD"
+    assert issuer_short("NKROP (Nasjonal kompetansetjeneste for samtidig rusmisbruk)") == "NKROP"
+    assert issuer_short("Helsedirektoratet") == "Helsedirektoratet"
+
+
+@pytest.mark.parametrize(
+    ("number", "date", "expected"),
+    [
+        ("", "", "JD, «Rundskriv om samarbeid» (nr./dato ikke oppgitt)"),
+        ("G-2006-8", "", "JD, «Rundskriv om samarbeid» (G-2006-8, dato ikke oppgitt)"),
+        ("", "2006-02-01", "JD, «Rundskriv om samarbeid» (nr. ikke oppgitt, 1. februar 2006)"),
+        ("G-2006-8", "2006-02-01", "JD, «Rundskriv om samarbeid» (G-2006-8, 1. februar 2006)"),
+    ],
+)
+def test_number_and_date_from_the_manifest_or_said_missing(
+    number: str, date: str, expected: str
+) -> None:
+    doc = Document("r", "Rundskriv om samarbeid", "rundskriv", "Justisdepartementet", date,
+                   "gjeldende", "p", "h", number=number)  # fmt: skip
+    assert document_reference(doc) == expected
+
+
+def test_a_title_that_does_not_name_its_type_gets_it_and_undated_sources_say_so() -> None:
+    doc = Document("v", "Helse- og omsorgstjenester til innsatte", "veileder", "Helsedirektoratet",
+                   None, "gjeldende", "p", "h", number="IS-3010")  # fmt: skip
+    assert document_reference(doc) == (
+        "Helsedirektoratet, veileder «Helse- og omsorgstjenester til innsatte» "
+        "(IS-3010, dato ikke oppgitt)"
+    )
+    page = Document("t", "Temaside", "nettside", "Helsedirektoratet", None, "informasjon", "p", "h")
+    assert document_reference(page).endswith("(dato ikke oppgitt)")
+
+
+def test_full_form_first_then_short_form_per_document() -> None:
+    other = make_doc("annet", status="gjeldende")
+    refs = references([(DOC, P[0]), (DOC, P[4]), (other, P[0]), (DOC, P[1])], INDEX)
+    assert refs[0] == formal_reference(DOC, P[0], INDEX)
+    assert refs[1] == "Rundskrivet punkt 7.1.3, 3. avsnitt, s. 3"
+    assert refs[2].startswith("Departementet, «Rundskriv annet»")
+    assert refs[3] == "Rundskrivet punkt 7.1.3, 2. avsnitt, s. 3"
+
+
+def _real(index, pattern: str, doc_id: str):  # type: ignore[no-untyped-def]
+    """The one passage of `doc_id` whose text matches `pattern` (real corpus text)."""
+    found = [p for p in index.passages if p.doc_id == doc_id and re.search(pattern, p.text)]
+    assert len(found) == 1, [p.id for p in found]
+    return index.documents[doc_id], found[0]
+
+
+CIRCULAR = (
+    "JD og HOD, «Rundskriv om samarbeid mellom kriminalomsorgen og helse- og omsorgstjenesten om "
+    "innsatte med rusmiddelproblemer og/eller psykiske plager og lidelser» (nr./dato ikke oppgitt)"
+)
 
 
 @pytest.mark.slow
 def test_real_reference_for_the_circular(real_index) -> None:  # type: ignore[no-untyped-def]
+    doc, passage = _real(real_index, r"varsle lege i den kommunale .* uten ugrunnet opphold",
+                         "rundskriv")  # fmt: skip
+    assert formal_reference(doc, passage, real_index) == (
+        f"{CIRCULAR}, punkt 7.1.2, 1. avsnitt, 2. strekpunkt"
+    )
+    assert short_reference(doc, passage, real_index) == (
+        "Rundskrivet punkt 7.1.2, 1. avsnitt, 2. strekpunkt"
+    )
+
+
+@pytest.mark.slow
+def test_real_reference_for_nkrop_names_its_own_place_not_the_drafts_heading(real_index) -> None:  # type: ignore[no-untyped-def]
+    doc, passage = _real(real_index, r"^Bør helse ha samtaler med betjent", "horingsinnspill-nkrop")
+    ref = formal_reference(doc, passage, real_index)
+    assert ref == (
+        "NKROP, «NKROP sitt høringsinnspill til nasjonalt faglig råd om kommunale helse- og "
+        "omsorgstjenester til innsatte i fengsel» (29. mai 2023), "
+        "merknad til side 63 i høringsutkastet, 2. avsnitt"
+    )
+    # The draft's recommendation it comments on is a «skal» sentence of the draft, not NKROP's.
+    assert passage.heading and passage.heading not in ref and "skal" not in ref
+    assert short_reference(doc, passage, real_index) == (
+        "NKROPs høringsinnspill, merknad til side 63 i høringsutkastet, 2. avsnitt"
+    )
+
+
+@pytest.mark.slow
+def test_real_reference_for_the_draft(real_index) -> None:  # type: ignore[no-untyped-def]
+    doc, passage = _real(real_index, r"^helse- og omsorgstjenesteloven § 7 ",
+                         "horingsutkast-individuell-plan")  # fmt: skip
+    assert formal_reference(doc, passage, real_index) == (
+        "Helsedirektoratet, «Innsatte med behov for langvarige og koordinerte helse- og "
+        "omsorgstjenester skal få tilbud om individuell plan (høringsutkast til nasjonale faglige "
+        "råd)» (2. mars 2023), 14. avsnitt, 1. strekpunkt"
+    )
+    assert (
+        short_reference(doc, passage, real_index) == "Høringsutkastet, 14. avsnitt, 1. strekpunkt"
+    )
+
+
+@pytest.mark.slow
+def test_real_avsnitt_numbers_stay_within_their_section(real_index) -> None:  # type: ignore[no-untyped-def]
     passages = [p for p in real_index.passages if p.doc_id == "rundskriv" and p.section
                 and p.kind == "paragraph"]  # fmt: skip
     target = passages[len(passages) // 2]
     same = [p for p in passages if p.section == target.section]
-    doc = real_index.documents["rundskriv"]
-    ref = formal_reference(doc, target, real_index)
-    assert ref.startswith(f"{doc.issuer}: {doc.title} (gjeldende")
-    assert f"punkt {target.section} " in ref
+    ref = formal_reference(real_index.documents["rundskriv"], target, real_index)
+    assert ref.startswith(f"{CIRCULAR}, punkt {target.section}, ")
     n = int(re.search(r"(\d+)\. avsnitt", ref).group(1))  # type: ignore[union-attr]
     assert 1 <= n <= len(same)
-    assert (f"side {target.page}" in ref) == (target.page is not None)
 
 
 def test_list_under_a_new_lead_in_is_a_new_avsnitt() -> None:

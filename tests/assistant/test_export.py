@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 
-from assistant.cite import formal_reference
+from assistant.cite import formal_reference, issuer_short, references
 from assistant.export import answer_to_docx, answer_to_markdown
 from assistant.records import Answer, Citation
 from tests.assistant.test_verify import make_doc, make_index
@@ -57,6 +57,15 @@ def test_docx_reads_back_with_citations(tmp_path: Path) -> None:
     assert doc.core_properties.title == ANSWER.question
 
 
+def test_second_citation_of_a_document_gets_the_short_form() -> None:
+    second = Citation(2, PASSAGE, DOC, "straks", True)
+    answer = Answer(ANSWER.question, ANSWER.role, ANSWER.text + " [2]", (*ANSWER.citations, second),
+                    False)  # fmt: skip
+    md = answer_to_markdown(answer, INDEX)
+    assert f"**[1]** {formal_reference(DOC, PASSAGE, INDEX)}" in md
+    assert "**[2]** Rundskrivet punkt 5.1, 1. avsnitt, s. 3. Avsnitt-id: rundskriv:5.1:1" in md
+
+
 def test_refused_answer_has_no_sources(tmp_path: Path) -> None:
     refused = Answer("Hva koster en pizza?", "alle", "Jeg finner ikke dette i kildene.", (), True)
     assert "Kilder" not in answer_to_markdown(refused, INDEX)
@@ -69,8 +78,16 @@ def test_real_answer_exports_to_docx(real_assistant, tmp_path: Path) -> None:  #
     answer = assistant.ask("Må kriminalomsorgen varsle helsetjenesten når en innsatt utelukkes?")
     assert answer.citations
     text = _docx_text(answer_to_docx(answer, assistant.index, tmp_path / "svar.docx"))
-    for c in answer.citations:
-        assert formal_reference(c.document, c.passage, assistant.index) in text
+    refs = references(((c.document, c.passage) for c in answer.citations), assistant.index)
+    first = {}
+    for c, ref in zip(answer.citations, refs, strict=True):
+        assert f"[{c.n}] {ref}. Avsnitt-id: {c.passage.id}" in text
         assert c.quote in text
+        first.setdefault(c.document.id, ref)
+    # The full form once per document, then the short form («Rundskrivet punkt …»).
+    for doc_id, ref in first.items():
+        doc = assistant.index.documents[doc_id]
+        assert ref.startswith(f"{issuer_short(doc.issuer)}, ")
+        assert text.count(f"«{doc.title}»") == 1
     md = answer_to_markdown(answer, assistant.index)
     assert all(f"**[{c.n}]**" in md for c in answer.citations)

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant.quotes import material_texts, tokenize, word_diff
 from assistant.verify import (
     diff_html,
     fold,
@@ -150,10 +151,69 @@ def test_normalize_map_points_back_into_the_source(text: str) -> None:
         ("skal", "skulle", []),
         ("må ikke", "kan", ["negation", "modal"]),
         ("omsorgstjenesten", "tjenesten", []),
+        ("uten ugrunnet opphold", "innen 24 timer", ["time"]),
+        ("straks", "", ["time"]),
+        ("daglig", "ukentlig", ["time"]),
+        ("den kommunale helse - og omsorgstjenesten", "spesialisthelsetjenesten", ["actor"]),
+        ("legen", "sykepleieren", ["actor"]),
+        ("fengselslederen", "betjenten", ["actor"]),
+        ("den innsatte", "kriminalomsorgen", ["actor"]),
+        ("helsepersonell og kriminalomsorgen", "helsepersonell", ["actor"]),
+        ("legen", "legene", []),
     ],
 )
 def test_material_kinds(source: str, quote: str, kinds: list[str]) -> None:
     assert material_kinds(source.split(), quote.split()) == kinds
+
+
+def _diff(source: str, quote: str) -> list[tuple[str, str, list[str]]]:
+    """The non-equal ops of the word diff between two texts: (source, quote, material kinds)."""
+    s_norm, q_norm = normalize(source), normalize(quote)
+    s_tok, q_tok = tokenize(s_norm), tokenize(q_norm)
+    s_keys = [fold(s_norm)[a:b] for a, b in s_tok]
+    q_keys = [fold(q_norm)[a:b] for a, b in q_tok]
+    ops = word_diff(s_norm, s_tok, s_keys, q_norm, q_tok, q_keys)
+    return [(o["source"], o["quote"], o["material"]) for o in ops if o["op"] != "equal"]
+
+
+@pytest.mark.parametrize(
+    ("source", "quote", "expected"),
+    [
+        # A number before a time unit is a deadline, not a count.
+        ("tilsyn innen 24 timer", "tilsyn innen 48 timer", [("24", "48", ["time"])]),
+        ("tilsyn én gang daglig", "tilsyn to ganger daglig", [("én gang", "to ganger", ["number"])]),
+        # Numbers, laws and ledd inside a reference are a changed provision.
+        ("jf. straffegjennomføringsloven § 37 syvende ledd",
+         "jf. straffegjennomføringsloven § 38 syvende ledd", [("37", "38", ["legal_ref"])]),
+        ("jf. straffegjennomføringsloven § 37 syvende ledd",
+         "jf. helsepersonelloven § 37 syvende ledd",
+         [("straffegjennomføringsloven", "helsepersonelloven", ["legal_ref"])]),
+        ("jf. helsepersonelloven § 21 første ledd", "jf. helsepersonelloven § 21 andre ledd",
+         [("første", "andre", ["legal_ref"])]),
+        # Leaving the law's name out is shown but changes no provision.
+        ("taushetsplikt etter helsepersonelloven § 21", "taushetsplikt etter § 21",
+         [("helsepersonelloven", "", [])]),
+    ],
+)  # fmt: skip
+def test_material_kinds_in_context(
+    source: str, quote: str, expected: list[tuple[str, str, list[str]]]
+) -> None:
+    assert _diff(source, quote) == expected
+
+
+def test_material_lines_say_what_changed_and_quote_the_whole_reference() -> None:
+    s_norm = normalize(
+        "varsles uten ugrunnet opphold, jf. straffegjennomføringsloven § 37 syvende ledd"
+    )
+    q_norm = normalize("varsles innen 24 timer, jf. straffegjennomføringsloven § 38 syvende ledd")
+    s_tok, q_tok = tokenize(s_norm), tokenize(q_norm)
+    ops = word_diff(s_norm, s_tok, [fold(s_norm)[a:b] for a, b in s_tok],
+                    q_norm, q_tok, [fold(q_norm)[a:b] for a, b in q_tok])  # fmt: skip
+    assert material_texts(ops) == (
+        "frist/tidsangivelse: kilden «uten ugrunnet opphold», sitatet «innen 24 timer»",
+        "lovhenvisning: kilden «straffegjennomføringsloven § 37 syvende ledd», "
+        "sitatet «straffegjennomføringsloven § 38 syvende ledd»",
+    )
 
 
 @pytest.mark.parametrize(
@@ -216,19 +276,40 @@ def test_dropped_plain_word_is_near_but_not_material() -> None:
     assert [op["source"] for op in r.diff if op["op"] == "delete"] == ["helsepersonelloven"]
 
 
-def test_fabricated_quote_is_not_found() -> None:
+def test_fabricated_quote_is_not_found_with_the_closest_passage() -> None:
     r = verify_quote(SMALL, "Besøk skal alltid avtales med fengselsbetjent på forhånd.")
     assert r.status == "not_found"
     assert r.passage_id is None and r.similarity < 0.75
+    assert r.closest is not None and r.closest["passage_id"] in SMALL.by_id
+    assert r.closest["similarity"] == round(r.similarity, 4) > 0
+    assert r.closest["reference"].startswith("Departementet, «Rundskriv rundskriv»")
 
 
 def test_claimed_section_checked_against_found_passage() -> None:
     quote = "Helsepersonell har taushetsplikt"
-    assert verify_quote(SMALL, quote, "rundskrivet punkt 6.2").claimed_section_ok is True
+    right = verify_quote(SMALL, quote, "rundskrivet punkt 6.2")
+    assert (right.status, right.claimed_section_ok) == ("exact", True)
     wrong = verify_quote(SMALL, quote, "rundskrivet punkt 7.1.3")
+    assert wrong.status == "exact_elsewhere" and wrong.claim_problem == "punkt"
     assert wrong.claimed_section_ok is False and wrong.section == "6.2"
-    assert verify_quote(SMALL, quote, "veilederen punkt 6.2").claimed_section_ok is False
-    assert verify_quote(SMALL, quote).claimed_section_ok is None
+    assert wrong.short_reference == "Rundskrivet punkt 6.2, 1. avsnitt, s. 3"
+    other = verify_quote(SMALL, quote, "veilederen punkt 6.2")
+    assert other.status == "exact_elsewhere" and other.claim_problem == "ukjent dokument"
+    unclaimed = verify_quote(SMALL, quote)
+    assert (unclaimed.status, unclaimed.claimed_section_ok) == ("exact", None)
+    # Nothing checkable in the claim: the quote is exact, the claim unchecked.
+    loose = verify_quote(SMALL, quote, "helsepersonelloven § 21")
+    assert (loose.status, loose.claimed_section_ok) == ("exact", None)
+
+
+def test_near_quote_in_the_claimed_place_is_not_called_right() -> None:
+    from assistant.verify_command import format_result
+
+    r = verify_quote(SMALL, "Legen bør ikke nekte å se den innsatte én gang daglig.", "punkt 7.1.3")
+    text = format_result(r)
+    assert r.status == "near" and r.claimed_section_ok is True
+    assert "riktig" not in text and "stemmer." not in text
+    assert "ligner mest står der, men sitatet er ikke ordrett" in text
 
 
 def test_empty_quote_is_an_error() -> None:
@@ -349,7 +430,10 @@ def test_readable_verdict_names_source_status_and_differences() -> None:
     text = format_result(r)
     assert text.startswith("Resultat: Nesten likt")
     assert "(Gjeldende)" in text and "punkt 7.1.3 Helse- og omsorgstjenestens ansvar" in text
-    assert "feil – sitatet står i punkt 7.1.3" in text
+    assert (
+        "stemmer ikke (feil punkt) – teksten som ligner mest, står i Rundskrivet punkt 7.1.3"
+        in text
+    )
     assert "modalverb: kilden «kan», sitatet «bør»" in text
 
 

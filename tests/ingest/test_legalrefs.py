@@ -152,7 +152,7 @@ def test_lovdata_url() -> None:
 def test_aliases_resolve_to_canonical_names() -> None:
     for form, law in LAW_ALIASES.items():
         if "." not in form and form.isalpha() and len(form) > 6:
-            assert labels(f"{form} § 1") == [f"{law} § 1"], form
+            assert labels(f"{form} § 2-1") == [f"{law} § 2-1"], form
 
 
 def test_circular_paragraphs_citing_37_and_21() -> None:
@@ -203,3 +203,29 @@ def test_cleaned_corpus_refs_all_resolved(path: Path) -> None:
     matches = scan(text)
     assert len(matches) == text.count("§") - text.count("§§")
     assert all(m.law and m.refs for m in matches), [m for m in matches if not m.refs]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("stgjl. § 37", ["straffegjennomføringsloven § 37"]),
+        ("strgjfl. § 37 syvende ledd", ["straffegjennomføringsloven § 37 syvende ledd"]),
+        ("hpl. § 21", ["helsepersonelloven § 21"]),
+        ("pbrl. § 2-1", ["pasient- og brukerrettighetsloven § 2-1"]),
+        ("fvl. § 13 b", ["forvaltningsloven § 13 b"]),
+        ("phlsvl. § 3-6", ["psykisk helsevernloven § 3-6"]),
+        ("hol. § 7-1", ["helse- og omsorgstjenesteloven § 7-1"]),
+        ("sphl. § 2-5", ["spesialisthelsetjenesteloven § 2-5"]),
+    ],
+)
+def test_common_abbreviations_of_the_corpus_laws(text: str, expected: list[str]) -> None:
+    assert labels(text) == expected
+
+
+def test_a_bare_number_in_a_chapter_numbered_law_is_its_chapter() -> None:
+    # As the draft writes it: «helse- og omsorgstjenesteloven § 7 (lovdata.no)» — hol. has no § 7.
+    (ref,) = extract_refs("helse- og omsorgstjenesteloven § 7 (lovdata.no)")
+    assert ref.label == "helse- og omsorgstjenesteloven kapittel 7"
+    assert lovdata_url(ref) == "https://lovdata.no/dokument/NL/lov/2011-06-24-30/KAPITTEL_7"
+    assert labels("helsepersonelloven § 7") == ["helsepersonelloven § 7"]
+    assert parse_provision("kap. 7") == "kapittel 7"

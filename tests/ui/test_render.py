@@ -89,8 +89,11 @@ def test_highlight_marks_quote_and_escapes_everything() -> None:
 def test_copy_reference_is_the_formal_reference() -> None:
     card = citation_card(Citation(1, P1, DOC, "minimum en gang per døgn", True), 1, INDEX)
     assert formal_reference(DOC, P1, INDEX) in card.replace("&lt;", "<").replace("&gt;", ">")
-    assert "Rundskriv <om> samarbeid (gjeldende), punkt 7.1.3" in formal_reference(DOC, P1, INDEX)
-    assert "side 3" in formal_reference(DOC, P1, INDEX)
+    assert (
+        "JD, «Rundskriv <om> samarbeid» (nr./dato ikke oppgitt), punkt 7.1.3"
+        in formal_reference(DOC, P1, INDEX)
+    )
+    assert "s. 3" in formal_reference(DOC, P1, INDEX)
 
 
 def test_section_is_the_passages_of_the_same_section_in_order() -> None:
@@ -107,7 +110,10 @@ def test_card_has_anchor_badge_mark_section_and_copy_button() -> None:
     assert "Vis i dokumentet" in html and "sec-target" in html
     assert "&lt;b&gt;dokumenteres" in html  # the other passage of the section, escaped
     assert "Rundskriv &lt;om&gt; samarbeid" in html and "<om>" not in html
-    assert 'data-ref="JD: Rundskriv &lt;om&gt; samarbeid (gjeldende), punkt 7.1.3' in html
+    assert (
+        'data-ref="JD, «Rundskriv &lt;om&gt; samarbeid» (nr./dato ikke oppgitt), punkt 7.1.3'
+        in html
+    )
 
 
 def test_draft_badge_and_notes_are_shown() -> None:
