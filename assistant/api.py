@@ -16,6 +16,7 @@ from functools import lru_cache
 from assistant import evidence
 from assistant.compose import complete_lists, compose, list_key, score_units, select_units
 from assistant.followup import resolve
+from assistant.limits import prepare
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import make_query, retrieve
 from assistant.settings import Settings
@@ -78,6 +79,9 @@ class Assistant:
         pipeline: str = "hybrid",
     ) -> list[Hit]:
         check_role(role)
+        question, history = prepare(
+            question, history
+        )  # assistant.limits: bounded, no personal data
         query = make_query(question, resolve(question, history), self.vocab.correct)
         return retrieve(self.index, query, role=role, k=k, pipeline=pipeline).hits
 
@@ -89,6 +93,9 @@ class Assistant:
         pipeline: str = "hybrid",
     ) -> Answer:
         check_role(role)
+        question, history = prepare(
+            question, history
+        )  # assistant.limits: bounded, no personal data
         t0 = time.perf_counter()
         problem = _check_question(question)
         if problem:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-
 class IngestBusyError(RuntimeError):
     """Another ingest holds the lock on this index."""
 
