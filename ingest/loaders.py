@@ -10,7 +10,7 @@ It deliberately does not clean, split or interpret text (that is `ingest.clean` 
 
 Text is decoded honestly: a byte-order mark decides (UTF-8, UTF-16), then strict UTF-8; a file that
 is UTF-8 but for a few stray bytes keeps its UTF-8 text with those bytes replaced, and only then is
-another encoding guessed (charset-normalizer, then cp1252) — each fallback reported as a warning.
+another encoding tried (cp1252, the Norwegian legacy one, then what charset-normalizer guesses) — each fallback reported as a warning.
 Files above a size limit are refused with the size and the limit, before anything is parsed.
 """
 
@@ -141,7 +141,7 @@ def decode_text(
             f"{path.name}: {bad} ugyldig(e) byte i ellers gyldig UTF-8 er erstattet med «\ufffd»"
         )
         return _newlines(lenient)
-    return _as_text(path, data, [*_guessed(data), "cp1252", "latin-1"], notes, fallback=True)
+    return _as_text(path, data, ["cp1252", *_guessed(data), "latin-1"], notes, fallback=True)
 
 
 def _try(data: bytes, encoding: str) -> str | None:
