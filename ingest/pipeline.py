@@ -85,7 +85,9 @@ def discover(paths: Sequence[Path | str]) -> tuple[list[CorpusFile], list[str]]:
     for given in map(Path, paths):
         if given.is_dir():
             folder, entries = given, _entries(given, warnings)
-            listed = [(folder / name, entry) for name, entry in entries.items()]
+            listed: list[tuple[Path, ManifestEntry | None]] = [
+                (folder / name, entry) for name, entry in entries.items()
+            ]
             rest = sorted(
                 p
                 for p in folder.iterdir()

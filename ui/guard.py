@@ -204,7 +204,7 @@ def launch_options(
             "openapi_url": None,
             "docs_url": None,
             "redoc_url": None,
-            "middleware": [Middleware(Guard)],  # type: ignore[arg-type]
+            "middleware": [Middleware(Guard)],
         },
     }
 
