@@ -6,6 +6,7 @@ Contract:
     strip_personal_data(text) -> str    personal data removed (for a question before it is answered)
     is_fodselsnummer(digits: str) -> bool   the 11-digit checksum (fødselsnummer, D- and H-nummer)
     install_log_redaction() -> None     every record the root logger's handlers write is redacted
+    redact_tree(value) -> value         every free-text string in a JSON-like structure redacted
 
 What it finds: fødselsnummer and D-nummer in any common spacing or punctuation («15038549097»,
 «150385 49097», «15 03 85 49097», «15.03.85-49097», «15/03/85 49097») when the checksum holds, and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 FNR_TOKEN = "[fødselsnummer fjernet]"
 PHONE_TOKEN = "[telefonnummer fjernet]"
@@ -147,3 +149,22 @@ def install_log_redaction() -> None:
     for handler in root.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+
+
+_KEEP_KEYS = ("id", "ids", "run_id", "created", "started", "finished", "timestamp", "commit")
+
+
+def redact_tree(value: Any, key: str = "") -> Any:
+    """A JSON-like structure with every free-text string redacted (for stored runs and records).
+
+    Identifiers and timestamps (keys such as «id», «run_id», «created») are left as they are: a
+    run id «20261123-101010» is not a phone number.
+    """
+    if isinstance(value, str):
+        keep = key in _KEEP_KEYS or key.endswith(("_id", "_ids", "_at"))
+        return value if keep else redact(value)
+    if isinstance(value, dict):
+        return {k: redact_tree(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(v, key) for v in value]
+    return value

@@ -89,3 +89,12 @@ def test_prepare_strips_personal_data_from_question_and_history() -> None:
     assert FNR not in question and all(
         FNR not in t.question and "Kari" not in t.question for t in history
     )
+
+
+def test_stored_structures_are_redacted_but_ids_kept() -> None:
+    from assistant.redact import redact_tree
+
+    run = {"run_id": "20261123-101010", "items": [{"id": "q1", "question": f"Gjelder {FNR}?"}]}
+    out = redact_tree(run)
+    assert out["run_id"] == "20261123-101010" and out["items"][0]["id"] == "q1"
+    assert out["items"][0]["question"] == f"Gjelder {FNR_TOKEN}?"
