@@ -18,6 +18,7 @@ from assistant import direct, evidence
 from assistant.compose import Selection, Unit, list_key, score_units, select
 from assistant.followup import resolve
 from assistant.frame import PHRASES, frame, source_name
+from assistant.limits import prepare
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import Query, make_query, mentioned_documents, retrieve, source_aliases
 from assistant.settings import Settings
@@ -92,6 +93,8 @@ class Assistant:
         documents: Collection[str] | None = None,
     ) -> list[Hit]:
         check_role(role)
+        # assistant.limits: bounded question and history, no personal data, no refused turns.
+        question, history = prepare(question, history)
         query = make_query(question, resolve(question, history), self.vocab.correct)
         found = retrieve(self.index, query, role=role, k=k, pipeline=pipeline, documents=documents)
         return found.hits
@@ -106,6 +109,8 @@ class Assistant:
     ) -> Answer:
         """Answer `question` for `role`; `documents` restricts the sources to those ids."""
         check_role(role)
+        # assistant.limits: bounded question and history, no personal data, no refused turns.
+        question, history = prepare(question, history)
         t0 = time.perf_counter()
         problem = _check_question(question)
         if problem:

@@ -1,8 +1,9 @@
 """`hjemmel ask`: one question, or a batch file of questions, answered from the index.
 
 Parses arguments and formats output only; answers come from `Assistant.ask`. In batch mode every
-input line gets exactly one output line, in order; a broken line is reported on stderr by line number
-and answered with an error object, so the others are not lost.
+input line gets exactly one output line, in order; a broken line (not JSON, invalid UTF-8, a field of
+the wrong type, an answer that fails) is reported on stderr by line number and answered with an
+error object, so the others are not lost.
 """
 
 from __future__ import annotations
@@ -82,26 +83,44 @@ def _export(answer: Answer, assistant: Any, path: Path) -> int:
 
 
 def _parse_line(line: str) -> tuple[str, str, str, list[Turn]]:
-    item = json.loads(line)
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"ugyldig JSON ({exc.msg}, kolonne {exc.colno})") from exc
     if not isinstance(item, dict):
         raise ValueError("linjen er ikke et JSON-objekt")
     question = item.get("question")
     if not isinstance(question, str):
         raise ValueError("mangler feltet «question» (tekst)")
     role = item.get("role") or "alle"
+    if not isinstance(role, str):
+        raise ValueError("feltet «role» må være tekst")
     if role not in ROLES:
-        raise UnknownRoleError(str(role))
+        raise UnknownRoleError(role)
+    raw_history = item.get("history") or []
+    if not isinstance(raw_history, list):
+        raise ValueError("«history» må være en liste av {question, answer}")
     history = []
-    for turn in item.get("history") or []:
+    for turn in raw_history:
         if not isinstance(turn, dict) or not isinstance(turn.get("question"), str):
             raise ValueError("«history» må være en liste av {question, answer}")
-        history.append(Turn(turn["question"], str(turn.get("answer") or "")))
-    return str(item.get("id", "")), question, role, history
+        answer = turn.get("answer") or ""
+        if not isinstance(answer, str):
+            raise ValueError("«answer» i «history» må være tekst")
+        history.append(Turn(turn["question"], answer, bool(turn.get("refused", False))))
+    item_id = item.get("id", "")
+    return str(item_id) if item_id is not None else "", question, role, history
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+def _lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+    """Each non-blank line, decoded on its own: one bad byte spoils only its own line."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, exc
+                continue
             if line.strip():
                 yield number, line
 
@@ -113,13 +132,24 @@ def run_batch(assistant: Any, path: Path, out: TextIO, err: TextIO, pipeline: st
     failures = 0
     for number, line in _lines(path):
         try:
+            if isinstance(line, UnicodeDecodeError):
+                raise ValueError(f"ugyldig UTF-8 (byte {line.start + 1} på linjen)")
             item_id, question, role, history = _parse_line(line)
+            answer = assistant.ask(question, role=role, history=history, pipeline=pipeline)
         except (ValueError, UnknownRoleError) as exc:
             failures += 1
-            print(f"{path}:{number}: {exc}", file=err)
-            out.write(json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False) + "\n")
+            _report(out, err, path, number, str(exc))
             continue
-        answer = assistant.ask(question, role=role, history=history, pipeline=pipeline)
+        except Exception as exc:  # one failing answer must not lose the lines after it
+            failures += 1
+            _report(out, err, path, number, f"uventet feil ({type(exc).__name__}: {exc})")
+            continue
         out.write(json.dumps(answer.to_json(item_id), ensure_ascii=False) + "\n")
         out.flush()
     return 1 if failures else 0
+
+
+def _report(out: TextIO, err: TextIO, path: Path, number: int, message: str) -> None:
+    print(f"{path}:{number}: {message}", file=err)
+    out.write(json.dumps({"line": number, "error": message}, ensure_ascii=False) + "\n")
+    out.flush()

@@ -40,6 +40,7 @@ _NOT_BINDING_AS = {
     "innspill": "et høringsinnspill (en mening), ikke en regel",
     "informasjon": "informasjon, ikke regelverk",
     "historisk": "historisk og beskriver ikke nødvendigvis dagens regler",
+    "ukjent": "uten oppføring i manifestet (ukjent status), ikke nødvendigvis gjeldende regelverk",
 }
 NOT_BINDING = {status: f"Kilden er {what}." for status, what in _NOT_BINDING_AS.items()}
 

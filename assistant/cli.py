@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("assistant.ask_command", "Still ett spørsmål (eller en batch)"),
     "chat": ("assistant.chat_command", "Samtale i terminalen"),
     "serve": ("ui.serve", "Start nettsiden"),
+    "users": ("ui.users_command", "Legg til eller fjern brukere for innlogging"),
     "eval": ("evals.command", "Kjør evalueringssettet"),
     "verify": ("assistant.verify_command", "Sjekk et sitat mot kildene"),
     "refs": ("assistant.refs_command", "List lovhenvisninger i kildene"),

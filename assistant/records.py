@@ -50,6 +50,7 @@ class Turn:
 
     question: str
     answer: str = ""
+    refused: bool = False  # a refused turn never becomes context (assistant.limits)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.redact import redact_tree
 from evals.metrics import SUMMARY_KEYS
 
 # Metrics shown as bars (latency has its own plot); labels are what readers see.
@@ -251,6 +252,7 @@ def new_run_id(runs_dir: Path) -> str:
 
 def store_run(result: dict[str, Any], runs_dir: Path) -> Path:
     """Write result.json, report.md and report.html into runs_dir/<run_id>/; returns that folder."""
+    result = redact_tree(result)  # assistant.redact: no personal data in stored runs
     out_dir = runs_dir / result["run_id"]
     out_dir.mkdir(parents=True)
     (out_dir / "result.json").write_text(

@@ -1,9 +1,9 @@
-"""`hjemmel bench ingest|ask`: time a cold and a warm ingest of the corpus, or dispatch the ask bench.
+"""`hjemmel bench ingest|ask|serve`: time a cold and a warm ingest, or dispatch the ask/serve bench.
 
 The ingest bench builds in a fresh temporary data directory with an empty embedding cache (cold),
 then again with nothing changed (warm: a full rebuild from the cache, and the `--if-stale` check
 that skips it). It never touches the user's own index or cache. The ask bench lives in
-`assistant.bench` and is only dispatched to from here.
+`assistant.bench`, the served-page bench in `ui.bench_serve`; both are only dispatched to from here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ WARM_GOAL_S = 5.0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", choices=["ingest", "ask"], help="hva som skal måles")
+    parser.add_argument("what", choices=["ingest", "ask", "serve"], help="hva som skal måles")
 
 
 def _line(label: str, seconds: float, passages: int, goal: float | None = None) -> str:
@@ -65,6 +65,10 @@ def run_ingest_bench(settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "serve":
+        from ui.bench_serve import run_serve_bench
+
+        return run_serve_bench(settings)
     if args.what == "ask":
         try:
             from assistant.bench import run_ask_bench

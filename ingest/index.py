@@ -3,8 +3,9 @@
 Contract:
 
     build_index(load: CorpusLoad, index_dir: Path, embedder_spec: str, cache_dir: Path,
-                store: str = "local", chroma_host=None, chroma_port=8000, progress=False)
-                -> BuildReport   (records hashes of the files under `load.roots`)
+                store: str = "local", chroma_host=None, chroma_port=8000, progress=False,
+                wait=False) -> BuildReport   (records hashes of the files under `load.roots`)
+                raises ingest.lock.IngestBusyError when another ingest holds the index (wait=False)
     index_is_stale(paths, index_dir, embedder_spec, store=None) -> bool
 
 Opening a build for reading (`Index`, `read_format`, the errors) lives in `ingest.index_reader`
@@ -12,8 +13,10 @@ and is re-exported here, so `from ingest.index import Index` keeps working.
 
 Layout: `index_dir/builds/<build-id>/` holds passages.jsonl, documents.json, texts/<doc>.txt,
 bm25.json, chroma/ (local store) and format.json (written last); `index_dir/current` is a relative
-symlink to the live build, replaced atomically. Nothing here parses files or analyses text itself:
-`ingest.pipeline` and `ingest.analysis` do that.
+symlink to the live build, replaced atomically. One writer at a time (`ingest.lock`); under the
+lock, crash leftovers (half-written builds, stray links) are removed first, and after the swap every
+build that is neither live nor leased by a reader (`ingest.leases`) is pruned. Nothing here parses
+files or analyses text itself: `ingest.pipeline` and `ingest.analysis` do that.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ from ingest.index_reader import (
     read_format,
     text_file,
 )
+from ingest.leases import LEASES, is_leased
+from ingest.lock import index_lock
 from ingest.pipeline import CorpusLoad
 from ingest.records import Passage
 from ingest.store import ChromaServerStore, forget_local_client
@@ -131,10 +136,16 @@ def file_hashes(paths: Sequence[Path]) -> dict[str, str]:
     for root in paths:
         root = Path(root)
         files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        inside = root.resolve() if root.is_dir() else root.resolve().parent
         for f in files:
             rel = f.relative_to(root) if f != root else Path(f.name)
-            if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                out[str(f.resolve())] = hashlib.sha256(f.read_bytes()).hexdigest()
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            # Links out of the corpus are never read (ingest refuses them); loops are not files.
+            with contextlib.suppress(OSError, RuntimeError):
+                target = f.resolve(strict=True)
+                if target.is_file() and target.is_relative_to(inside):
+                    out[str(target)] = hashlib.sha256(target.read_bytes()).hexdigest()
     return out
 
 
@@ -163,10 +174,37 @@ def build_index(
     chroma_host: str | None = None,
     chroma_port: int = 8000,
     progress: bool = False,
+    wait: bool = False,
 ) -> BuildReport:
-    """Write a complete new build and swap it in; on any failure the previous index stays live."""
+    """Write a complete new build and swap it in; on any failure the previous index stays live.
+
+    Holds the index's ingest lock throughout (re-entrant: a caller may hold it already).
+    """
+    with index_lock(index_dir, wait=wait):
+        _remove_leftovers(Path(index_dir))
+        return _build_and_swap(
+            load,
+            Path(index_dir),
+            embedder_spec,
+            cache_dir,
+            store,
+            chroma_host,
+            chroma_port,
+            progress,
+        )
+
+
+def _build_and_swap(
+    load: CorpusLoad,
+    index_dir: Path,
+    embedder_spec: str,
+    cache_dir: Path,
+    store: str,
+    chroma_host: str | None,
+    chroma_port: int,
+    progress: bool,
+) -> BuildReport:
     started = time.perf_counter()
-    index_dir = Path(index_dir)
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
     build = index_dir / BUILDS / build_id
     fmt: dict[str, Any] = {
@@ -184,9 +222,8 @@ def build_index(
     except BaseException:
         _remove_build(build)
         raise
-    previous = _current_build(index_dir)
     _swap(index_dir, build_id)
-    _prune(index_dir, older_than=previous.name if previous else build_id)
+    _prune(index_dir)
     seconds = time.perf_counter() - started
     return replace(report, seconds=seconds)
 
@@ -201,6 +238,7 @@ def _build(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     passages = _write_records(build, load)
+    (build / LEASES).mkdir()
     embedder = CachedEmbedder(get_embedder(fmt["embedder"]), cache_dir)
     vectors = embedder.embed_passages([embed_text(p) for p in passages], progress=progress)
     timings["embed"], t = time.perf_counter() - t, time.perf_counter()
@@ -261,14 +299,49 @@ def _remove_build(build: Path) -> None:
     shutil.rmtree(build, ignore_errors=True)
 
 
-def _prune(index_dir: Path, older_than: str) -> None:
-    """Remove builds older than `older_than` (ids sort by time), including crashed half-builds.
-
-    Newer ones are kept: one may be another process's build in progress.
-    """
-    for build in (index_dir / BUILDS).iterdir():
-        if build.name < older_than:
+def _remove_leftovers(index_dir: Path) -> None:
+    """Under the lock, anything half-done is a crashed writer's: incomplete builds, stray links,
+    builds moved aside for removal. A leased build is kept whatever its state."""
+    for tmp in index_dir.glob(f".{CURRENT}-*"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    builds = index_dir / BUILDS
+    if not builds.is_dir():
+        return
+    live = _current_build(index_dir)
+    for build in builds.iterdir():
+        if build.name.startswith(_TRASH) or (
+            build.resolve() != live
+            and not (build / "format.json").is_file()
+            and not is_leased(build)
+        ):
             _remove_build(build)
+
+
+_TRASH = ".removing-"
+
+
+def _prune(index_dir: Path) -> None:
+    """Remove every build that is neither live nor held by a reader's lease.
+
+    A build is first moved aside and its leases checked after the move: a reader that leased it
+    before the move is seen (and the build put back); one that comes after finds it gone and
+    opens the live build instead (`index_reader._pin_live_build`).
+    """
+    live = _current_build(index_dir)
+    for build in sorted((index_dir / BUILDS).iterdir()):
+        if build.resolve() == live or build.name.startswith(_TRASH) or is_leased(build):
+            continue
+        forget_local_client(build / "chroma")
+        aside = build.with_name(_TRASH + build.name)
+        try:
+            os.rename(build, aside)
+        except OSError:
+            continue
+        if is_leased(aside):
+            os.rename(aside, build)
+            continue
+        _remove_build(aside)
 
 
 def index_is_stale(

@@ -17,14 +17,18 @@ An opened Index exposes (read-only):
     .dense_search(query: str, k: int) -> list[tuple[str, float]]         (cosine similarity)
 
 It also holds the layout both sides share (the `current` link, text file names, how a build's
-store is reached). It deliberately never writes: building, swapping and pruning builds and
-deciding staleness live in `ingest.index`, which re-exports everything here.
+store is reached). An opened Index holds a lease on its build (`ingest.leases`) until `close()` or
+garbage collection, so a re-ingest never prunes it; its vector store is opened read-only and a
+missing one is an error, never re-created empty. Apart from the lease it never writes: building,
+swapping and pruning builds and deciding staleness live in `ingest.index`, which re-exports
+everything here.
 """
 
 from __future__ import annotations
 
 import json
 import urllib.parse
+import weakref
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -32,10 +36,13 @@ from typing import Any
 
 from ingest.bm25 import BM25Index
 from ingest.embed import Embedder, get_embedder
+from ingest.leases import drop_lease, take_lease
 from ingest.records import Document, Passage
 from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore
 
 CURRENT = "current"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_OPEN_ATTEMPTS = 5
 
 
 class IndexMissingError(FileNotFoundError):
@@ -54,14 +61,22 @@ def text_file(doc_id: str) -> str:
     return urllib.parse.quote(doc_id, safe="") + ".txt"
 
 
-def open_store(fmt: Mapping[str, Any], build: Path, host: str | None, port: int) -> VectorStore:
-    """The vector store a build's format record points at."""
+def open_store(
+    fmt: Mapping[str, Any], build: Path, host: str | None, port: int, create: bool = True
+) -> VectorStore:
+    """The vector store a build's format record points at (create=False: it must exist)."""
     if fmt["store"] == "server":
-        # The recorded server is the default; a host given at open time (settings) overrides it.
+        # A host given at open time (settings) wins. The recorded one is used only on this
+        # machine: an edited format.json must not send the questions' vectors elsewhere.
         if host is None:
-            host, port = fmt["chroma_host"], fmt["chroma_port"]
-        return ChromaServerStore(host or "localhost", port or 8000, fmt["collection"])
-    return ChromaLocalStore(build / "chroma", fmt["collection"])
+            host, port = fmt.get("chroma_host") or "localhost", fmt.get("chroma_port") or 8000
+            if host not in LOOPBACK:
+                raise IndexMismatchError(
+                    f"Indeksen i {build} viser til Chroma-serveren {host}; sett "
+                    "HJEMMEL_CHROMA_HOST (og HJEMMEL_CHROMA_PORT) for å bruke en annen maskin."
+                )
+        return ChromaServerStore(host, port or 8000, fmt["collection"], create=create)
+    return ChromaLocalStore(build / "chroma", fmt["collection"], create=create)
 
 
 def read_format(index_dir: Path, live: bool = True) -> dict[str, Any] | None:
@@ -79,10 +94,18 @@ class Index:
     """A read-only view of one complete build, pinned at open time: later swaps do not affect it."""
 
     def __init__(
-        self, path: Path, fmt: dict[str, Any], chroma_host: str | None = None, chroma_port: int = 0
+        self,
+        path: Path,
+        fmt: dict[str, Any],
+        chroma_host: str | None = None,
+        chroma_port: int = 0,
+        lease: Path | None = None,
     ) -> None:
         self.path = path
         self.format = fmt
+        self.lease = lease
+        # Dropped when this Index is closed or collected: answers in flight keep it alive.
+        self._release = weakref.finalize(self, drop_lease, lease)
         docs = json.loads((path / "documents.json").read_text(encoding="utf-8"))
         self.documents: dict[str, Document] = {d["id"]: Document.from_dict(d) for d in docs}
         with (path / "passages.jsonl").open(encoding="utf-8") as fh:
@@ -106,23 +129,27 @@ class Index:
         chroma_port: int = 8000,
     ) -> Index:
         index_dir = Path(index_dir)
-        # Resolve the live build once, then read its own format: a swap in between must not pair
-        # one build's settings with another build's files.
-        path = (index_dir / CURRENT).resolve()
-        fmt = read_format(path, live=False)
-        if fmt is None:
-            raise IndexMissingError(index_dir)
+        path, fmt, lease = _pin_live_build(index_dir)
         if embedder_spec is not None and embedder_spec != fmt["embedder"]:
+            drop_lease(lease)
             raise IndexMismatchError(
                 f"Indeksen i {index_dir} er bygd med «{fmt['embedder']}», ikke «{embedder_spec}»."
                 " Kjør `hjemmel ingest` på nytt."
             )
-        return cls(path, fmt, chroma_host, chroma_port)
+        try:
+            return cls(path, fmt, chroma_host, chroma_port, lease)
+        except BaseException:
+            drop_lease(lease)
+            raise
+
+    def close(self) -> None:
+        """Release the lease on this build (a later re-ingest may then prune it)."""
+        self._release()
 
     @cached_property
     def store(self) -> VectorStore:
         """The vector store, connected on first dense search (BM25-only use never needs it)."""
-        return open_store(self.format, self.path, *self._chroma)
+        return open_store(self.format, self.path, *self._chroma, create=False)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -137,3 +164,28 @@ class Index:
         if k <= 0 or not query.strip():
             return []
         return self.store.query(self.embedder.embed_query(query), k)
+
+
+def _pin_live_build(index_dir: Path) -> tuple[Path, dict[str, Any], Path | None]:
+    """The live build, its format and a lease on it.
+
+    Resolve the link once, then read that build's own format: a swap in between must not pair one
+    build's settings with another build's files. The lease is taken before the build is checked,
+    so a build that is still there after the lease was written cannot be pruned any more (the
+    pruner moves a build away first and looks for leases after); if it vanished, look again.
+    """
+    for _ in range(_OPEN_ATTEMPTS):
+        path = (index_dir / CURRENT).resolve()
+        if not path.is_dir():
+            break
+        try:
+            lease = take_lease(path)
+        except FileNotFoundError:
+            continue  # pruned between resolving and leasing
+        fmt = read_format(path, live=False)
+        if fmt is not None:
+            return path, fmt, lease
+        drop_lease(lease)
+        if (index_dir / CURRENT).resolve() == path:
+            break  # the live build itself is incomplete
+    raise IndexMissingError(index_dir)

@@ -7,6 +7,11 @@ is a `LoadError` whose Norwegian message names the file and what was wrong.
 
 It deliberately does not clean, split or interpret text (that is `ingest.clean` and
 `ingest.structure`), and it does not read the manifest.
+
+Text is decoded honestly: a byte-order mark decides (UTF-8, UTF-16), then strict UTF-8; a file that
+is UTF-8 but for a few stray bytes keeps its UTF-8 text with those bytes replaced, and only then is
+another encoding tried (cp1252, the Norwegian legacy one, then what charset-normalizer guesses) — each fallback reported as a warning.
+Files above a size limit are refused with the size and the limit, before anything is parsed.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
 
 # More than this share of control characters means the bytes are not text, whatever the suffix.
 _MAX_CONTROL_SHARE = 0.02
+# Parsing and embedding cost grows with length: the bundled documents are 3–51 kB; a 50 MB dump took
+# over eight minutes. Above these sizes a file is refused with a message instead.
+MAX_TEXT_BYTES = 5_000_000
+MAX_PDF_BYTES = 50_000_000
+# At most this share of invalid bytes in otherwise valid UTF-8 is taken as stray bytes, not as
+# another encoding.
+_STRAY_UTF8_SHARE = 0.001
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 
 
@@ -42,48 +54,127 @@ class UnsupportedFileError(LoadError):
     """The file type is not one we read: listed as skipped, not reported as an error."""
 
 
-def load_file(path: Path) -> RawText:
-    """Read one file into a `RawText`; raise `LoadError` (or a subclass) when it cannot be used."""
+def load_file(path: Path, warnings: list[str] | None = None) -> RawText:
+    """Read one file into a `RawText`; raise `LoadError` (or a subclass) when it cannot be used.
+
+    Fallbacks that change what is read (an encoding guessed, stray bytes replaced) are appended
+    to `warnings`.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "uten filendelse"
         raise UnsupportedFileError(f"{path.name}: ukjent filtype ({shown}) – hoppet over")
+    limit = MAX_PDF_BYTES if suffix in PDF_SUFFIXES else MAX_TEXT_BYTES
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise LoadError(
+                f"{path.name}: for stor ({_mb(size)}; grensen for denne filtypen er {_mb(limit)})"
+                " – del den opp eller kort den ned"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{path.name}: kan ikke leses ({exc.strerror or exc})") from exc
+    notes = warnings if warnings is not None else []
     if not data.strip():
         raise EmptyFileError(f"{path.name}: tom fil – hoppet over")
     if suffix in PDF_SUFFIXES:
         return load_pdf(path, data)
     if suffix in HTML_SUFFIXES:
-        text = decode_text(path, data, declared=_declared_charset(data))
+        text = decode_text(path, data, declared=_declared_charset(data), warnings=notes)
         rendered = render_html(text)
         if not rendered.strip():
             raise LoadError(f"{path.name}: HTML-siden har ikke noe innhold utenom navigasjon o.l.")
         return make_raw(rendered, (), "html")
-    text = decode_text(path, data)
+    text = decode_text(path, data, warnings=notes)
     return make_raw(text, (), "text")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
 def make_raw(text: str, page_starts: tuple[tuple[int, int], ...], kind: str) -> RawText:
     return RawText(text=text, page_starts=page_starts, source_kind=kind)
 
 
-def decode_text(path: Path, data: bytes, declared: str | None = None) -> str:
-    """Bytes → str: UTF-8 first (a declared charset before it), then cp1252/latin-1 only if the
-    result reads as text. NUL bytes or many control characters mean a binary file."""
+def decode_text(
+    path: Path, data: bytes, declared: str | None = None, warnings: list[str] | None = None
+) -> str:
+    """Bytes → str, honestly: a BOM decides; then strict UTF-8 (a declared charset before it);
+    UTF-8 with a few stray bytes replaced; then a guessed encoding. Each fallback is reported in
+    `warnings`. NUL bytes (outside UTF-16) or many control characters mean a binary file."""
+    notes = warnings if warnings is not None else []
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return _as_text(path, data, [encoding], notes)
     if b"\x00" in data:
         raise LoadError(f"{path.name}: binærfil, ikke tekst (inneholder NUL-byte)")
-    encodings = [e for e in (declared, "utf-8-sig", "cp1252", "latin-1") if e]
+    if declared and declared.replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
+        with_declared = _try(data, declared)
+        if with_declared is not None:
+            return with_declared
+    try:
+        strict = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # valid UTF-8: text, or control bytes that no other encoding makes into text
+        if _control_share(strict) <= _MAX_CONTROL_SHARE:
+            return _newlines(strict)
+        raise LoadError(f"{path.name}: binærfil, ikke lesbar tekst (mange styretegn)")
+    lenient = data.decode("utf-8", errors="replace")
+    valid = data.decode("utf-8", errors="ignore")
+    bad = lenient.count("\ufffd") - valid.count("\ufffd")
+    # UTF-8 with stray bytes: it has correctly encoded letters (æ, ø, å) and only a few bad bytes.
+    # A cp1252 file has no valid multi-byte sequences at all, so it never passes this test.
+    good = sum(1 for ch in valid if ord(ch) > 127)
+    if (
+        good >= 3 * bad
+        and bad <= max(3, int(len(data) * _STRAY_UTF8_SHARE))
+        and _control_share(lenient) <= _MAX_CONTROL_SHARE
+    ):
+        notes.append(
+            f"{path.name}: {bad} ugyldig(e) byte i ellers gyldig UTF-8 er erstattet med «\ufffd»"
+        )
+        return _newlines(lenient)
+    return _as_text(path, data, ["cp1252", *_guessed(data), "latin-1"], notes, fallback=True)
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return _newlines(text) if _control_share(text) <= _MAX_CONTROL_SHARE else None
+
+
+def _as_text(
+    path: Path, data: bytes, encodings: list[str], notes: list[str], fallback: bool = False
+) -> str:
     for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if _control_share(text) <= _MAX_CONTROL_SHARE:
-            return text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _try(data, encoding)
+        if text is not None:
+            if fallback:
+                notes.append(f"{path.name}: ikke UTF-8; lest som {encoding} (gjettet tegnkoding)")
+            return text
     raise LoadError(f"{path.name}: binærfil eller ukjent tegnkoding, ikke lesbar tekst")
+
+
+def _guessed(data: bytes) -> list[str]:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return []
+    best = from_bytes(data[:200_000]).best()
+    return [best.encoding] if best is not None and best.encoding else []
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _control_share(text: str) -> float:

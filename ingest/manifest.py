@@ -3,8 +3,10 @@
 A manifest is an array of `[[document]]` tables with id, title, type, issuer, date, status and file,
 and optionally number and short_title.
 Every problem found is reported at once in one `ManifestError` whose message names the entry (its
-id, or its position when the id itself is the problem) and the field. Files the manifest does not
-list get an entry inferred from their name and first heading (`infer_entry`).
+id, or its position when the id itself is the problem) and the field. `file` is a path relative to
+the manifest's folder (subfolders allowed, never «..» or an absolute path). Files the manifest does
+not list get an entry inferred from their name and first heading (`infer_entry`): a type guessed
+from keywords, but always status «ukjent» — an unlisted file is never presented as binding.
 
 It deliberately does not read documents or hash files: `ingest.pipeline` does that.
 """
@@ -16,10 +18,10 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingest.records import DOC_TYPES, STATUSES
+from ingest.records import DOC_TYPES, STATUSES, UNKNOWN_STATUS
 
 MANIFEST_NAME = "manifest.toml"
 FIELDS: tuple[str, ...] = ("id", "title", "type", "issuer", "date", "status", "file")
@@ -114,7 +116,12 @@ def _validate(path: Path, data: dict[str, Any]) -> Manifest:
             )
         seen_ids.setdefault(entry.id, number)
         seen_files.setdefault(entry.file, number)
-        if not (path.parent / entry.file).is_file():
+        if _climbs_out(entry.file):
+            problems.append(
+                f"{path}: {label}: feltet «file» må være en sti inne i korpusmappen, "
+                f"ikke «{entry.file}»"
+            )
+        elif not (path.parent / entry.file).is_file():
             problems.append(
                 f"{path}: {label}: feltet «file» viser til en fil som ikke finnes: «{entry.file}»"
             )
@@ -122,6 +129,12 @@ def _validate(path: Path, data: dict[str, Any]) -> Manifest:
     if problems:
         raise ManifestError("\n".join(problems), tuple(problems))
     return Manifest(path, tuple(entries), tuple(warnings))
+
+
+def _climbs_out(file: str) -> bool:
+    """An absolute path or one with «..»: the manifest may only describe files in its folder."""
+    pure = PurePosixPath(file.replace("\\", "/"))
+    return pure.is_absolute() or ".." in pure.parts or bool(re.match(r"^[A-Za-z]:", file))
 
 
 def _label(number: int, doc_id: object) -> str:
@@ -245,9 +258,14 @@ def infer_type_status(name: str, title: str) -> tuple[str, str]:
 
 
 def infer_entry(file: str, title: str, taken: set[str]) -> ManifestEntry:
-    """An entry for a file the manifest does not list; `taken` holds ids already in use."""
+    """An entry for a file the manifest does not list; `taken` holds ids already in use.
+
+    The type is guessed from keywords; the status is «ukjent» whatever the name says: a file
+    called «rundskriv-ny.txt» may be anything, and only the manifest can say it is in force.
+    """
     doc_id = unique_id(slugify(Path(file).stem), taken)
-    doc_type, status = infer_type_status(Path(file).name, title)
+    doc_type, _ = infer_type_status(Path(file).name, title)
+    status = UNKNOWN_STATUS
     return ManifestEntry(
         id=doc_id,
         title=title or Path(file).stem,

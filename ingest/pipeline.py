@@ -5,6 +5,11 @@ rule: a file that cannot be read, or a document whose processing fails, becomes 
 with a Norwegian reason and the other documents go on. A broken manifest is not skipped: it raises
 `ManifestError`, because guessing what the user meant to describe would be worse.
 
+A folder contributes its top-level files and every file its manifest lists (subfolders included,
+paths relative to the folder); metadata comes from the manifest entry whatever the file's name.
+A symbolic link whose target lies outside the folder, or that loops, is skipped with a reason:
+nothing outside the corpus is ever read. Files without an entry get status «ukjent».
+
 It does not embed or write anything: `ingest.index` does that with what this returns.
 """
 
@@ -14,7 +19,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ingest.clean import clean_text
 from ingest.loaders import LoadError, load_file
@@ -70,47 +75,108 @@ def is_candidate(path: Path) -> bool:
 def discover(paths: Sequence[Path | str]) -> tuple[list[CorpusFile], list[str]]:
     """The files under `paths` in a stable order (manifest order, then file name) and warnings.
 
-    Raises `ManifestError` for an invalid manifest. A file given twice is taken once.
+    Raises `ManifestError` for an invalid manifest. A file given twice is taken once. Links that
+    leave their folder or loop are returned too (with no entry): `load_corpus` skips them with
+    the reason, so the user sees what was refused.
     """
     files: list[CorpusFile] = []
     warnings: list[str] = []
     seen: set[Path] = set()
     for given in map(Path, paths):
-        folder = given if given.is_dir() else given.parent
-        entries: dict[str, ManifestEntry] = {}
-        manifest_path = folder / MANIFEST_NAME
-        if manifest_path.is_file():
-            manifest = read_manifest(manifest_path)
-            warnings.extend(manifest.warnings)
-            entries = manifest.by_file()
         if given.is_dir():
-            listed = [folder / name for name in entries]
-            rest = sorted(p for p in folder.iterdir() if is_candidate(p) and p.name not in entries)
-            chosen = listed + rest
-        elif given.exists():
-            chosen = [given]
+            folder, entries = given, _entries(given, warnings)
+            listed: list[tuple[Path, ManifestEntry | None]] = [
+                (folder / name, entry) for name, entry in entries.items()
+            ]
+            rest = sorted(
+                p
+                for p in folder.iterdir()
+                if (is_candidate(p) or _is_link(p)) and _key(p, folder) not in entries
+            )
+            chosen = listed + [(p, None) for p in rest]
+        elif given.exists() or given.is_symlink():
+            folder, entry = _manifest_for(given, warnings)
+            chosen = [(given, entry)]
         else:
             warnings.append(f"{given}: finnes ikke – hoppet over")
             continue
-        for path in chosen:
-            key = path.resolve()
+        for path, entry in chosen:
+            key = path.absolute() if path.is_symlink() else path.resolve()
             if key not in seen:
                 seen.add(key)
-                files.append(CorpusFile(path, folder, entries.get(path.name)))
+                files.append(CorpusFile(path, folder, entry))
     return files, warnings
 
 
-def load_corpus(paths: Sequence[Path | str]) -> CorpusLoad:
+def _is_link(path: Path) -> bool:
+    # A broken or looping link is no file, but the user must hear that it was not read.
+    return path.is_symlink() and not path.name.startswith(".")
+
+
+def _key(path: Path, folder: Path) -> str:
+    """A file's manifest key: its path relative to the manifest's folder, in POSIX form."""
+    return path.relative_to(folder).as_posix()
+
+
+def _entries(folder: Path, warnings: list[str]) -> dict[str, ManifestEntry]:
+    manifest_path = folder / MANIFEST_NAME
+    if not manifest_path.is_file():
+        return {}
+    manifest = read_manifest(manifest_path)
+    warnings.extend(manifest.warnings)
+    return {str(PurePosixPath(e.file)): e for e in manifest.entries}
+
+
+def _manifest_for(path: Path, warnings: list[str]) -> tuple[Path, ManifestEntry | None]:
+    """The folder and entry of a file given on its own: the nearest enclosing manifest that lists
+    it (a file in `corpus/vedlegg/` is described by `corpus/manifest.toml`)."""
+    for folder in path.absolute().parents:
+        if (folder / MANIFEST_NAME).is_file():
+            entries = _entries(folder, warnings)
+            entry = entries.get(_key(path.absolute(), folder))
+            if entry is not None or folder == path.absolute().parent:
+                return folder, entry
+            break
+    return path.parent, None
+
+
+def outside_reason(path: Path, root: Path) -> str | None:
+    """Why `path` must not be read from the corpus `root`, or None when it may.
+
+    A link that loops or whose target lies outside `root`, and a path that climbs out of it.
+    """
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return f"{path.name}: symbolsk lenke i en løkke – hoppet over"
+    except OSError as exc:
+        if path.is_symlink():
+            return f"{path.name}: symbolsk lenke til noe som ikke finnes ({exc.strerror}) – hoppet over"
+        return None  # a missing plain file: the loader says so
+    if not target.is_relative_to(root.resolve()):
+        what = "peker på" if path.is_symlink() else "ligger i"
+        return f"{path.name}: {what} {target}, utenfor korpusmappen – hoppet over"
+    if target.is_dir():
+        return f"{path.name}: er en mappe, ikke en fil – hoppet over"
+    return None
+
+
+def load_corpus(paths: Sequence[Path | str], progress: bool = False) -> CorpusLoad:
     """Load every file under `paths` (files or folders). A folder's `manifest.toml` describes its
-    documents; files without an entry are still ingested with inferred type/status and a warning."""
+    documents; files without an entry are still ingested with an inferred type, status «ukjent»
+    and a warning. `progress` shows a bar on stderr, one step per file."""
     files, warnings = discover(paths)
     taken = {f.entry.id for f in files if f.entry is not None}
     documents: list[LoadedDocument] = []
     skipped: list[Skipped] = []
     used_ids: set[str] = set()
-    for corpus_file in files:
+    for corpus_file in _progress(files, progress):
+        refused = outside_reason(corpus_file.path, corpus_file.root)
+        if refused:
+            skipped.append(Skipped(str(corpus_file.path), refused))
+            continue
         try:
-            loaded, warning = _load_one(corpus_file, taken)
+            loaded, warning = _load_one(corpus_file, taken, warnings)
         except LoadError as exc:  # unreadable, empty or unsupported: the message says which
             skipped.append(Skipped(str(corpus_file.path), str(exc)))
             continue
@@ -134,9 +200,19 @@ def load_corpus(paths: Sequence[Path | str]) -> CorpusLoad:
     return CorpusLoad(tuple(documents), tuple(skipped), tuple(warnings), roots)
 
 
-def _load_one(corpus_file: CorpusFile, taken: set[str]) -> tuple[LoadedDocument, str | None]:
+def _progress(files: list[CorpusFile], show: bool) -> Sequence[CorpusFile]:
+    if not show or len(files) < 2:
+        return files
+    from tqdm import tqdm
+
+    return tqdm(files, desc="Leser dokumenter", unit="fil", leave=False)  # type: ignore[return-value]
+
+
+def _load_one(
+    corpus_file: CorpusFile, taken: set[str], warnings: list[str]
+) -> tuple[LoadedDocument, str | None]:
     path = corpus_file.path
-    raw = load_file(path)
+    raw = load_file(path, warnings)
     clean = clean_text(raw)
     entry, warning = corpus_file.entry, None
     if entry is None:

@@ -13,13 +13,15 @@ from typing import Any, Literal, get_args
 DocType = Literal[
     "rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"
 ]
-Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk"]
+# «ukjent»: a file without a manifest entry; never presented as binding.
+Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk", "ukjent"]
 Role = Literal["kriminalomsorgen", "kommunehelse", "spesialisthelse"]
 PassageKind = Literal["paragraph", "list_item", "footnote", "heading", "comment", "table_row"]
 
 DOC_TYPES: tuple[str, ...] = get_args(DocType)
 STATUSES: tuple[str, ...] = get_args(Status)
 SERVICE_ROLES: tuple[str, ...] = get_args(Role)
+UNKNOWN_STATUS = "ukjent"
 
 # Norwegian labels shown to users for a source's authority.
 STATUS_LABELS: dict[str, str] = {
@@ -28,6 +30,7 @@ STATUS_LABELS: dict[str, str] = {
     "innspill": "Innspill",
     "informasjon": "Informasjon",
     "historisk": "Historisk",
+    "ukjent": "Ukjent status",
 }
 
 

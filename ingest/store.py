@@ -61,15 +61,24 @@ HNSW = {"space": "cosine", "ef_search": 1000, "num_threads": 1}
 class _ChromaStore:
     """Shared behaviour over a chromadb collection; subclasses only say how to get the client."""
 
-    def __init__(self, client: Any, collection: str) -> None:
+    def __init__(self, client: Any, collection: str, create: bool = True) -> None:
         self._count: int | None = None
         self.client = client
         self.collection_name = collection
-        self.collection = client.get_or_create_collection(
-            collection,
-            embedding_function=None,
-            configuration={"hnsw": HNSW},
-        )
+        if create:
+            self.collection = client.get_or_create_collection(
+                collection,
+                embedding_function=None,
+                configuration={"hnsw": HNSW},
+            )
+        else:
+            try:
+                self.collection = client.get_collection(collection, embedding_function=None)
+            except Exception as exc:  # chromadb raises NotFoundError/ValueError by version
+                raise StoreMissingError(
+                    f"Vektorlageret mangler samlingen «{collection}» ({exc}). "
+                    "Kjør `hjemmel ingest` på nytt."
+                ) from exc
 
     def upsert(
         self,
@@ -134,11 +143,26 @@ class _ChromaStore:
 
 
 _LOCAL_CLIENTS: dict[str, Any] = {}
+# The file embedded Chroma keeps its data in; a store folder without it was never written.
+CHROMA_DB = "chroma.sqlite3"
 
 
-def local_client(path: Path) -> Any:
-    """One PersistentClient per resolved path per process: Chroma dislikes duplicates."""
+class StoreMissingError(FileNotFoundError):
+    """A store opened for reading does not exist (any more): never re-created empty."""
+
+
+def local_client(path: Path, create: bool = True) -> Any:
+    """One PersistentClient per resolved path per process: Chroma dislikes duplicates.
+
+    With create=False the store must already exist: opening a pruned build's store for reading
+    would otherwise silently make a new, empty one and dense search would find nothing.
+    """
     key = str(Path(path).resolve())
+    if not create and not (Path(key) / CHROMA_DB).is_file():
+        _LOCAL_CLIENTS.pop(key, None)
+        raise StoreMissingError(
+            f"Vektorlageret {key} finnes ikke (lenger). Kjør `hjemmel ingest` på nytt."
+        )
     if key not in _LOCAL_CLIENTS:
         import chromadb
 
@@ -155,18 +179,20 @@ def forget_local_client(path: Path) -> None:
 class ChromaLocalStore(_ChromaStore):
     """Embedded Chroma persisted in a folder."""
 
-    def __init__(self, path: Path, collection: str = "passages") -> None:
+    def __init__(self, path: Path, collection: str = "passages", create: bool = True) -> None:
         self.path = Path(path)
-        super().__init__(local_client(self.path), collection)
+        super().__init__(local_client(self.path, create), collection, create)
 
 
 class ChromaServerStore(_ChromaStore):
     """A collection on a Chroma server (`chroma run`), for larger deployments."""
 
-    def __init__(self, host: str, port: int = 8000, collection: str = "passages") -> None:
+    def __init__(
+        self, host: str, port: int = 8000, collection: str = "passages", create: bool = True
+    ) -> None:
         import chromadb
 
         self.host = host
         self.port = port
         client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
-        super().__init__(client, collection)
+        super().__init__(client, collection, create)

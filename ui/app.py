@@ -13,10 +13,10 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.settings import Settings
-from ui.auth import load_users, make_checker
 from ui.chat import AssistantLike, build_chat_tab
 from ui.documents import build_documents_tab
 from ui.feedback import FeedbackStore
+from ui.guard import configure_queue, launch_options
 from ui.legal import legal_tabs
 
 log = logging.getLogger(__name__)
@@ -82,15 +82,14 @@ def launch(
     host: str | None = None,
     port: int | None = None,
     block: bool = True,
+    insecure_no_login: bool = False,
 ) -> gr.Blocks:
     """Serve `demo` with the page's CSS/JS and the optional login; returns once ready if not blocking."""
-    checker = make_checker(load_users(settings))
-    demo.queue(default_concurrency_limit=2)
+    configure_queue(demo)  # ui.guard: bounded answer pool
     demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        auth=checker,
-        auth_message="Logg inn for å bruke hjemmel." if checker else None,
+        **launch_options(settings, host, insecure_no_login),  # ui.guard: login, headers, limits
         prevent_thread_lock=not block,
         css=page_css(),
         head=page_head(),

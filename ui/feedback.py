@@ -1,16 +1,14 @@
-"""Feedback on answers (👍/👎 and a comment), stored in SQLite with personal numbers redacted.
+"""Feedback on answers (👍/👎 and a comment), stored in SQLite with personal data redacted.
 
-Questions and comments may name an inmate, so fødselsnummer (11 digits, also «DDMMYY NNNNN») and
-Norwegian phone numbers (8 digits, optionally +47/0047, spaced forms) are replaced before anything
-is written. It deliberately redacts broadly (any 11-digit or 8-digit number in those shapes) rather
-than validating checksums: a lost year range in a comment costs less than a stored identity number.
-It does not read feedback back for analysis beyond `rows()` for tests and maintenance.
+Questions and comments may name an inmate, so everything is passed through the project's one
+redactor (`assistant.redact`: fødselsnummer and D-nummer in any spacing, phone numbers, e-mail
+addresses, names) before it is written. It does not read feedback back for analysis beyond `rows()`
+for tests and maintenance.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,21 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-FNR_TOKEN = "[fødselsnummer fjernet]"
-PHONE_TOKEN = "[telefonnummer fjernet]"
+from assistant.redact import EMAIL_TOKEN, FNR_TOKEN, NAME_TOKEN, PHONE_TOKEN, redact
 
-_FNR = re.compile(r"(?<![\d+])\d{6}[ \u00a0-]?\d{5}(?!\d)")
-_PHONE = re.compile(
-    r"(?<![\d+])"
-    r"(?:(?:\+|00)47[ \u00a0-]?)?"
-    r"(?:\d{8}"
-    r"|\d{2}[ \u00a0-]\d{2}[ \u00a0-]\d{2}[ \u00a0-]\d{2}"
-    r"|\d{3}[ \u00a0-]\d{2}[ \u00a0-]\d{3}"
-    r"|\d{4}[ \u00a0-]\d{4})"
-    r"(?!\d)"
-)
-# +47 followed by any 8 digits with any spacing is a phone number whatever the grouping.
-_PHONE_PREFIXED = re.compile(r"(?:\+|00)47(?:[ \u00a0-]?\d){8}(?!\d)")
+__all__ = ["EMAIL_TOKEN", "FNR_TOKEN", "NAME_TOKEN", "PHONE_TOKEN", "FeedbackStore", "redact"]
 
 
 _SCHEMA = """
@@ -48,13 +34,6 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT ''
 )
 """
-
-
-def redact(text: str) -> str:
-    """Replace fødselsnummer and phone numbers in `text` with placeholders."""
-    text = _FNR.sub(FNR_TOKEN, text)
-    text = _PHONE_PREFIXED.sub(PHONE_TOKEN, text)
-    return _PHONE.sub(PHONE_TOKEN, text)
 
 
 class FeedbackStore:

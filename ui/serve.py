@@ -1,7 +1,9 @@
-"""`hjemmel serve [--host] [--port]`: start the chat page on 127.0.0.1:7860 by default.
+"""`hjemmel serve [--host] [--port] [--insecure-no-login]`: start the chat page (127.0.0.1:7860).
 
-Only parses arguments and hands over to `ui.app`; login users come from settings/environment.
-It deliberately binds to localhost unless told otherwise: the questions may be confidential.
+Only parses arguments and hands over to `ui.app`; login users come from settings/environment
+(`ui.auth`), limits and headers from `ui.guard`. It binds to localhost unless told otherwise, and
+refuses a host beyond loopback without login unless --insecure-no-login is given: the questions may
+be confidential. Log records are redacted (`assistant.redact`) before they are written.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import argparse
 import os
 import sys
 
+from assistant.redact import install_log_redaction
 from assistant.settings import Settings
-from ui.auth import AuthConfigError, load_users
+from ui.auth import AuthConfigError
+from ui.guard import LOOPBACK, LoginRequiredError, launch_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,26 +23,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--host", default=None, help="Adresse å lytte på (standard: 127.0.0.1, bare denne maskinen)"
     )
     parser.add_argument("--port", type=int, default=None, help="Port (standard: 7860)")
+    parser.add_argument(
+        "--insecure-no-login",
+        action="store_true",
+        help="tillat en adresse utenfor denne maskinen uten innlogging (bare i lukkede nett)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     host = args.host or settings.host
     port = args.port or settings.port
+    install_log_redaction()
+    insecure = bool(getattr(args, "insecure_no_login", False))
     try:
-        users = load_users(settings)
-    except AuthConfigError as exc:
+        launch_options(settings, host, insecure)  # fail before the index is opened
+    except (AuthConfigError, LoginRequiredError) as exc:
         print(f"hjemmel serve: {exc}", file=sys.stderr)
         return 2
-    if host not in ("127.0.0.1", "localhost", "::1") and not users:
-        print(
-            f"hjemmel serve: advarsel: siden er åpen på {host} uten innlogging "
-            "(sett HJEMMEL_USERS eller users_file).",
-            file=sys.stderr,
-        )
+    if insecure and host not in LOOPBACK:
+        print(f"hjemmel serve: advarsel: siden er åpen på {host} uten innlogging.", file=sys.stderr)
     from ui.app import create_app, launch
 
     demo = create_app(settings)
     print(f"Åpne http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/ i nettleseren.")
-    launch(demo, settings, host=host, port=port, block=True)
+    launch(demo, settings, host=host, port=port, block=True, insecure_no_login=insecure)
     return 0

@@ -136,20 +136,28 @@ def test_editing_one_paragraph_embeds_only_it(tmp_path: Path) -> None:
     assert Index.open(tmp_path / "index").bm25_search(["unntak"], 2)[0][0] == "rund:1:2"
 
 
-def test_old_builds_are_pruned_but_previous_kept(tmp_path: Path) -> None:
+def test_old_builds_are_pruned_but_a_leased_one_is_kept(tmp_path: Path) -> None:
     load = make_load(tmp_path / "corpus")
-    ids = [build(load, tmp_path).build_id for _ in range(3)]
+    first = build(load, tmp_path).build_id
+    reader = Index.open(tmp_path / "index")  # holds a lease on the first build
+    ids = [build(load, tmp_path).build_id for _ in range(2)]
     remaining = sorted(p.name for p in (tmp_path / "index" / "builds").iterdir())
-    assert remaining == sorted(ids[1:])
+    assert remaining == sorted([first, ids[-1]])
+    assert reader.dense_search("innsatte helsehjelp", 1)[0][0] == "rund:1:3"
+    reader.close()
+    last = build(load, tmp_path).build_id
+    remaining = sorted(p.name for p in (tmp_path / "index" / "builds").iterdir())
+    assert remaining == [last]
 
 
-def test_prune_removes_crashed_old_builds_but_not_newer_ones(tmp_path: Path) -> None:
+def test_crash_leftovers_are_removed_by_the_next_ingest(tmp_path: Path) -> None:
     builds = tmp_path / "index" / "builds"
     (builds / "00000000T000000000000-crashed").mkdir(parents=True)
-    (builds / "99999999T000000000000-inprogress").mkdir()
+    (builds / "99999999T000000000000-halfbuilt" / "texts").mkdir(parents=True)
+    (tmp_path / "index" / ".current-halfbuilt").symlink_to("builds/none")
     new = build(make_load(tmp_path / "corpus"), tmp_path).build_id
-    remaining = sorted(p.name for p in builds.iterdir())
-    assert remaining == [new, "99999999T000000000000-inprogress"]
+    assert sorted(p.name for p in builds.iterdir()) == [new]
+    assert not (tmp_path / "index" / ".current-halfbuilt").is_symlink()
 
 
 def _assert_serves_first_build(tmp_path: Path, build_id: str) -> None:
@@ -329,4 +337,4 @@ def test_build_on_a_chroma_server(tmp_path: Path, request: pytest.FixtureRequest
     assert index.dense_search("innsatte helsehjelp", 1)[0][0] == "rund:1:3"
     names = {c.name for c in chromadb.HttpClient(host=host, port=port).list_collections()}
     # One collection per build; superseded builds' collections are dropped with them.
-    assert {f"hjemmel-{i}" for i in ids[1:]} <= names and f"hjemmel-{ids[0]}" not in names
+    assert f"hjemmel-{ids[-1]}" in names and not {f"hjemmel-{i}" for i in ids[:-1]} & names

@@ -262,3 +262,33 @@ def test_page_with_only_chrome_is_a_load_error(tmp_path: Path) -> None:
 def test_any_printable_utf8_text_round_trips(text: str) -> None:
     assume(not text.startswith("\ufeff"))  # a leading byte-order mark is dropped on purpose
     assert decode_text(Path("x.txt"), text.encode("utf-8")) == text
+
+
+def test_utf8_with_a_stray_byte_is_read_as_utf8_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "skjev.txt"
+    path.write_bytes("Du må være på plass før året er omme.\n".encode() + b"\xff\n")
+    warnings: list[str] = []
+    text = load_file(path, warnings).text
+    assert "må være på plass" in text and "Ã" not in text
+    assert warnings and "ugyldig" in warnings[0]
+
+
+def test_cp1252_is_a_reported_fallback_and_utf16_with_bom_is_text(tmp_path: Path) -> None:
+    old = tmp_path / "gammel.txt"
+    old.write_bytes("Innsatte får helsehjelp på sykeavdelingen.\n".encode("cp1252"))
+    warnings: list[str] = []
+    assert "får helsehjelp på" in load_file(old, warnings).text
+    assert warnings and "ikke UTF-8" in warnings[0]
+    wide = tmp_path / "bred.txt"
+    wide.write_bytes("Taushetsplikt gjelder også i fengsel.\n".encode("utf-16"))
+    assert "Taushetsplikt gjelder også" in load_file(wide).text
+
+
+def test_a_huge_text_is_refused_with_its_size(tmp_path: Path) -> None:
+    from ingest.loaders import MAX_TEXT_BYTES
+
+    path = tmp_path / "stor.txt"
+    with path.open("wb") as fh:
+        fh.truncate(MAX_TEXT_BYTES + 1)
+    with pytest.raises(LoadError, match=r"stor\.txt: for stor .*grensen"):
+        load_file(path)
