@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ingest.records import Passage
+from ingest.sentences import split_sentences
 
 KRIM, KOMMUNE, SPES, HP, FELLES = (
     "kriminalomsorgen",
@@ -48,6 +49,13 @@ MENTION = re.compile(
     "|".join(rf"{_W}(?P<{actor}>{pattern})(?![\wæøå])" for actor, pattern in _NAMES), re.I
 )
 _MODAL = re.compile(r"(?<![\wæøå])(skal|bør|må|plikter|kan|har plikt|har ansvar)(?![\wæøå])", re.I)
+# «Helsepersonell har …», «De ansatte i kriminalomsorgen er underlagt …»: an actor as subject.
+_SUBJECT = re.compile(
+    r"(?:(?:de ansatte i|den|det|de) )?(?:"
+    + "|".join(rf"(?P<{actor}>{pattern})" for actor, pattern in _NAMES)
+    + r")(?![\wæøå])(?: [\wæøå]+){0,3} (?:har|er|skal|må|bør|kan|plikter)(?![\wæøå])",
+    re.I,
+)
 _PASSIVE = re.compile(r"\s+(?:\w+\s+)?\w+es(?![\wæøå])", re.I)
 _BOTH = re.compile(
     r"(?<![\wæøå])(både|begge (?:tjenestene|etatene)|tjenestene|etatene|partene)(?![\wæøå])", re.I
@@ -58,12 +66,13 @@ def _mentions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.lastgroup or "") for m in MENTION.finditer(text)]
 
 
-def sentence_actor(text: str) -> str:
+def sentence_actor(text: str, strict: bool = False) -> str:
     """The actor a sentence binds, or "" when it names none.
 
     The subject of the first duty wins: the actor right before the first modal verb («Helsepersonell
     skal»), or right after it in inverted word order («Ved utelukkelse skal kriminalomsorgen»).
-    «Både X og Y» and a duty of «tjenestene» bind both sides.
+    «Både X og Y» and a duty of «tjenestene» bind both sides. `strict` returns only the
+    subject of a duty or right («X skal/har …»), never a mere mention.
     """
     flat = " ".join(text.split())
     modal = _MODAL.search(flat)
@@ -85,6 +94,9 @@ def sentence_actor(text: str) -> str:
             return before[-1][1] if modal.start() - before[-1][0] < 80 or not after else after[0][1]
         if after:
             return after[0][1]
+    if strict:
+        subject = _SUBJECT.match(flat)
+        return subject.lastgroup or "" if subject else ""
     return mentions[0][1]
 
 
@@ -96,7 +108,10 @@ def unit_actor(passage: Passage, quote: str) -> str:
         # råd fra lege»): the lead-in names who acts; words in the item are objects.
         actor = sentence_actor(passage.context) or sentence_actor(quote)
     else:
-        actor = sentence_actor(quote) or sentence_actor(passage.context)
+        # The first sentence that names an actor decides (a quote may hold its antecedent).
+        sentences = [quote[s:e] for s, e in split_sentences(quote)] or [quote]
+        actor = next((a for a in map(sentence_actor, sentences) if a), "")
+        actor = actor or sentence_actor(passage.context)
     if not actor and len(passage.roles) == 1:
         actor = passage.roles[0]
     return actor

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.cite import section_label
-from assistant.records import ROLES, Answer, Turn, UnknownRoleError
+from assistant.records import ROLES, Answer, Citation, Turn, UnknownRoleError
 from assistant.settings import Settings
 from ingest.records import STATUS_LABELS
 
@@ -54,21 +54,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def format_answer(answer: Answer) -> str:
-    """Plain-terminal rendering: the answer, then numbered sources with their quotes."""
+    """Plain-terminal rendering: the answer, its numbered sources, then «Mer i kildene»."""
     lines = [answer.text]
     if answer.citations:
         lines.append("\nKilder:")
-        for c in answer.citations:
-            doc = c.document
-            where = section_label(c.passage.section, c.passage.heading)
-            page = f", side {c.passage.page}" if c.passage.page else ""
-            status = STATUS_LABELS.get(doc.status, doc.status)
-            dated = f"{status}, {doc.date}" if doc.date else status
-            lines.append(f"[{c.n}] {doc.title} ({dated}) {where}{page} – {c.passage.id}")
+        lines += [_source_line(c) for c in answer.citations]
+    if answer.further:
+        lines.append("\nMer i kildene (ikke en del av svaret):")
+        for c in answer.further:
+            lines.append(f"{_source_line(c)}\n    «{' '.join(c.quote.split())}»")
     for note in answer.notes:
         if note not in answer.text:
             lines.append(f"Merk: {note}")
     return "\n".join(lines)
+
+
+def _source_line(c: Citation) -> str:
+    doc = c.document
+    where = section_label(c.passage.section, c.passage.heading)
+    page = f", side {c.passage.page}" if c.passage.page else ""
+    status = STATUS_LABELS.get(doc.status, doc.status)
+    dated = f"{status}, {doc.date}" if doc.date else status
+    title = getattr(doc, "short_title", "") or doc.title
+    return f"[{c.n}] {title} ({dated}) {where}{page} – {c.passage.id}"
 
 
 def _export(answer: Answer, assistant: Any, path: Path) -> int:

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
+from assistant.actors import sentence_actor
 from assistant.records import Hit
 from ingest.records import Passage
 from ingest.sentences import leans_back, split_sentences
@@ -44,6 +45,9 @@ SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
 # paragraph, a sentence citing a provision, and one whose actor is the asker's service.
 FIRST_SENTENCE_PRIOR = 1.15
 PROVISION_PRIOR = 1.1
+# Within the deciding passage, a sentence binding a named actor («Helsepersonell har …», «X skal
+# …») is preferred to one explaining it («Taushetsplikten skal også bidra til …»).
+DUTY_PRIOR = 1.3
 FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
 _LIST_QUESTION = re.compile(
     r"\b(hvilke|hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
@@ -180,6 +184,32 @@ def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage 
     chosen.append(unit)
 
 
+def _rule_first(ordered: list[Unit]) -> list[Unit]:
+    """Within the best passage, put the sentence stating a rule first (DUTY_PRIOR)."""
+    top = ordered[0].passage.id
+    same = [u for u in ordered if u.passage.id == top]
+    pick = max(same, key=lambda u: u.score * (DUTY_PRIOR if _binds_someone(u) else 1.0))
+    if pick is ordered[0]:
+        return ordered
+    return [replace(pick, score=ordered[0].score), *(u for u in ordered if u is not pick)]
+
+
+def _binds_someone(unit: Unit) -> bool:
+    return bool(sentence_actor(unit.quote, strict=True))
+
+
+def _adjacent(unit: Unit, chosen: Sequence[Unit]) -> bool:
+    """True when `unit` touches a chosen span of its passage (only whitespace between)."""
+    text = unit.passage.text
+    for u in chosen:
+        if u.passage.id != unit.passage.id:
+            continue
+        lo, hi = sorted([(u.start, u.end), (unit.start, unit.end)])
+        if not text[lo[1] : hi[0]].strip():
+            return True
+    return False
+
+
 def _merge(units: Sequence[Unit]) -> list[Unit]:
     """One unit per passage, spanning its quoted sentences in source order, at the first's place."""
     out: dict[str, Unit] = {}
@@ -213,6 +243,7 @@ def select(
         return sel
     if any(u.passage.doc_id in named for u in ordered):
         ordered.sort(key=lambda u: u.passage.doc_id not in named)  # stable: score order kept
+    ordered = _rule_first(ordered)
     best = ordered[0].score
     primary: list[Unit] = []
     for unit in ordered:
@@ -221,6 +252,8 @@ def select(
             break
         if unit.passage.id not in passages and len(passages) >= MAX_PRIMARY_PASSAGES:
             continue
+        if unit.passage.id in passages and not _adjacent(unit, primary):
+            continue  # one contiguous quote per passage: a distant sentence would drag in the rest
         _take(unit, primary, previous)
     cited = {u.passage.id for u in primary}
     best_cover = max(u.cover for u in primary)

@@ -23,9 +23,12 @@ from functools import lru_cache
 import Stemmer
 from wordfreq import zipf_frequency
 
+from ingest.concepts import CONCEPTS_VERSION
 from ingest.legalrefs import scan
 
-ANALYSIS_VERSION = "analysis-9"  # bump when tokens or concept tags change: the index is rebuilt
+# Bump when tokens change, and the concept vocabulary's version when tagging changes: either
+# rebuilds the index.
+ANALYSIS_VERSION = f"analysis-9+{CONCEPTS_VERSION}"
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
