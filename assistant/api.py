@@ -95,7 +95,9 @@ class Assistant:
         check_role(role)
         # assistant.limits: bounded question and history, no personal data, no refused turns.
         question, history = prepare(question, history)
-        query = make_query(question, resolve(question, history), self.vocab.correct)
+        query = make_query(
+            question, resolve(question, history), self.vocab.correct, self.settings.concepts
+        )
         found = retrieve(self.index, query, role=role, k=k, pipeline=pipeline, documents=documents)
         return found.hits
 
@@ -116,7 +118,7 @@ class Assistant:
         if problem:
             return Answer(question, role, problem, (), refused=True, notes=(problem,))
         context = resolve(question, history)
-        query = make_query(question, context, self.vocab.correct)
+        query = make_query(question, context, self.vocab.correct, self.settings.concepts)
         t1 = time.perf_counter()
         k = self.settings.top_k
         found = retrieve(
@@ -129,7 +131,9 @@ class Assistant:
         )
         hits = found.hits[:k]
         t2 = time.perf_counter()
-        ev = self._evidence(_gate_text(f"{context} {question}".strip()), found.dense_top, hits)
+        asked = f"{context} {question}".strip()
+        gate = _gate_text(asked) if self.settings.concepts else asked
+        ev = self._evidence(gate, found.dense_top, hits)
         if not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:

@@ -71,7 +71,10 @@ class Query:
 
 
 def make_query(
-    question: str, context: str = "", correct: Callable[[str], str | None] | None = None
+    question: str,
+    context: str = "",
+    correct: Callable[[str], str | None] | None = None,
+    concepts: bool = True,
 ) -> Query:
     """Prepare a question; `correct` maps a word the sources never use to the one it likely
     misspells («sykeplieren» → «sykeplei»), added with a slightly lower weight."""
@@ -83,7 +86,7 @@ def make_query(
     context_tokens = tuple(analyze(context)) if context else ()
     weights += [(t, CONTEXT_WEIGHT) for t in context_tokens]
     # A follow-up keeps the conversation's topic: its concepts count as the question's own.
-    found = legal_concepts.recognise(f"{context} {question}" if context else question)
+    found = legal_concepts.recognise(f"{context} {question}") if concepts else ()
     expansion = legal_concepts.expansion(found)
     weights += [(t, CONCEPT_WEIGHT) for t in analyze(expansion)]
     dense = f"{context} {question}".strip() if context else question

@@ -33,6 +33,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     users_file: Path | None = None
+    # The concept layer (ingest.concepts) as a retrieval signal; off to measure what it adds.
+    concepts: bool = True
 
     @property
     def index_dir(self) -> Path:
@@ -81,6 +83,8 @@ class Settings:
                     out[name] = Path(str(raw)) if raw not in (None, "") else default
                 elif name in ("chroma_port", "top_k", "port"):
                     out[name] = int(raw)
+                elif name == "concepts":
+                    out[name] = _flag(raw)
                 else:
                     out[name] = str(raw) if raw not in (None, "") else default
             except ValueError as exc:
@@ -88,3 +92,14 @@ class Settings:
         if out.get("top_k", 1) < 1:
             raise SettingsError("top_k må være minst 1")
         return cls(**out)
+
+
+def _flag(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "ja", "på", "on", "yes"):
+        return True
+    if text in ("0", "false", "nei", "av", "off", "no"):
+        return False
+    raise ValueError(raw)
