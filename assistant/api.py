@@ -79,9 +79,8 @@ class Assistant:
         pipeline: str = "hybrid",
     ) -> list[Hit]:
         check_role(role)
-        question, history = prepare(
-            question, history
-        )  # assistant.limits: bounded, no personal data
+        # assistant.limits: history bounded, refused turns dropped, personal data out of the question
+        question, history = prepare(question, history)
         query = make_query(question, resolve(question, history), self.vocab.correct)
         return retrieve(self.index, query, role=role, k=k, pipeline=pipeline).hits
 
@@ -93,9 +92,8 @@ class Assistant:
         pipeline: str = "hybrid",
     ) -> Answer:
         check_role(role)
-        question, history = prepare(
-            question, history
-        )  # assistant.limits: bounded, no personal data
+        # assistant.limits: history bounded, refused turns dropped, personal data out of the question
+        question, history = prepare(question, history)
         t0 = time.perf_counter()
         problem = _check_question(question)
         if problem:
