@@ -25,6 +25,11 @@ import logging
 import re
 from typing import Any
 
+# Shown on the page beside the question box.
+PRIVACY_NOTICE = (
+    "Ikke skriv navn, fødselsnummer eller andre personopplysninger i spørsmålet. "
+    "Slike opplysninger tas ut før spørsmålet besvares og lagres aldri."
+)
 FNR_TOKEN = "[fødselsnummer fjernet]"
 PHONE_TOKEN = "[telefonnummer fjernet]"
 EMAIL_TOKEN = "[e-post fjernet]"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.redact import PRIVACY_NOTICE
 from assistant.settings import Settings
 from ui.chat import AssistantLike, build_chat_tab
 from ui.documents import build_documents_tab
@@ -27,7 +28,8 @@ MISSING_INDEX_TEXT = "Fant ingen indeks. Kjør `hjemmel ingest` (eller `make run
 INTRO = (
     "## hjemmel\n"
     "Kildebundne svar om taushetsplikt og isolasjon for kriminalomsorgen og helsetjenesten i "
-    "fengsel. Hvert svar viser avsnittene det bygger på; utkast og innspill er merket som det."
+    "fengsel. Hvert svar viser avsnittene det bygger på; utkast og innspill er merket som det.\n\n"
+    f"*{PRIVACY_NOTICE}*"
 )
 
 

@@ -13,7 +13,8 @@ Contract (the page's `ui.app.launch` passes these to Gradio; nothing else is nee
 `Guard` is one ASGI middleware: it adds Content-Security-Policy (no remote images, scripts or
 frames), X-Frame-Options, nosniff and no-referrer headers; refuses request bodies over
 MAX_BODY_BYTES (413); throttles /login per client address after LOGIN_FAILURES_PER_ADDRESS failures
-(429); and rate-limits each page session's questions (token bucket on /queue/join, 429). It
+(429); and rate-limits each page session's questions (a token bucket per session_hash — per address
+when a request names none — on /queue/join and /call/<api>, 429). It
 deliberately does not look at answers or touch the assistant.
 """
 
@@ -106,9 +107,9 @@ class Guard:
         if is_login and self._blocked(client):
             await _reply(send, 429, "For mange mislykkede innlogginger. Prøv igjen senere.")
             return
-        if scope.get("method") == "POST" and path.rstrip("/").endswith("/queue/join"):
+        if scope.get("method") == "POST" and _is_question(path):
             receive, session = await _peek_session(receive)
-            if session and not self.sessions.allow(session):
+            if not self.sessions.allow(session or f"addr:{client}"):
                 await _reply(send, 429, "Du sender spørsmål for raskt. Vent litt og prøv igjen.")
                 return
         status: list[int] = []
@@ -138,6 +139,12 @@ class Guard:
                 self._failures.pop(client, None)
             else:
                 self._failures.setdefault(client, []).append(time.monotonic())
+
+
+def _is_question(path: str) -> bool:
+    """Requests that start work in the queue: the page's join, and the REST /call/<api>."""
+    path = path.rstrip("/")
+    return path.endswith("/queue/join") or "/call/" in path
 
 
 def _content_length(scope: Scope) -> int:
