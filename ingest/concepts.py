@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-2"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-3"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(
             r"samtykk\w*|(?:sier|sa|syns|synes) (?:at )?(?:det er |det var )?(?:greit|ok|ja)|"
             r"går med på|gikk med på|vil ikke at|ønsker ikke at|nekter\w*|tillatelse\w*|"
-            r"lov (?:av|fra) (?:ham|henne|den innsatte|innsatte)|consent\w*|agree\w*|permission"
+            r"lov (?:av|fra) (?:ham|henne|den innsatte|innsatte)|spørre\w* (?:\w+ ){0,2}om lov|"
+            r"be\w* (?:\w+ ){0,2}om lov|om det er greit|consent\w*|agree\w*|permission"
         ),
         "samtykke",
     ),
