@@ -32,6 +32,13 @@ LABELS: dict[str, str] = {
     "refusal_precision": "avvisning presisjon",
     "refusal_recall": "avvisning dekning",
     "quote_verification": "sitatkontroll",
+    "first_citation_gold": "første sitat er gull",
+    "words_median": "ord (median)",
+    "words_p90": "ord (p90)",
+    "citations_mean": "sitater per svar",
+    "citations_le5": "≤ 5 sitater",
+    "backref_violations": "tilbakevisninger uten forløper",
+    "role_label_accuracy": "riktig aktørmerke",
     "latency_p95_ms": "svartid p95 (ms)",
 }
 
@@ -40,7 +47,9 @@ def fmt(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) <= 1.0 else f"{value:.0f}"
+        if abs(value) <= 1.0:
+            return f"{value:.3f}"
+        return f"{value:.0f}" if value.is_integer() or abs(value) >= 100 else f"{value:.1f}"
     return str(value)
 
 
