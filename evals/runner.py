@@ -107,14 +107,17 @@ def _item(data: dict[str, Any]) -> SuiteItem:
     )
 
 
-def load_suite(path: Path) -> list[SuiteItem]:
+def load_suite(
+    path: Path, texts: Any = None, passage_ids: frozenset[str] | None = None
+) -> list[SuiteItem]:
     """Parse a suite: a spreadsheet (.csv/.xlsx, checked with row and column named in every
-    message) or JSONL (blank lines and lines starting with # are skipped); ids must be unique."""
+    message, gold against `texts` when given) or JSONL (blank lines and lines starting with #
+    are skipped); ids must be unique."""
     if path.suffix.lower() in (".csv", ".xlsx"):
         from evals.sheets import SheetError, read_suite
 
         try:
-            return [_item(d) for d in read_suite(path)]
+            return [_item(d) for d in read_suite(path, texts, passage_ids)]
         except SheetError as exc:
             raise SuiteError(str(exc)) from exc
     items: list[SuiteItem] = []
@@ -383,16 +386,16 @@ def run_eval(
     from evals import report
 
     path = resolve_suite(suite)
-    items = load_suite(path)
-    if smoke:
-        items = smoke_subset(items)
     started = datetime.now()
     assistant = assistant or Assistant.load(settings)
-    items = resolve_passage_gold(items, assistant.index.passages)
+    index = assistant.index
+    items = load_suite(path, index.texts, frozenset(p.id for p in index.passages))
+    if smoke:
+        items = smoke_subset(items)
+    items = resolve_passage_gold(items, index.passages)
     pipes = build_pipelines(pipelines, assistant)
     rows = evaluate(items, pipes, progress=progress, on_progress=on_progress)
     names = [p.name for p in pipes]
-    index = assistant.index
     result: dict[str, Any] = {
         "run_id": report.new_run_id(settings.runs_dir),
         "created": started.isoformat(timespec="seconds"),
