@@ -181,7 +181,9 @@ def norwegian_bm25(nodes: Sequence[Any], top_k: int) -> Any:
             super().__init__()
             self._nodes = list(nodes)
             self._bm25 = bm25s.BM25()
-            self._bm25.index([analyze(n.get_content()) or ["_"] for n in self._nodes])
+            self._bm25.index(
+                [analyze(n.get_content()) or ["_"] for n in self._nodes], show_progress=False
+            )
 
         def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
             tokens = analyze(query_bundle.query_str)
@@ -210,6 +212,7 @@ class LlamaIndexHybrid(_RetrieverPipeline):
         from llama_index.core import StorageContext, VectorStoreIndex
         from llama_index.core.llms import MockLLM
         from llama_index.core.retrievers import QueryFusionRetriever
+        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         from ingest.store import HNSW, local_client
@@ -234,7 +237,7 @@ class LlamaIndexHybrid(_RetrieverPipeline):
         self._retriever = QueryFusionRetriever(
             [index.as_retriever(similarity_top_k=self.top_k), norwegian_bm25(nodes, self.top_k)],
             llm=MockLLM(),  # never asked: num_queries=1 generates no extra queries
-            mode="reciprocal_rerank",
+            mode=FUSION_MODES.RECIPROCAL_RANK,
             similarity_top_k=self.top_k,
             num_queries=1,
             use_async=False,

@@ -148,8 +148,13 @@ def _history(sheet: Sheet, by_id: dict[str, dict[str, str]], cells: dict[str, st
     return chain
 
 
-def _item(sheet: Sheet, row: int, cells: dict[str, str], by_id: dict[str, dict[str, str]],
-          problems: list[str]) -> dict[str, Any]:  # fmt: skip
+def _item(
+    sheet: Sheet,
+    row: int,
+    cells: dict[str, str],
+    by_id: dict[str, dict[str, str]],
+    problems: list[str],
+) -> dict[str, Any]:
     def bad(column: str, message: str) -> None:
         problems.append(f"{sheet.where(row, column)}: {message}")
 
@@ -195,8 +200,12 @@ def _item(sheet: Sheet, row: int, cells: dict[str, str], by_id: dict[str, dict[s
     return item
 
 
-def check_gold(sheet: Sheet, items: Sequence[tuple[int, dict[str, Any]]],
-               texts: Mapping[str, str], passage_ids: frozenset[str] | None) -> list[str]:  # fmt: skip
+def check_gold(
+    sheet: Sheet,
+    items: Sequence[tuple[int, dict[str, Any]]],
+    texts: Mapping[str, str],
+    passage_ids: frozenset[str] | None,
+) -> list[str]:
     """Every gold phrase occurs in its document (or any), every passage id is known."""
     norm = {doc: normalize(text) for doc, text in texts.items()}
     problems: list[str] = []
@@ -222,8 +231,9 @@ def check_gold(sheet: Sheet, items: Sequence[tuple[int, dict[str, Any]]],
     return problems
 
 
-def parse_sheet(sheet: Sheet, texts: Mapping[str, str] | None = None,
-                passage_ids: frozenset[str] | None = None) -> tuple[list[dict[str, Any]], list[str]]:  # fmt: skip
+def parse_sheet(
+    sheet: Sheet, texts: Mapping[str, str] | None = None, passage_ids: frozenset[str] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """Items and problems (empty when the sheet is usable); gold is checked when texts are given."""
     problems: list[str] = []
     by_id: dict[str, dict[str, str]] = {}
@@ -247,8 +257,9 @@ def parse_sheet(sheet: Sheet, texts: Mapping[str, str] | None = None,
     return [item for _, item in parsed], problems
 
 
-def read_suite(path: Path, texts: Mapping[str, str] | None = None,
-               passage_ids: frozenset[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def read_suite(
+    path: Path, texts: Mapping[str, str] | None = None, passage_ids: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
     """Items from a sheet, or SheetError naming every problem by row and column."""
     sheet = read_sheet(path)
     items, problems = parse_sheet(sheet, texts, passage_ids)
