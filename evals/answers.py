@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ingest.records import Passage
 
 _MARKER = re.compile(r"\[\d+\]")
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ class AnswerFacts:
 
 
 def count_words(text: str) -> int:
-    """Words of the answer as shown: [n] markers and Markdown markup are not words."""
-    return len(_WORD.findall(_MARKER.sub(" ", text)))
+    """Words of the answer as shown: whitespace-separated tokens holding a letter or digit
+    («7.1.3» is one word; [n] markers, bullets and «§» alone are not words)."""
+    return sum(1 for token in _MARKER.sub(" ", text).split() if _ALNUM.search(token))
 
 
 def _shown_text(text: str) -> str:

@@ -6,7 +6,8 @@
 - `llamaindex_hybrid`: what a competent engineer builds in an afternoon: `SentenceSplitter` of 256
   tokens with 32 overlapping, a `VectorStoreIndex` over a Chroma collection on disk, BM25 over the
   same chunks with the project's Norwegian analysis (`ingest.analysis.analyze`, on chunks and
-  questions alike), both fused by `QueryFusionRetriever` in reciprocal-rank mode, top-k 10.
+  questions alike), both fused by `QueryFusionRetriever` in reciprocal-rank mode, top-k 10 (each retriever's ties
+  broken by chunk id, so runs repeat exactly).
 
 Both embed with the project's embedder behind its embedding cache. BM25 is `bm25s` (the library
 llama-index's `BM25Retriever` is built on) behind a small llama-index retriever:
@@ -200,6 +201,21 @@ def norwegian_bm25(nodes: Sequence[Any], top_k: int) -> Any:
     return NorwegianBM25()
 
 
+def tie_ordered(inner: Any, top_k: int) -> Any:
+    """`inner`'s results best first, ties by chunk id, cut to top_k: runs repeat exactly even
+    when two chunks score the same (Chroma returns ties in a varying order)."""
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle
+
+    class TieOrdered(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            found = inner.retrieve(query_bundle)
+            found.sort(key=lambda n: (-round(n.score or 0.0, 6), n.node.node_id))
+            return list(found[:top_k])
+
+    return TieOrdered()
+
+
 class LlamaIndexHybrid(_RetrieverPipeline):
     """Small chunks, BM25 and Chroma vectors fused by reciprocal rank, top-k 10."""
 
@@ -235,7 +251,11 @@ class LlamaIndexHybrid(_RetrieverPipeline):
             nodes, storage_context=storage, embed_model=project_embedding(embedder)
         )
         self._retriever = QueryFusionRetriever(
-            [index.as_retriever(similarity_top_k=self.top_k), norwegian_bm25(nodes, self.top_k)],
+            [
+                # A few more than needed, so a tie at the cut-off is broken by id, not by chance.
+                tie_ordered(index.as_retriever(similarity_top_k=self.top_k + 5), self.top_k),
+                tie_ordered(norwegian_bm25(nodes, self.top_k + 5), self.top_k),
+            ],
             llm=MockLLM(),  # never asked: num_queries=1 generates no extra queries
             mode=FUSION_MODES.RECIPROCAL_RANK,
             similarity_top_k=self.top_k,

@@ -300,6 +300,7 @@ def write_reports(result: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     of the same suite, when there are at least two); returns their paths."""
     from evals.history import history_png, load_history, suite_name
 
+    out_dir.mkdir(parents=True, exist_ok=True)
     md, page = out_dir / "report.md", out_dir / "report.html"
     md.write_text(to_markdown(result), encoding="utf-8")
     smoke = bool(result.get("suite", {}).get("smoke"))

@@ -9,12 +9,15 @@ determinism and `--compare`.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from evals import runner
-from evals.baselines import GoldRef, LlamaIndexBaseline, Outcome, PassageGold, Unit
+from evals.answers import AnswerFacts, Cited
+from evals.baselines import GoldRef, Outcome, PassageGold, Unit
+from evals.llamaindex import LlamaIndexBaseline, LlamaIndexHybrid
 from ingest.records import Passage
 
 TINY_SUITE = [
@@ -116,6 +119,62 @@ def test_score_item_answerable_and_refusal(tmp_path: Path) -> None:
     assert refusal["mrr"] is None and refusal["hits"]["5"] is None and refusal["refused"]
 
 
+def test_score_item_answer_level_metrics(tmp_path: Path) -> None:
+    items = runner.load_suite(write_suite(tmp_path / "s.jsonl", TINY_SUITE))
+    item = replace(items[0], actor="kommunehelse")
+    quote = (
+        "en strengere taushetsplikt for opplysninger de mottar i egenskap av å være helsepersonell"
+    )
+    facts = AnswerFacts(
+        words=42,
+        citations=(Cited("a", "Noe annet.", ""), Cited("b", f"De har {quote}.", "helsepersonell")),
+        backref_violations=("a: Dette gjelder også.",),
+    )
+    outcome = replace(_outcome(["a", "b"], "svar"), facts=facts)
+    outcome = replace(outcome, cited=outcome.ranked)
+    row = runner.score_item(item, "hjemmel", frozenset({"b"}), (), outcome)
+    assert row["first_citation_gold"] == 0.0  # the first citation («a») holds no gold
+    assert row["words"] == 42 and row["n_citations"] == 2
+    assert row["backref_violations"] == ["a: Dette gjelder også."]
+    # The citation holding the gold says «helsepersonell», the suite expects «kommunehelse».
+    assert row["actor_shown"] == "helsepersonell" and row["role_label"] == 0.0
+    assert [c.get("actor") for c in row["cited"]] == ["", "helsepersonell"]
+    refused = runner.score_item(items[2], "hjemmel", frozenset(), (),
+                                replace(_outcome([], "", True), facts=AnswerFacts(9, (), ())))  # fmt: skip
+    assert refused["words"] is None and refused["first_citation_gold"] is None
+    retrieval_only = runner.score_item(item, "llamaindex_hybrid", frozenset({"b"}), (),
+                                       _outcome(["a", "b"], "svar"))  # fmt: skip
+    assert retrieval_only["first_citation_gold"] is None and retrieval_only["words"] is None
+
+
+def test_llamaindex_hybrid_fuses_bm25_and_chroma(tmp_path: Path) -> None:
+    from ingest.embed import CachedEmbedder, FakeEmbedder
+
+    texts = {
+        "a": " ".join(
+            f"Tilsyn nr. {i} med innsatte i sikkerhetscelle skjer jevnlig." for i in range(90)
+        ),
+        "b": " ".join(
+            f"Taushetsplikt {i} gjelder også overfor kriminalomsorgen." for i in range(90)
+        ),
+    }
+    cached = CachedEmbedder(FakeEmbedder(), tmp_path / "cache")
+    base = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")
+    assert len(base.chunks) > 4  # 256-token chunks
+    assert (tmp_path / "chroma" / "chroma.sqlite3").is_file()  # a real Chroma store on disk
+    out = base.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ())
+    assert 4 < len(out.ranked) <= 10 and out.ranked[0].doc_id == "b"
+    assert out.facts is None and not out.refused
+    # Gold by span: the quote's chunk(s), though the phrase repeats across chunk borders.
+    ids, missing = base.gold_ids([GoldRef("Tilsyn nr. 42 med innsatte", doc="a")])
+    assert ids and all(i.startswith("a#") for i in ids) and missing == ()
+    again = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")  # rebuilt, same ranking
+    assert (
+        again.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ()).ranked
+        == out.ranked
+    )
+
+
 def test_llamaindex_baseline_with_fake_embedder(tmp_path: Path) -> None:
     from ingest.embed import CachedEmbedder, FakeEmbedder
 
@@ -179,13 +238,19 @@ def test_smoke_run_json_reports_determinism_and_compare(
     first = json.loads(out)
     assert set(first) == {"run_id", "questions", "pipelines"}
     assert first["questions"] > 0
-    assert set(first["pipelines"]) == {"hjemmel", "bm25", "dense", "llamaindex_default"}
+    assert set(first["pipelines"]) == {
+        "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid"
+    }  # fmt: skip
     for summary in first["pipelines"].values():
         assert {"hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall",
                 "refusal_precision", "refusal_recall", "quote_verification",
                 "latency_p95_ms"} <= set(summary)  # fmt: skip
     assert first["pipelines"]["hjemmel"]["quote_verification"] == 1.0
     assert first["pipelines"]["llamaindex_default"]["quote_verification"] is None
+    hjemmel, hybrid = first["pipelines"]["hjemmel"], first["pipelines"]["llamaindex_hybrid"]
+    assert hjemmel["words_median"] > 0 and 0.0 <= hjemmel["first_citation_gold"] <= 1.0
+    assert isinstance(hjemmel["backref_violations"], int)
+    assert hybrid["first_citation_gold"] is None and hybrid["hit@10"] >= hybrid["hit@5"]
     run_dir = eval_home / "runs" / first["run_id"]
     result = json.loads((run_dir / "result.json").read_text("utf-8"))
     assert result["corpus"] and result["rows"] and "index_format" in result
