@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ TINY_SUITE = [
 ]  # fmt: skip
 
 
-def write_suite(path: Path, items: list[dict[str, object]]) -> Path:
+def write_suite(path: Path, items: list[dict[str, Any]]) -> Path:
     path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", "utf-8")
     return path
 
@@ -280,3 +281,70 @@ def test_smoke_run_json_reports_determinism_and_compare(
     code, out = _eval(monkeypatch, capsys, eval_home, "--compare", first["run_id"],
                       second["run_id"])  # fmt: skip
     assert code == 0 and f"hjemmel/{row['id']} mrr" in out and "Forverringer (1)" in out
+
+
+def _hjemmel_eval(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: Path,
+                  *args: str) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    code, out = _eval(monkeypatch, capsys, home, "--pipeline", "hjemmel", "--json",
+                      "--no-progress", *args)  # fmt: skip
+    return code, json.loads(out)
+
+
+@pytest.mark.slow
+def test_fail_on_regression_exits_1_on_a_worsened_run_and_0_on_a_repeat(
+    eval_home: Path, suite_arg: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    smoke = ("--smoke", "--suite", suite_arg)
+    code, base = _hjemmel_eval(monkeypatch, capsys, eval_home, *smoke)
+    assert code == 0
+    gate = (*smoke, "--baseline", base["run_id"], "--fail-on-regression")
+    code, repeat = _hjemmel_eval(monkeypatch, capsys, eval_home, *gate)
+    assert code == 0 and repeat["regressions"] == [] and repeat["baseline"] == base["run_id"]
+    # Deliberately worse: every answer drawn from the single best passage.
+    monkeypatch.setenv("HJEMMEL_TOP_K", "1")
+    code, worse = _hjemmel_eval(monkeypatch, capsys, eval_home, *gate)
+    assert code == 1 and worse["regressions"]
+    for reg in worse["regressions"]:
+        before = base["pipelines"]["hjemmel"][reg["metric"]]
+        assert (
+            reg["before"] == before and reg["after"] == worse["pipelines"]["hjemmel"][reg["metric"]]
+        )
+    # Another suite cannot serve as the baseline.
+    monkeypatch.delenv("HJEMMEL_TOP_K")
+    code, _ = _eval(monkeypatch, capsys, eval_home, "--pipeline", "hjemmel", "--no-progress",
+                    "--baseline", base["run_id"], "--fail-on-regression", "--suite", suite_arg)  # fmt: skip
+    assert code == 2
+
+
+@pytest.mark.slow
+def test_csv_and_xlsx_suites_give_the_same_result_as_jsonl(
+    eval_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from evals.sheet_write import write_suite as write_sheet
+
+    lines = (runner.SUITES_DIR / "core.jsonl").read_text("utf-8").splitlines()
+    items = [json.loads(ln) for ln in lines if ln.strip()]
+    chosen = {
+        i.id for i in runner.smoke_subset(runner.load_suite(runner.SUITES_DIR / "core.jsonl"))
+    }
+    subset = [i for i in items if i["id"] in chosen]
+    paths = [
+        write_suite(tmp_path / "s.jsonl", subset),
+        write_sheet(subset, tmp_path / "s.csv"),
+        write_sheet(subset, tmp_path / "s.xlsx"),
+    ]
+    results = []
+    for path in paths:
+        code, out = _eval(monkeypatch, capsys, eval_home, "--suite", str(path), "--json",
+                          "--no-progress", "--pipeline", "hjemmel", "llamaindex_hybrid")  # fmt: skip
+        assert code == 0
+        run_id = json.loads(out)["run_id"]
+        results.append(json.loads((eval_home / "runs" / run_id / "result.json").read_text("utf-8")))
+
+    def scores(result: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "latency_ms"} for r in result["rows"]]
+
+    assert len(results[0]["rows"]) == 2 * len(subset)
+    assert scores(results[1]) == scores(results[0]) and scores(results[2]) == scores(results[0])
