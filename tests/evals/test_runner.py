@@ -257,7 +257,7 @@ def test_smoke_run_json_reports_determinism_and_compare(
     assert result["corpus"] and result["rows"] and "index_format" in result
     assert "Samlet" in (run_dir / "report.md").read_text("utf-8")
     page = (run_dir / "report.html").read_text("utf-8")
-    assert "data:image/png;base64," in page and "<script" not in page
+    assert "data:image/png;base64," in page and "<script src" not in page and "Per spørsmål" in page
 
     code, out = _eval(monkeypatch, capsys, eval_home, "--smoke", "--json", "--suite", suite_arg)
     second = json.loads(out)
