@@ -16,6 +16,7 @@ from assistant.settings import Settings
 from ui.auth import load_users, make_checker
 from ui.chat import AssistantLike, build_chat_tab
 from ui.documents import build_documents_tab
+from ui.evaluation import build_evaluation_tab
 from ui.feedback import FeedbackStore
 from ui.legal import legal_tabs
 
@@ -52,6 +53,8 @@ def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
             for label, builder in legal_tabs():
                 with gr.Tab(label):
                     builder(assistant)
+            with gr.Tab("Evaluering", id="evaluation-tab"):
+                build_evaluation_tab(assistant, settings)
     return demo
 
 
