@@ -3,9 +3,10 @@
 Loads a suite (`evals.suite`: JSONL, or a CSV/XLSX sheet), selects the smoke subset by a fixed
 rule, asks each question through each pipeline (multi-turn history first), scores the outcome
 per question with `evals.metrics` (answer-level facts from `evals.answers`), and aggregates overall,
-per topic and per role. `run_eval` returns the result dict and writes it with
-the reports under `settings.runs_dir/<run_id>/` (through `evals.report.store_run`). It deliberately does no formatting (that is
-`evals.report`) and reaches the assistant only through its public API (via `evals.baselines`).
+per topic and per role. `run_eval` returns the result dict and writes it with the reports under
+`settings.runs_dir/<run_id>/` (through `evals.report.store_run`). It deliberately does no
+formatting (that is `evals.report`) and reaches the assistant only through its public API (via
+`evals.baselines`).
 """
 
 from __future__ import annotations
