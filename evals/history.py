@@ -76,7 +76,7 @@ def history_png(runs: Sequence[RunSummary], keys: Sequence[str] = MAIN) -> str:
                 ax.plot(*zip(*points, strict=True), marker="o", label=name)
         ax.set_title(LABELS.get(key, key))
         ax.set_xticks(xs)
-        ax.set_xticklabels([r.run_id[2:13] for r in runs], rotation=45, ha="right", fontsize=7)
+        ax.set_xticklabels([r.run_id[4:] for r in runs], rotation=45, ha="right", fontsize=7)
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize="x-small")
