@@ -54,9 +54,8 @@ bench: install
 
 eval: install
 	$(VENV)/bin/hjemmel ingest --if-stale
-	$(VENV)/bin/hjemmel eval
-	$(VENV)/bin/hjemmel eval --suite heldout
-	$(VENV)/bin/hjemmel eval --suite heldout2
+	# Every bundled suite (core, heldout, heldout2, … whatever lies in evals/suites/).
+	for s in evals/suites/*.jsonl; do $(VENV)/bin/hjemmel eval --suite $$(basename $$s .jsonl) || exit 1; done
 
 clean:
 	rm -rf $(VENV) .hjemmel

@@ -1,13 +1,13 @@
 """The pipelines an evaluation run scores, behind one small interface: gold ids + one outcome.
 
-- `AssistantPipeline`: the product through its public API (`Assistant.ask` / `retrieve`) with
-  `pipeline="hybrid"` (reported as «hjemmel»), `"bm25"` or `"dense"`.
-- `LlamaIndexBaseline`: a plain llama-index set-up as a user would first write it
-  (`SentenceSplitter()` defaults, in-memory `VectorStoreIndex`, `similarity_top_k=2`) over the same
-  cleaned texts with the same embedding model; its «answer» is the retrieved chunks, it never refuses.
+- `AssistantPipeline`: the product through its public API (`Assistant.ask`) with
+  `pipeline="hybrid"` (reported as «hjemmel»), `"bm25"` or `"dense"`; its outcome carries the
+  answer-level facts (`evals.answers`).
+- the llama-index peers live in `evals.llamaindex`.
 
 Each pipeline turns a question into an `Outcome` (ranked units, answer text, cited units, quote
-checks, latency). It deliberately does not score anything: `evals.metrics` and the runner do.
+checks, latency, answer facts). It deliberately does not score anything: `evals.metrics` and the
+runner do.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from evals.metrics import contains_any, find_normalised, normalize_with_offsets
+from evals.answers import AnswerFacts, answer_facts
+from evals.metrics import find_normalised, normalize_with_offsets
 
 if TYPE_CHECKING:
     from assistant.api import Assistant
@@ -26,18 +27,28 @@ if TYPE_CHECKING:
 
 # Public pipeline name -> the assistant's internal retrieval mode.
 ASSISTANT_MODES: dict[str, str] = {"hjemmel": "hybrid", "bm25": "bm25", "dense": "dense"}
-LLAMAINDEX = "llamaindex_default"
-PIPELINES: tuple[str, ...] = (*ASSISTANT_MODES, LLAMAINDEX)
+LLAMAINDEX = ("llamaindex_default", "llamaindex_hybrid")
+PIPELINES: tuple[str, ...] = (*ASSISTANT_MODES, *LLAMAINDEX)
+# What each pipeline is, in reports.
+PIPELINE_LABELS: dict[str, str] = {
+    "hjemmel": "hjemmel (hybrid)",
+    "bm25": "hjemmel, bare BM25",
+    "dense": "hjemmel, bare vektorer",
+    "llamaindex_default": "llama-index, defaults (top-k 2)",
+    "llamaindex_hybrid": "llama-index, 256 tokens, BM25 + vektorer (RRF), top-k 10",
+}
 RETRIEVE_K = 10  # hit@10 and nDCG@10 read this much of `Answer.retrieved`
 
 
 @dataclass(frozen=True)
 class GoldRef:
-    """One piece of gold evidence from the suite: an exact quote, optionally located."""
+    """One piece of gold evidence from the suite: an exact quote, optionally located, or a passage
+    id (`passage`; the runner turns it into that passage's text before scoring)."""
 
     quote: str
     doc: str | None = None
     section: str | None = None
+    passage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class Outcome:
     cited: tuple[Unit, ...]
     quotes: tuple[int, int] | None
     latency_ms: float
+    facts: AnswerFacts | None = None  # None: the pipeline makes no answers (retrieval only)
 
 
 class EvalPipeline(Protocol):
@@ -171,95 +183,5 @@ class AssistantPipeline:
             cited=tuple(_unit(c.passage) for c in answer.citations),
             quotes=verify_quotes(answer, a.index.texts),
             latency_ms=latency,
+            facts=answer_facts(answer),
         )
-
-
-def _as_floats(vector: Any) -> list[float]:
-    return [float(x) for x in vector]
-
-
-def project_embedding(embedder: Any) -> Any:
-    """Wrap a project embedder (`embed_query`, `embed_passages`) as a llama-index BaseEmbedding."""
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-    from llama_index.core.bridge.pydantic import PrivateAttr
-
-    class ProjectEmbedding(BaseEmbedding):
-        _embedder: Any = PrivateAttr()
-
-        def __init__(self, inner: Any) -> None:
-            super().__init__(model_name="hjemmel", embed_batch_size=64)
-            self._embedder = inner
-
-        @classmethod
-        def class_name(cls) -> str:
-            return "HjemmelEmbedding"
-
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return _as_floats(self._embedder.embed_query(query))
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return _as_floats(self._embedder.embed_passages([text])[0])
-
-        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-            return [_as_floats(v) for v in self._embedder.embed_passages(list(texts))]
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-        async def _aget_text_embedding(self, text: str) -> list[float]:
-            return self._get_text_embedding(text)
-
-    return ProjectEmbedding(embedder)
-
-
-class LlamaIndexBaseline:
-    """llama-index as a user would first set it up; chunks are the units it retrieves and cites."""
-
-    name = LLAMAINDEX
-    top_k = 2
-
-    def __init__(self, texts: Mapping[str, str], embedder: Any) -> None:
-        from llama_index.core import Document, VectorStoreIndex
-        from llama_index.core.node_parser import SentenceSplitter
-
-        docs = [Document(text=texts[d], metadata={"doc_id": d}, id_=d) for d in sorted(texts)]
-        # Only the ids differ from the defaults: stable ids make runs comparable; chunking is untouched.
-        splitter = SentenceSplitter(id_func=lambda i, doc: f"{doc.metadata['doc_id']}#{i}")
-        nodes = splitter.get_nodes_from_documents(docs)
-        self.chunks: dict[str, Unit] = {
-            n.node_id: Unit(n.node_id, n.metadata["doc_id"], "", n.get_content()) for n in nodes
-        }
-        index = VectorStoreIndex(nodes, embed_model=project_embedding(embedder))
-        self._retriever = index.as_retriever(similarity_top_k=self.top_k)
-
-    def gold_ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
-        ids: set[str] = set()
-        missing: list[str] = []
-        for ref in gold:
-            matched = {cid for cid, u in self.chunks.items() if contains_any(u.text, [ref.quote])}
-            if not matched:
-                missing.append(ref.quote)
-            ids |= matched
-        return frozenset(ids), tuple(missing)
-
-    def run(self, question: str, role: str, history: Sequence[str]) -> Outcome:
-        # A plain retriever has no notion of roles or conversations: the question goes in alone.
-        started = time.perf_counter()
-        found = self._retriever.retrieve(question)
-        latency = (time.perf_counter() - started) * 1000
-        units = tuple(self.chunks[n.node.node_id] for n in found)
-        return Outcome(
-            ranked=units,
-            answer_text="\n\n".join(u.text for u in units),
-            refused=False,
-            cited=units,
-            quotes=None,
-            latency_ms=latency,
-        )
-
-
-def build_llamaindex(texts: Mapping[str, str], embedder: Any, cache_dir: Any) -> LlamaIndexBaseline:
-    """The llama-index baseline with the index's own embedder behind the embedding cache."""
-    from ingest.embed import CachedEmbedder
-
-    return LlamaIndexBaseline(texts, CachedEmbedder(embedder, cache_dir))

@@ -2,7 +2,8 @@
 
 Pure functions over plain values (strings, id lists, booleans): hit@k, MRR, nDCG@k, citation
 precision, fact recall, refusal precision/recall, percentiles and the aggregation of per-question
-rows. Gold evidence is matched on whitespace-collapsed, case-folded text so it survives re-chunking.
+rows, answer-level ones included (first citation holds gold, words and citations per answer,
+back-reference violations, role-label accuracy). Gold evidence is matched on whitespace-collapsed, case-folded text so it survives re-chunking.
 It deliberately knows nothing about the assistant, the index or the suite file format: the runner
 turns those into the arguments these functions take.
 """
@@ -26,8 +27,26 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "refusal_precision",
     "refusal_recall",
     "quote_verification",
+    "first_citation_gold",
+    "words_median",
+    "words_p90",
+    "citations_mean",
+    "citations_le5",
+    "backref_violations",
+    "role_label_accuracy",
     "latency_p95_ms",
 )
+# Answer-level keys: undefined («–») for pipelines that only retrieve.
+ANSWER_KEYS: tuple[str, ...] = (
+    "first_citation_gold",
+    "words_median",
+    "words_p90",
+    "citations_mean",
+    "citations_le5",
+    "backref_violations",
+    "role_label_accuracy",
+)
+MAX_CITATIONS = 5  # «≤ 5 citations» is the share of answers at or under this
 HIT_KS: tuple[int, ...] = (1, 3, 5, 10)
 
 
@@ -186,7 +205,31 @@ def summarize(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | int | None
         out["quote_verification"] = None
     else:
         out["quote_verification"] = _round(ok / total) if total else 1.0
+    out.update(answer_summary(rows))
     out["latency_p95_ms"] = _round(percentile([r["latency_ms"] for r in rows], 95))
+    return out
+
+
+def answer_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | int | None]:
+    """The answer-level keys: over answerable questions (first citation), over the answers given
+    (words, citations, back-references) and over items naming the gold's actor (role labels).
+    All None when no row has answer facts (a retrieval-only pipeline, or an older run)."""
+    answerable = [r for r in rows if not r["expect_refusal"]]
+    shown = [r for r in rows if r.get("words") is not None]
+    words = [float(r["words"]) for r in shown]
+    cites = [float(r["n_citations"]) for r in shown]
+    out: dict[str, float | int | None] = {
+        "first_citation_gold": _round(mean(r.get("first_citation_gold") for r in answerable)),
+        "words_median": percentile(words, 50),
+        "words_p90": percentile(words, 90),
+        "citations_mean": _round(mean(cites)),
+        "citations_le5": _round(
+            sum(1 for c in cites if c <= MAX_CITATIONS) / len(cites) if cites else None
+        ),
+        "role_label_accuracy": _round(mean(r.get("role_label") for r in rows)),
+    }
+    checked = [r["backref_violations"] for r in rows if r.get("backref_violations") is not None]
+    out["backref_violations"] = sum(len(v) for v in checked) if checked else None
     return out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.redact import redact_tree
-from evals.metrics import SUMMARY_KEYS
+from evals.metrics import ANSWER_KEYS, SUMMARY_KEYS
 
 # Metrics shown as bars (latency has its own plot); labels are what readers see.
 PLOTTED = ("hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall")
@@ -33,6 +33,13 @@ LABELS: dict[str, str] = {
     "refusal_precision": "avvisning presisjon",
     "refusal_recall": "avvisning dekning",
     "quote_verification": "sitatkontroll",
+    "first_citation_gold": "første sitat er gull",
+    "words_median": "ord (median)",
+    "words_p90": "ord (p90)",
+    "citations_mean": "sitater per svar",
+    "citations_le5": "≤ 5 sitater",
+    "backref_violations": "tilbakevisninger uten forløper",
+    "role_label_accuracy": "riktig aktørmerke",
     "latency_p95_ms": "svartid p95 (ms)",
 }
 
@@ -41,7 +48,9 @@ def fmt(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) <= 1.0 else f"{value:.0f}"
+        if abs(value) <= 1.0:
+            return f"{value:.3f}"
+        return f"{value:.0f}" if value.is_integer() or abs(value) >= 100 else f"{value:.1f}"
     return str(value)
 
 
@@ -84,9 +93,14 @@ def _table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def summary_table(summaries: dict[str, dict[str, Any]]) -> list[str]:
-    header = ["rørledning", *(LABELS[k] for k in SUMMARY_KEYS)]
-    body = [[name, *(fmt(s.get(k)) for k in SUMMARY_KEYS)] for name, s in summaries.items()]
+RETRIEVAL_KEYS = tuple(k for k in SUMMARY_KEYS if k not in ANSWER_KEYS)
+
+
+def summary_table(
+    summaries: dict[str, dict[str, Any]], keys: Sequence[str] = RETRIEVAL_KEYS
+) -> list[str]:
+    header = ["rørledning", *(LABELS[k] for k in keys)]
+    body = [[name, *(fmt(s.get(k)) for k in keys)] for name, s in summaries.items()]
     return _table(header, body)
 
 
@@ -124,9 +138,18 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"- Git: `{result.get('git_commit') or 'ukjent'}`",
         f"- Opprettet: {result.get('created', '')}",
         "",
+        *(f"- `{n}`: {label}" for n, label in result.get("pipeline_labels", {}).items()),
+        "",
         "## Samlet",
         "",
         *summary_table(result["pipelines"]),
+        "",
+        "## Svarene",
+        "",
+        "«–»: rørledningen lager ikke svar, bare treff. Aktørmerke: bare spørsmål der settet "
+        "oppgir aktøren.",
+        "",
+        *summary_table(result["pipelines"], ANSWER_KEYS),
         "",
     ]
     keys = ("hit@5", "mrr", "citation_precision", "fact_recall", "refusal_recall")
@@ -200,8 +223,11 @@ def _md_table_to_html(lines: Sequence[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def to_html(result: dict[str, Any]) -> str:
-    """A self-contained page: the Markdown report's content as HTML plus inline plots."""
+def to_html(result: dict[str, Any], history_png: str | None = None) -> str:
+    """A self-contained page: the Markdown report's content as HTML, inline plots, the per-question
+    table (failures first, sortable and filterable) and, given, the suite's history plot."""
+    from evals.report_rows import STYLE, question_table
+
     parts: list[str] = []
     table: list[str] = []
     for line in to_markdown(result).splitlines():
@@ -227,11 +253,20 @@ def to_html(result: dict[str, Any]) -> str:
         f"<figcaption>{html.escape(t)}</figcaption></figure>"
         for t, b64 in plots(result).items()
     )
+    if history_png:
+        images += (
+            f'<figure><img alt="Over tid" src="data:image/png;base64,{history_png}">'
+            "<figcaption>Hovedmål over tid (lagrede kjøringer av samme sett)</figcaption></figure>"
+        )
     body = "\n".join(parts).replace("__PLOTS__", images, 1)
+    names = list(result["pipelines"])
+    body += "\n<h2>Per spørsmål</h2>\n" + question_table(
+        result["rows"], int(result.get("k", 5)), names
+    )
     style = (
-        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
+        "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px}"
-        "img{max-width:100%}"
+        "img{max-width:100%}" + STYLE
     )
     return (
         f'<!doctype html><html lang="no"><head><meta charset="utf-8">'
@@ -263,8 +298,19 @@ def store_run(result: dict[str, Any], runs_dir: Path) -> Path:
 
 
 def write_reports(result: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
-    """Write report.md and report.html into `out_dir`; returns their paths."""
+    """Write report.md and report.html into `out_dir` (the history plot from the runs beside it
+    of the same suite, when there are at least two); returns their paths."""
+    from evals.history import history_png, load_history, suite_name
+
+    out_dir.mkdir(parents=True, exist_ok=True)
     md, page = out_dir / "report.md", out_dir / "report.html"
     md.write_text(to_markdown(result), encoding="utf-8")
-    page.write_text(to_html(result), encoding="utf-8")
+    smoke = bool(result.get("suite", {}).get("smoke"))
+    runs = [
+        r
+        for r in load_history(out_dir.parent, suite_name(result), smoke)
+        if r.run_id <= result["run_id"]
+    ]
+    plot = history_png(runs) if len(runs) >= 2 else None
+    page.write_text(to_html(result, plot), encoding="utf-8")
     return md, page

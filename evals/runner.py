@@ -1,135 +1,63 @@
 """Run an evaluation suite through every pipeline and score it: suite → rows → summaries → result.
 
-Loads a JSONL suite, selects the smoke subset by a fixed rule, asks each question through each
-pipeline (multi-turn history first), scores the outcome per question with `evals.metrics`, and
-aggregates overall, per topic and per role. `run_eval` returns the result dict and writes it with
-the reports under `settings.runs_dir/<run_id>/` (through `evals.report.store_run`). It deliberately does no formatting (that is
-`evals.report`) and reaches the assistant only through its public API (via `evals.baselines`).
+Loads a suite (`evals.suite`: JSONL, or a CSV/XLSX sheet), selects the smoke subset by a fixed
+rule, asks each question through each pipeline (multi-turn history first), scores the outcome
+per question with `evals.metrics` (answer-level facts from `evals.answers`), and aggregates overall,
+per topic and per role. `run_eval` returns the result dict and writes it with the reports under
+`settings.runs_dir/<run_id>/` (through `evals.report.store_run`). It deliberately does no
+formatting (that is `evals.report`) and reaches the assistant only through its public API (via
+`evals.baselines`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from evals import metrics
+from evals.answers import Cited
 from evals.baselines import (
     ASSISTANT_MODES,
     LLAMAINDEX,
+    PIPELINE_LABELS,
     PIPELINES,
     AssistantPipeline,
     EvalPipeline,
-    GoldRef,
     Outcome,
     PassageGold,
-    build_llamaindex,
+)
+from evals.suite import (
+    DEFAULT_SUITE,
+    SUITES_DIR,
+    SuiteError,
+    SuiteItem,
+    load_suite,
+    resolve_passage_gold,
+    resolve_suite,
+    smoke_subset,
+    suite_names,
 )
 
-SUITES_DIR = Path(__file__).resolve().parent / "suites"
-DEFAULT_SUITE = "core"
-SMOKE_PER_TOPIC = 3
-SMOKE_REFUSALS = 2
-SMOKE_MULTITURN = 2
+Progress = Callable[[int, int], None]  # (done, total) answers
+__all__ = [
+    "DEFAULT_SUITE",
+    "SUITES_DIR",
+    "SuiteError",
+    "SuiteItem",
+    "load_suite",
+    "resolve_passage_gold",
+    "resolve_suite",
+    "run_eval",
+    "smoke_subset",
+    "suite_names",
+]
 RETRIEVED_SHOWN = 10
-
-
-class SuiteError(ValueError):
-    """The suite file is missing or malformed; the message (Norwegian) says where."""
-
-
-@dataclass(frozen=True)
-class SuiteItem:
-    id: str
-    topic: str
-    role: str
-    lang: str
-    tags: tuple[str, ...]
-    question: str
-    history: tuple[str, ...]
-    gold: tuple[GoldRef, ...]
-    facts: tuple[tuple[str, ...], ...]
-    expect_refusal: bool
-
-
-def resolve_suite(spec: str | None) -> Path:
-    """A path to a .jsonl file, or a suite name looked up in evals/suites/ (default «core»)."""
-    spec = spec or DEFAULT_SUITE
-    path = Path(spec)
-    if not path.is_file():
-        path = SUITES_DIR / f"{spec}.jsonl"
-    if not path.is_file():
-        raise SuiteError(
-            f"Fant ikke evalueringssettet «{spec}» (verken som fil eller i {SUITES_DIR})."
-        )
-    return path
-
-
-def _item(data: dict[str, Any]) -> SuiteItem:
-    gold = tuple(
-        GoldRef(quote=g["quote"], doc=g.get("doc"), section=g.get("section"))
-        for g in data.get("gold", [])
-    )
-    facts = tuple(tuple(f) if isinstance(f, list) else (str(f),) for f in data.get("facts", []))
-    history = tuple(
-        h["question"] if isinstance(h, dict) else str(h) for h in data.get("history", [])
-    )
-    return SuiteItem(
-        id=str(data["id"]),
-        topic=str(data.get("topic", "annet")),
-        role=str(data.get("role", "alle")),
-        lang=str(data.get("lang", "no")),
-        tags=tuple(data.get("tags", ())),
-        question=str(data["question"]),
-        history=history,
-        gold=gold,
-        facts=facts,
-        expect_refusal=bool(data.get("expect_refusal", False)),
-    )
-
-
-def load_suite(path: Path) -> list[SuiteItem]:
-    """Parse a JSONL suite (blank lines and lines starting with # are skipped); ids must be unique."""
-    items: list[SuiteItem] = []
-    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            items.append(_item(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise SuiteError(f"{path}:{no}: ugyldig spørsmål ({exc})") from exc
-    ids = [i.id for i in items]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise SuiteError(f"{path}: samme id flere ganger: {', '.join(dupes)}")
-    return items
-
-
-def smoke_subset(items: Sequence[SuiteItem]) -> list[SuiteItem]:
-    """The first few single-turn answerable questions of each topic, the first refusals and the
-    first multi-turn conversations, in suite order. A rule, so it follows the suite as it grows."""
-    chosen: set[str] = set()
-    per_topic: dict[str, int] = {}
-    refusals = multiturn = 0
-    for item in items:
-        if item.history:
-            if multiturn < SMOKE_MULTITURN:
-                chosen.add(item.id)
-                multiturn += 1
-        elif item.expect_refusal:
-            if refusals < SMOKE_REFUSALS:
-                chosen.add(item.id)
-                refusals += 1
-        elif per_topic.get(item.topic, 0) < SMOKE_PER_TOPIC:
-            chosen.add(item.id)
-            per_topic[item.topic] = per_topic.get(item.topic, 0) + 1
-    return [i for i in items if i.id in chosen]
 
 
 def _unit_json(unit: Any, gold: frozenset[str]) -> dict[str, Any]:
@@ -168,6 +96,58 @@ def _answer_metrics(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> 
     }
 
 
+def _gold_citation(item: SuiteItem, gold: frozenset[str], cited: Sequence[Cited]) -> Cited | None:
+    """The citation holding the gold: the first quoting a gold phrase, else the first gold one."""
+    phrases = [g.quote for g in item.gold]
+    for c in cited:
+        if c.passage_id in gold and metrics.contains_any(c.quote, phrases):
+            return c
+    return next((c for c in cited if c.passage_id in gold), None)
+
+
+def _answer_level(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> dict[str, Any]:
+    """First citation gold, words, citations, back-references, role label (None: not defined)."""
+    facts = outcome.facts
+    if facts is None:
+        return {k: None for k in ANSWER_ROW_KEYS} | {"actor": item.actor}
+    cited = facts.citations
+    answered = not outcome.refused
+    holder = _gold_citation(item, gold, cited)
+    role_label = None
+    if item.actor and not item.expect_refusal:
+        role_label = 1.0 if holder is not None and holder.actor == item.actor else 0.0
+    first = None
+    if not item.expect_refusal:
+        first = 1.0 if cited and cited[0].passage_id in gold else 0.0
+    return {
+        "first_citation_gold": first,
+        "words": facts.words if answered else None,
+        "n_citations": len(cited) if answered else None,
+        "backref_violations": list(facts.backref_violations),
+        "actor": item.actor,
+        "actor_shown": None if holder is None else holder.actor,
+        "role_label": role_label,
+    }
+
+
+ANSWER_ROW_KEYS = (
+    "first_citation_gold",
+    "words",
+    "n_citations",
+    "backref_violations",
+    "actor_shown",
+    "role_label",
+)
+
+
+def _cited_json(outcome: Outcome, gold: frozenset[str]) -> list[dict[str, Any]]:
+    out = [_unit_json(u, gold) for u in outcome.cited]
+    if outcome.facts is not None:
+        for entry, c in zip(out, outcome.facts.citations, strict=False):
+            entry["quote"], entry["actor"] = c.quote, c.actor
+    return out
+
+
 def score_item(
     item: SuiteItem, pipeline: str, gold: frozenset[str], missing: Sequence[str], outcome: Outcome
 ) -> dict[str, Any]:
@@ -187,10 +167,11 @@ def score_item(
         "gold": sorted(gold),
         "gold_missing": list(missing),
         **_answer_metrics(item, gold, outcome),
+        **_answer_level(item, gold, outcome),
         "quotes": None if quotes is None else {"verified": quotes[0], "total": quotes[1]},
         "latency_ms": round(outcome.latency_ms, 2),
         "answer": outcome.answer_text,
-        "cited": [_unit_json(u, gold) for u in outcome.cited],
+        "cited": _cited_json(outcome, gold),
         "retrieved": [_unit_json(u, gold) for u in outcome.ranked[:RETRIEVED_SHOWN]],
     }
 
@@ -209,24 +190,31 @@ def git_commit(repo: Path) -> str | None:
 
 def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
     """The requested pipelines over one opened assistant, in the canonical order."""
+    from evals import llamaindex
+
     index = assistant.index
     gold = PassageGold(index.passages, index.texts)
     out: list[EvalPipeline] = []
+    s = assistant.settings
     for name in PIPELINES:
         if name not in names:
             continue
         if name in ASSISTANT_MODES:
             out.append(AssistantPipeline(name, assistant, gold))
-        elif name == LLAMAINDEX:
-            s = assistant.settings
-            out.append(build_llamaindex(index.texts, index.embedder, s.cache_dir))
+        elif name in LLAMAINDEX:
+            chroma = s.home / "llamaindex"
+            out.append(llamaindex.build(name, index.texts, index.embedder, s.cache_dir, chroma))
     return out
 
 
 def evaluate(
-    items: Sequence[SuiteItem], pipelines: Sequence[EvalPipeline], progress: bool = True
+    items: Sequence[SuiteItem],
+    pipelines: Sequence[EvalPipeline],
+    progress: bool = True,
+    on_progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
-    """Every item through every pipeline, with a progress bar on stderr; rows in suite order."""
+    """Every item through every pipeline, with a progress bar on stderr (and `on_progress`
+    called after each answer); rows in suite order."""
     from tqdm import tqdm
 
     rows: list[dict[str, Any]] = []
@@ -241,6 +229,7 @@ def evaluate(
         file=sys.stderr,
         disable=not progress,
     )
+    total = len(items) * len(pipelines)
     with bar:
         for item in items:
             for p in pipelines:
@@ -248,6 +237,8 @@ def evaluate(
                 outcome = p.run(item.question, item.role, item.history)
                 rows.append(score_item(item, p.name, gold, missing, outcome))
                 bar.update(1)
+                if on_progress is not None:
+                    on_progress(len(rows), total)
     return rows
 
 
@@ -272,21 +263,26 @@ def run_eval(
     k: int = 5,
     smoke: bool = False,
     progress: bool = True,
+    assistant: Any = None,
+    on_progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Run a suite and write result.json + report.md + report.html under runs_dir/<run_id>/."""
+    """Run a suite and write result.json + report.md + report.html under runs_dir/<run_id>/.
+
+    `assistant` reuses an opened one (the chat page's); otherwise the index is opened here."""
     from assistant.api import Assistant
     from evals import report
 
     path = resolve_suite(suite)
-    items = load_suite(path)
+    started = datetime.now()
+    assistant = assistant or Assistant.load(settings)
+    index = assistant.index
+    items = load_suite(path, index.texts, frozenset(p.id for p in index.passages))
     if smoke:
         items = smoke_subset(items)
-    started = datetime.now()
-    assistant = Assistant.load(settings)
+    items = resolve_passage_gold(items, index.passages)
     pipes = build_pipelines(pipelines, assistant)
-    rows = evaluate(items, pipes, progress=progress)
+    rows = evaluate(items, pipes, progress=progress, on_progress=on_progress)
     names = [p.name for p in pipes]
-    index = assistant.index
     result: dict[str, Any] = {
         "run_id": report.new_run_id(settings.runs_dir),
         "created": started.isoformat(timespec="seconds"),
@@ -294,10 +290,12 @@ def run_eval(
         "questions": len(items),
         "suite": {
             "path": str(path),
+            "name": path.stem,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "smoke": smoke,
         },
         "k": k,
+        "pipeline_labels": {p.name: PIPELINE_LABELS[p.name] for p in pipes},
         "settings": _settings_json(settings),
         "index_format": getattr(index, "format", {}),
         "corpus": {d: doc.sha256 for d, doc in sorted(index.documents.items())},

@@ -16,6 +16,7 @@ from assistant.redact import PRIVACY_NOTICE
 from assistant.settings import Settings
 from ui.chat import AssistantLike, build_chat_tab
 from ui.documents import build_documents_tab
+from ui.evaluation import build_evaluation_tab
 from ui.feedback import FeedbackStore
 from ui.guard import configure_queue, launch_options
 from ui.legal import legal_tabs
@@ -54,6 +55,8 @@ def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
             for label, builder in legal_tabs():
                 with gr.Tab(label):
                     builder(assistant)
+            with gr.Tab("Evaluering", id="evaluation-tab"):
+                build_evaluation_tab(assistant, settings)
     return demo
 
 

@@ -7,6 +7,10 @@ and that every fact occurs in the source paragraph around one of the item's gold
 it only occurs elsewhere in a gold document, an error if nowhere). It then prints counts by topic,
 role, language and tag and checks them against the suite's minimum sizes.
 
+A spreadsheet suite (.csv/.xlsx, see `evals.sheets`) is checked by `check_sheet`: its columns and
+values, unique ids, known roles, and every gold phrase against the corpus, each message naming the
+row and column; passage ids are checked against the index only when the suite is run.
+
 Messages are in Norwegian: policy teams maintain the suite. It deliberately does not run the
 assistant, score answers or know about passages or the index: the evaluation runner does that.
 Paragraphs here are a plain-text heuristic (blank lines, bullets, headings, footnote and URL lines),
@@ -329,8 +333,35 @@ def _warn_if_copied(item: dict[str, Any], corpus: dict[str, Source], rep: Report
             return
 
 
+def check_sheet(suite: Path, corpus_dir: Path = DEFAULT_CORPUS) -> Report:
+    """Check a spreadsheet suite; every message names its row and column."""
+    from evals.sheets import SheetError, parse_sheet, read_sheet
+
+    rep = Report()
+    try:
+        sheet = read_sheet(suite)
+    except SheetError as exc:
+        rep.errors.append(str(exc))
+        return rep
+    texts = {doc: src.text for doc, src in load_corpus(corpus_dir).items()}
+    items, problems = parse_sheet(sheet, texts, None)
+    rep.errors += problems
+    for (row, _), item in zip(sheet.rows, items, strict=True):
+        if any("passage" in g for g in item["gold"]):
+            rep.warnings.append(
+                f"{sheet.where(row, 'gull')}: avsnitts-id-er kontrolleres mot indeksen når "
+                "settet kjøres (hjemmel eval)"
+            )
+        rep.counts["items"] += 1
+        rep.counts["refusal" if item["expect_refusal"] else "answerable"] += 1
+        rep.counts[f"role:{item['role']}"] += 1
+    return rep
+
+
 def check_suite(suite: Path = DEFAULT_SUITE, corpus_dir: Path = DEFAULT_CORPUS) -> Report:
     """Check every item of the suite and the suite's counts; never raises on bad items."""
+    if suite.suffix.lower() in (".csv", ".xlsx"):
+        return check_sheet(suite, corpus_dir)
     rep = Report()
     corpus = load_corpus(corpus_dir)
     seen: set[str] = set()

@@ -73,12 +73,51 @@ def test_markdown_report_has_tables_and_failed_questions() -> None:
 
 
 def test_html_report_is_self_contained(tmp_path: Path) -> None:
-    md_path, html_path = report.write_reports(make_result(), tmp_path)
+    md_path, html_path = report.write_reports(make_result(), tmp_path / "r1")
     page = html_path.read_text("utf-8")
     assert page.count("data:image/png;base64,") == 4
     assert "<table>" in page and "is-002" in page
-    assert 'src="http' not in page and "<script" not in page
+    # One inline script (sorting and filtering), nothing loaded from elsewhere.
+    assert 'src="http' not in page and "<script src" not in page and page.count("<script>") == 1
     assert md_path.read_text("utf-8").startswith("# Evaluering r1")
+
+
+def test_per_question_table_puts_failures_first_with_verdicts() -> None:
+    from evals.report_rows import CHECKS, question_table, verdicts
+
+    result = make_result()
+    rows = result["rows"]
+    rows[1]["cited"] = [{"id": "rundskriv:7.1:3", "gold": False, "quote": "Noe annet", "actor": ""}]
+    table = question_table(rows, 5, ["hjemmel", "bm25"])
+    body = table.split("<tbody>")[1]
+    # is-002 (hjemmel) failed: its row comes before every passing row.
+    assert body.index('data-failed="1"') < body.index('data-failed="0"')
+    assert body.count('data-failed="1"') == 1 and "Spørsmål is-002?" in body.split("</tr>")[0]
+    names = [name for name, _ in CHECKS]
+    marks = dict(zip(names, verdicts(rows[1], 5), strict=True))
+    assert marks["gull i topp k"] is False and marks["fakta"] is False
+    assert marks["avvisning"] is True and marks["aktør"] is None
+    assert "«Noe annet»" in body and 'id="q-filter"' in table and "bare feilede" in table
+
+
+def test_html_report_plots_history_of_the_same_suite(tmp_path: Path) -> None:
+    from evals.history import load_history
+
+    for run_id in ("20250101-100000", "20250102-100000"):
+        result = make_result(run_id)
+        result["suite"]["name"] = "tiny"
+        (tmp_path / run_id).mkdir()
+        (tmp_path / run_id / "result.json").write_text(json.dumps(result), "utf-8")
+    other = make_result("20250103-100000")
+    other["suite"]["name"] = "annet-sett"
+    (tmp_path / other["run_id"]).mkdir()
+    (tmp_path / other["run_id"] / "result.json").write_text(json.dumps(other), "utf-8")
+    runs = load_history(tmp_path, "tiny", smoke=True)
+    assert [r.run_id for r in runs] == ["20250101-100000", "20250102-100000"]
+    _, page = report.write_reports(result, tmp_path / result["run_id"])
+    assert "Hovedmål over tid" in page.read_text("utf-8")
+    _, single = report.write_reports(other, tmp_path / other["run_id"])
+    assert "Hovedmål over tid" not in single.read_text("utf-8")
 
 
 def test_compare_lists_regressions_and_improvements(tmp_path: Path) -> None:

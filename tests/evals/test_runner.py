@@ -9,12 +9,16 @@ determinism and `--compare`.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evals import runner
-from evals.baselines import GoldRef, LlamaIndexBaseline, Outcome, PassageGold, Unit
+from evals.answers import AnswerFacts, Cited
+from evals.baselines import GoldRef, Outcome, PassageGold, Unit
+from evals.llamaindex import LlamaIndexBaseline, LlamaIndexHybrid
 from ingest.records import Passage
 
 TINY_SUITE = [
@@ -38,7 +42,7 @@ TINY_SUITE = [
 ]  # fmt: skip
 
 
-def write_suite(path: Path, items: list[dict[str, object]]) -> Path:
+def write_suite(path: Path, items: list[dict[str, Any]]) -> Path:
     path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", "utf-8")
     return path
 
@@ -116,6 +120,62 @@ def test_score_item_answerable_and_refusal(tmp_path: Path) -> None:
     assert refusal["mrr"] is None and refusal["hits"]["5"] is None and refusal["refused"]
 
 
+def test_score_item_answer_level_metrics(tmp_path: Path) -> None:
+    items = runner.load_suite(write_suite(tmp_path / "s.jsonl", TINY_SUITE))
+    item = replace(items[0], actor="kommunehelse")
+    quote = (
+        "en strengere taushetsplikt for opplysninger de mottar i egenskap av å være helsepersonell"
+    )
+    facts = AnswerFacts(
+        words=42,
+        citations=(Cited("a", "Noe annet.", ""), Cited("b", f"De har {quote}.", "helsepersonell")),
+        backref_violations=("a: Dette gjelder også.",),
+    )
+    outcome = replace(_outcome(["a", "b"], "svar"), facts=facts)
+    outcome = replace(outcome, cited=outcome.ranked)
+    row = runner.score_item(item, "hjemmel", frozenset({"b"}), (), outcome)
+    assert row["first_citation_gold"] == 0.0  # the first citation («a») holds no gold
+    assert row["words"] == 42 and row["n_citations"] == 2
+    assert row["backref_violations"] == ["a: Dette gjelder også."]
+    # The citation holding the gold says «helsepersonell», the suite expects «kommunehelse».
+    assert row["actor_shown"] == "helsepersonell" and row["role_label"] == 0.0
+    assert [c.get("actor") for c in row["cited"]] == ["", "helsepersonell"]
+    refused = runner.score_item(items[2], "hjemmel", frozenset(), (),
+                                replace(_outcome([], "", True), facts=AnswerFacts(9, (), ())))  # fmt: skip
+    assert refused["words"] is None and refused["first_citation_gold"] is None
+    retrieval_only = runner.score_item(item, "llamaindex_hybrid", frozenset({"b"}), (),
+                                       _outcome(["a", "b"], "svar"))  # fmt: skip
+    assert retrieval_only["first_citation_gold"] is None and retrieval_only["words"] is None
+
+
+def test_llamaindex_hybrid_fuses_bm25_and_chroma(tmp_path: Path) -> None:
+    from ingest.embed import CachedEmbedder, FakeEmbedder
+
+    texts = {
+        "a": " ".join(
+            f"Tilsyn nr. {i} med innsatte i sikkerhetscelle skjer jevnlig." for i in range(90)
+        ),
+        "b": " ".join(
+            f"Taushetsplikt {i} gjelder også overfor kriminalomsorgen." for i in range(90)
+        ),
+    }
+    cached = CachedEmbedder(FakeEmbedder(), tmp_path / "cache")
+    base = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")
+    assert len(base.chunks) > 4  # 256-token chunks
+    assert (tmp_path / "chroma" / "chroma.sqlite3").is_file()  # a real Chroma store on disk
+    out = base.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ())
+    assert 4 < len(out.ranked) <= 10 and out.ranked[0].doc_id == "b"
+    assert out.facts is None and not out.refused
+    # Gold by span: the quote's chunk(s), though the phrase repeats across chunk borders.
+    ids, missing = base.gold_ids([GoldRef("Tilsyn nr. 42 med innsatte", doc="a")])
+    assert ids and all(i.startswith("a#") for i in ids) and missing == ()
+    again = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")  # rebuilt, same ranking
+    assert (
+        again.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ()).ranked
+        == out.ranked
+    )
+
+
 def test_llamaindex_baseline_with_fake_embedder(tmp_path: Path) -> None:
     from ingest.embed import CachedEmbedder, FakeEmbedder
 
@@ -179,19 +239,25 @@ def test_smoke_run_json_reports_determinism_and_compare(
     first = json.loads(out)
     assert set(first) == {"run_id", "questions", "pipelines"}
     assert first["questions"] > 0
-    assert set(first["pipelines"]) == {"hjemmel", "bm25", "dense", "llamaindex_default"}
+    assert set(first["pipelines"]) == {
+        "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid"
+    }  # fmt: skip
     for summary in first["pipelines"].values():
         assert {"hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall",
                 "refusal_precision", "refusal_recall", "quote_verification",
                 "latency_p95_ms"} <= set(summary)  # fmt: skip
     assert first["pipelines"]["hjemmel"]["quote_verification"] == 1.0
     assert first["pipelines"]["llamaindex_default"]["quote_verification"] is None
+    hjemmel, hybrid = first["pipelines"]["hjemmel"], first["pipelines"]["llamaindex_hybrid"]
+    assert hjemmel["words_median"] > 0 and 0.0 <= hjemmel["first_citation_gold"] <= 1.0
+    assert isinstance(hjemmel["backref_violations"], int)
+    assert hybrid["first_citation_gold"] is None and hybrid["hit@10"] >= hybrid["hit@5"]
     run_dir = eval_home / "runs" / first["run_id"]
     result = json.loads((run_dir / "result.json").read_text("utf-8"))
     assert result["corpus"] and result["rows"] and "index_format" in result
     assert "Samlet" in (run_dir / "report.md").read_text("utf-8")
     page = (run_dir / "report.html").read_text("utf-8")
-    assert "data:image/png;base64," in page and "<script" not in page
+    assert "data:image/png;base64," in page and "<script src" not in page and "Per spørsmål" in page
 
     code, out = _eval(monkeypatch, capsys, eval_home, "--smoke", "--json", "--suite", suite_arg)
     second = json.loads(out)
@@ -215,3 +281,70 @@ def test_smoke_run_json_reports_determinism_and_compare(
     code, out = _eval(monkeypatch, capsys, eval_home, "--compare", first["run_id"],
                       second["run_id"])  # fmt: skip
     assert code == 0 and f"hjemmel/{row['id']} mrr" in out and "Forverringer (1)" in out
+
+
+def _hjemmel_eval(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], home: Path,
+                  *args: str) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    code, out = _eval(monkeypatch, capsys, home, "--pipeline", "hjemmel", "--json",
+                      "--no-progress", *args)  # fmt: skip
+    return code, json.loads(out)
+
+
+@pytest.mark.slow
+def test_fail_on_regression_exits_1_on_a_worsened_run_and_0_on_a_repeat(
+    eval_home: Path, suite_arg: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    smoke = ("--smoke", "--suite", suite_arg)
+    code, base = _hjemmel_eval(monkeypatch, capsys, eval_home, *smoke)
+    assert code == 0
+    gate = (*smoke, "--baseline", base["run_id"], "--fail-on-regression")
+    code, repeat = _hjemmel_eval(monkeypatch, capsys, eval_home, *gate)
+    assert code == 0 and repeat["regressions"] == [] and repeat["baseline"] == base["run_id"]
+    # Deliberately worse: every answer drawn from the single best passage.
+    monkeypatch.setenv("HJEMMEL_TOP_K", "1")
+    code, worse = _hjemmel_eval(monkeypatch, capsys, eval_home, *gate)
+    assert code == 1 and worse["regressions"]
+    for reg in worse["regressions"]:
+        before = base["pipelines"]["hjemmel"][reg["metric"]]
+        assert (
+            reg["before"] == before and reg["after"] == worse["pipelines"]["hjemmel"][reg["metric"]]
+        )
+    # Another suite cannot serve as the baseline.
+    monkeypatch.delenv("HJEMMEL_TOP_K")
+    code, _ = _eval(monkeypatch, capsys, eval_home, "--pipeline", "hjemmel", "--no-progress",
+                    "--baseline", base["run_id"], "--fail-on-regression", "--suite", suite_arg)  # fmt: skip
+    assert code == 2
+
+
+@pytest.mark.slow
+def test_csv_and_xlsx_suites_give_the_same_result_as_jsonl(
+    eval_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from evals.sheet_write import write_suite as write_sheet
+
+    lines = (runner.SUITES_DIR / "core.jsonl").read_text("utf-8").splitlines()
+    items = [json.loads(ln) for ln in lines if ln.strip()]
+    chosen = {
+        i.id for i in runner.smoke_subset(runner.load_suite(runner.SUITES_DIR / "core.jsonl"))
+    }
+    subset = [i for i in items if i["id"] in chosen]
+    paths = [
+        write_suite(tmp_path / "s.jsonl", subset),
+        write_sheet(subset, tmp_path / "s.csv"),
+        write_sheet(subset, tmp_path / "s.xlsx"),
+    ]
+    results = []
+    for path in paths:
+        code, out = _eval(monkeypatch, capsys, eval_home, "--suite", str(path), "--json",
+                          "--no-progress", "--pipeline", "hjemmel", "llamaindex_hybrid")  # fmt: skip
+        assert code == 0
+        run_id = json.loads(out)["run_id"]
+        results.append(json.loads((eval_home / "runs" / run_id / "result.json").read_text("utf-8")))
+
+    def scores(result: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "latency_ms"} for r in result["rows"]]
+
+    assert len(results[0]["rows"]) == 2 * len(subset)
+    assert scores(results[1]) == scores(results[0]) and scores(results[2]) == scores(results[0])

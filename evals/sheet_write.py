@@ -1,0 +1,123 @@
+"""Write evaluation suites as spreadsheets: a JSONL suite as CSV/XLSX, or an example to start from.
+
+The columns are those `evals.sheets` reads; `write_suite` followed by `evals.sheets.read_suite`
+gives back the same items. CSV is written with «;» and a byte-order mark, which is how Excel in a
+Norwegian locale opens it directly. It deliberately checks nothing: `evals.sheets` does.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.sheets import OPTIONAL, REQUIRED
+
+COLUMNS = (*REQUIRED, *OPTIONAL)
+WIDTHS = {"spørsmål": 60, "gull": 70, "fakta": 40, "oppfølging_av": 30}
+
+# The example `hjemmel eval --template` writes: every column in use, gold from the bundled corpus.
+TEMPLATE: tuple[dict[str, str], ...] = (
+    {"id": "m-01", "tema": "taushetsplikt", "rolle": "kriminalomsorgen",
+     "spørsmål": "Må vi si fra til helsetjenesten når en innsatt virker syk, selv om han ikke vil?",
+     "gull": "[rundskriv 6.1] Ansatte i kriminalomsorgen har, uavhengig av innsattes samtykke, "
+             "plikt til å varsle helse- og omsorgstjenesten",
+     "forventet_avvisning": "nei", "oppfølging_av": "",
+     "fakta": "uavhengig av innsattes samtykke", "språk": "no", "tagger": "", "aktør": "kriminalomsorgen"},
+    {"id": "m-02", "tema": "isolasjon", "rolle": "kriminalomsorgen",
+     "spørsmål": "Hvilken lov gir oss adgang til å holde en innsatt utenfor fellesskapet?",
+     "gull": "Kriminalomsorgens adgang til å utelukke en innsatt fra fellesskapet følger av "
+             "straffegjennomføringsloven § 37.",
+     "forventet_avvisning": "nei", "oppfølging_av": "",
+     "fakta": "straffegjennomføringsloven § 37 | strgjfl. § 37", "språk": "no", "tagger": "", "aktør": ""},
+    {"id": "m-03", "tema": "isolasjon", "rolle": "kriminalomsorgen",
+     "spørsmål": "Og hvor raskt må vi si fra til legen?",
+     "gull": "[rundskriv 7.1.2] varsle lege i den kommunale helse- og omsorgstjenesten uten "
+             "ugrunnet opphold",
+     "forventet_avvisning": "nei", "oppfølging_av": "m-02",
+     "fakta": "uten ugrunnet opphold", "språk": "no", "tagger": "followup", "aktør": ""},
+    {"id": "m-04", "tema": "isolasjon", "rolle": "kommunehelse",
+     "spørsmål": "Hvor ofte skal helsepersonell se til en innsatt på sikkerhetscelle?",
+     "gull": "rundskriv:7.1.3:3", "forventet_avvisning": "nei", "oppfølging_av": "",
+     "fakta": "en gang per døgn", "språk": "no", "tagger": "", "aktør": ""},
+    {"id": "m-05", "tema": "annet", "rolle": "alle",
+     "spørsmål": "Hvor mange innsatte sitter i norske fengsler i dag?", "gull": "",
+     "forventet_avvisning": "ja", "oppfølging_av": "", "fakta": "", "språk": "no",
+     "tagger": "refusal", "aktør": ""},
+)  # fmt: skip
+
+
+def _gold_cell(gold: Sequence[dict[str, Any]]) -> str:
+    lines = []
+    for g in gold:
+        if "passage" in g:
+            lines.append(g["passage"])
+        elif g.get("doc"):
+            where = " ".join(p for p in (g["doc"], g.get("section") or "") if p)
+            lines.append(f"[{where}] {g['quote']}")
+        else:
+            lines.append(g["quote"])
+    return "\n".join(lines)
+
+
+def row_of(item: dict[str, Any]) -> dict[str, str]:
+    """A JSONL-shaped item as sheet cells (history written out as the earlier questions)."""
+    history = [h["question"] if isinstance(h, dict) else str(h) for h in item.get("history", [])]
+    return {
+        "id": item["id"],
+        "tema": item.get("topic", ""),
+        "rolle": item.get("role", ""),
+        "spørsmål": item["question"],
+        "gull": _gold_cell(item.get("gold", [])),
+        "forventet_avvisning": "ja" if item.get("expect_refusal") else "nei",
+        "oppfølging_av": "\n".join(history),
+        "fakta": "\n".join(" | ".join(alts) for alts in item.get("facts", [])),
+        "språk": item.get("lang", "no"),
+        "tagger": ", ".join(item.get("tags", [])),
+        "aktør": item.get("actor", ""),
+    }
+
+
+def write_rows(rows: Sequence[dict[str, str]], path: Path) -> Path:
+    """Write cells as .xlsx (by suffix) or CSV; returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        _write_xlsx(rows, path)
+    else:
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f, delimiter=";")
+            writer.writerow(COLUMNS)
+            writer.writerows([[r.get(c, "") for c in COLUMNS] for r in rows])
+    return path
+
+
+def _write_xlsx(rows: Sequence[dict[str, str]], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Spørsmål"
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(c, "") for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, name in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=i).column_letter
+        sheet.column_dimensions[letter].width = WIDTHS.get(name, 16)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    book.save(path)
+
+
+def write_suite(items: Sequence[dict[str, Any]], path: Path) -> Path:
+    return write_rows([row_of(i) for i in items], path)
+
+
+def write_template(path: Path) -> Path:
+    return write_rows(TEMPLATE, path)
