@@ -5,7 +5,7 @@ For one answer: its length in words (the text as shown, without «Mer i kildene�
 quoted sentences that refer back («Dette …», «I slike tilfeller …») to a sentence the answer does
 not show. A leaning sentence is fine when the sentence before it in the same passage is shown too
 (in any citation of that passage), or when it opens its passage and the passage's lead-in
-(`Passage.context`) is shown in the answer text. It deliberately scores nothing against gold:
+(`Passage.context`) is shown in the answer text, or the preceding paragraph's last sentence is. It deliberately scores nothing against gold:
 `evals.runner` and `evals.metrics` do that with these facts.
 """
 
@@ -72,6 +72,20 @@ def _sentences_shown(passage: Passage, quotes: Sequence[str]) -> dict[int, str]:
     return shown
 
 
+def _previous_shown(passage: Passage, by_passage: dict[str, tuple[Passage, list[str]]]) -> bool:
+    """True when the paragraph right before `passage` in its section (`<doc>:<section>:<n-1>`) is
+    cited with its last sentence: a paragraph opening «I tillegg …» leans on it."""
+    prefix, _, number = passage.id.rpartition(":")
+    if not number.isdigit():
+        return False
+    before = by_passage.get(f"{prefix}:{int(number) - 1}")
+    if before is None:
+        return False
+    previous, quotes = before
+    last = len(split_sentences(previous.text)) - 1
+    return last in _sentences_shown(previous, quotes)
+
+
 def backref_violations(citations: Sequence[Citation], answer_text: str) -> tuple[str, ...]:
     """Quoted sentences that lean back on a sentence the answer does not show."""
     by_passage: dict[str, tuple[Passage, list[str]]] = {}
@@ -88,6 +102,8 @@ def backref_violations(citations: Sequence[Citation], answer_text: str) -> tuple
                 continue
             lead_in = " ".join(passage.context.split())
             if i == 0 and lead_in and normalize(lead_in) in shown_text:
+                continue
+            if i == 0 and _previous_shown(passage, by_passage):
                 continue
             out.append(f"{passage.id}: {sentence}")
     return tuple(out)

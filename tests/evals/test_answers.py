@@ -71,3 +71,16 @@ def test_answer_facts_of_an_answer() -> None:
     assert [(c.passage_id, c.actor) for c in facts.citations] == [
         ("rundskriv:6.1:1", "kriminalomsorgen")
     ]
+
+
+def test_a_paragraph_opening_with_a_back_reference_needs_the_paragraph_before_shown() -> None:
+    before = _passage(
+        "Kriminalomsorgen kan utelukke innsatte. Det skjer etter § 37.", pid="rundskriv:7.1.1:1"
+    )
+    after = _passage("I tillegg kan retten beslutte full isolasjon.", pid="rundskriv:7.1.1:2")
+    alone = [_cite(1, after, after.text)]
+    assert len(backref_violations(alone, "…")) == 1
+    with_last = [_cite(1, before, "Det skjer etter § 37."), *alone]
+    assert backref_violations(with_last, "…") == ()
+    with_first_only = [_cite(1, before, "Kriminalomsorgen kan utelukke innsatte."), *alone]
+    assert len(backref_violations(with_first_only, "…")) == 1
