@@ -98,7 +98,7 @@ def test_two_replicas_and_a_chroma_server_answer_identically(replicas: list[str]
             for c in clients
         ]
         assert answers[0] == answers[1] and question in answers[0]
-    assert "døgn" in answers_for(clients[1], QUESTIONS[0])
+    assert "tilsyn" in answers_for(clients[1], QUESTIONS[0]).lower()
 
 
 def answers_for(client: object, question: str) -> str:
