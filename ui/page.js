@@ -21,7 +21,19 @@
     "Use via API": "",
     "Built with Gradio": ""
   };
+  var LABELS = { "Like": "Nyttig", "Dislike": "Ikke nyttig", "Liked": "Nyttig (valgt)",
+    "Disliked": "Ikke nyttig (valgt)", "Scroll down": "Rull ned",
+    "Clear": "Tøm", "Copy": "Kopier", "Copied": "Kopiert", "Close": "Lukk", "Download": "Last ned" };
+  function relabel(el) {
+    ["title", "aria-label"].forEach(function (name) {
+      var value = el.getAttribute(name);
+      if (value && LABELS[value]) el.setAttribute(name, LABELS[value]);
+    });
+  }
   function translate(root) {
+    if (root.getAttribute) relabel(root);
+    var labelled = root.querySelectorAll ? root.querySelectorAll("[title], [aria-label]") : [];
+    Array.prototype.forEach.call(labelled, relabel);
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
@@ -35,12 +47,15 @@
   }
   new MutationObserver(function (changes) {
     changes.forEach(function (c) {
+      if (c.type === "attributes") { relabel(c.target); return; }
       c.addedNodes.forEach(function (n) {
         if (n.nodeType === 1) translate(n);
         else if (n.nodeType === 3 && n.parentNode) translate(n.parentNode);
       });
     });
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["title", "aria-label"]
+  });
 
   function scrollParent(el) {
     for (var p = el.parentElement; p; p = p.parentElement) {
