@@ -64,6 +64,8 @@ def check_meta(meta: DocumentMeta, known_titles: set[str]) -> None:
         raise UploadError(f"Tittelen er for lang ({len(title)} tegn, høyst 300).")
     if title.casefold() in {t.casefold() for t in known_titles}:
         raise UploadError(f"Det finnes allerede et dokument med tittelen «{title}».")
+    if not meta.issuer.strip():
+        raise UploadError("Skriv inn hvem som har utstedt dokumentet (utsteder).")
     if meta.type not in DOC_TYPES:
         raise UploadError(f"Ukjent dokumenttype «{meta.type}». Velg en av: {', '.join(DOC_TYPES)}.")
     if meta.status not in STATUSES:

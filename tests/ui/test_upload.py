@@ -85,11 +85,12 @@ def test_metadata_checks_name_the_field() -> None:
     ok = DocumentMeta("Ny veileder", "veileder", "Hdir", "2024-01-31", "gjeldende")
     check_meta(ok, known)
     cases = [
-        (DocumentMeta("  ", "veileder"), "tittel"),
-        (DocumentMeta("rundskriv om  SAMARBEID", "veileder"), "finnes allerede"),
-        (DocumentMeta("X", "brosjyre"), "dokumenttype"),
-        (DocumentMeta("X", "veileder", status="kanskje"), "status"),
-        (DocumentMeta("X", "veileder", date="31.01.2024"), "ÅÅÅÅ-MM-DD"),
+        (DocumentMeta("  ", "veileder", "Hdir"), "tittel"),
+        (DocumentMeta("rundskriv om  SAMARBEID", "veileder", "Hdir"), "finnes allerede"),
+        (DocumentMeta("X", "veileder", " "), "utsteder"),
+        (DocumentMeta("X", "brosjyre", "Hdir"), "dokumenttype"),
+        (DocumentMeta("X", "veileder", "Hdir", status="kanskje"), "status"),
+        (DocumentMeta("X", "veileder", "Hdir", date="31.01.2024"), "ÅÅÅÅ-MM-DD"),
     ]
     for meta, words in cases:
         with pytest.raises(UploadError, match=words):
