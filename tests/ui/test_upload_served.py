@@ -125,11 +125,13 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         page.locator("#role.restored").wait_for()
         page.get_by_role("tab", name="Dokumenter").click()
         page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
+        page.locator("#upload-file", has_text="besok.pdf").wait_for()  # uploaded to the server
         page.locator("#upload-title input, #upload-title textarea").first.fill(
             "Rutine for besøksrom"
         )
         page.locator("#upload-button").click()
-        page.locator("#upload-message", has_text="er lest inn").wait_for()
+        page.locator("#upload-message", has_text=re.compile("[✅❌]")).wait_for()
+        assert "er lest inn" in page.locator("#upload-message").inner_text()
         page.screenshot(path=str(artifacts_dir / "ui-7-uploaded.png"), full_page=True)
 
         page.get_by_role("tab", name="Samtale").click()
