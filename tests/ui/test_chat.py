@@ -179,3 +179,14 @@ def test_conversations_list_delete_and_survive_bad_json(tmp_path: Path) -> None:
 def test_every_role_has_its_examples() -> None:
     assert examples_for("jurist") != examples_for("kommunehelse")
     assert len(examples_for("ukjent")) == 3
+
+
+def test_a_conversation_exports_to_docx(tmp_path: Path) -> None:
+    from docx import Document as read_docx
+
+    live = _Live()
+    raw, *_ = answer_step(live, "Hvor ofte?", "alle", "")
+    turns = conv.active_turns(conv.parse_store(raw))
+    path = conv.export_conversation(turns, live.assistant.index, tmp_path / "s.docx")  # type: ignore[arg-type]
+    text = "\n".join(p.text for p in read_docx(str(path)).paragraphs)
+    assert "Hvor ofte?" in text and "Kilder" in text and "minst daglig" in text

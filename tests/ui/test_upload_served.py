@@ -27,6 +27,7 @@ PDF_TEXT = (
     "Helsepersonell skal kunne bruke samtalerommet uten at betjenter hører samtalen."
 )
 QUESTION = "Skal samtalerommet ha nødknapp?"
+TITLE = "Rutine for besøksrom"
 
 
 def _state(served: Served) -> tuple[str, bytes]:
@@ -126,9 +127,10 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         page.get_by_role("tab", name="Dokumenter").click()
         page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
         page.locator("#upload-file", has_text="besok.pdf").wait_for()  # uploaded to the server
-        page.locator("#upload-title input, #upload-title textarea").first.fill(
-            "Rutine for besøksrom"
-        )
+        for field, value in (("#upload-issuer", "Testfengselet"), ("#upload-title", TITLE)):
+            box = page.locator(f"{field} input, {field} textarea").first
+            box.fill(value)
+            box.press("Tab")  # the page takes a text box's value when it loses focus
         page.locator("#upload-button").click()
         page.locator("#upload-message", has_text=re.compile("[✅❌]")).wait_for()
         assert "er lest inn" in page.locator("#upload-message").inner_text()
@@ -138,7 +140,7 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         box = page.locator("#question textarea").first
         box.fill("Hva slags alarmsystem skal besøksrommet ha?")
         box.press("Enter")
-        card = page.locator("#citations .cite-card", has_text="Rutine for besøksrom").first
+        card = page.locator("#citations .cite-card", has_text=TITLE).first
         card.wait_for()
         assert "side 1" in card.locator(".card-where").inner_text()
         page.screenshot(path=str(artifacts_dir / "ui-8-uploaded-cited.png"))
