@@ -254,6 +254,9 @@ SAVE_JS = f"""(s) => {{ try {{ localStorage.setItem("{STORE_KEY}", s || ""); }} 
 SHOW_QUESTION_JS = (
     """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("question"); return []; }"""
 )
+SHOW_ANSWER_JS = (
+    """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("answer"); return []; }"""
+)
 RESTORE_JS = f"""() => [localStorage.getItem("{STORE_KEY}") || "",
   localStorage.getItem("{ROLE_KEY}") || "alle"]"""
 SAVE_ROLE_JS = (

@@ -237,4 +237,4 @@ def _wire_role(
         [role, store_box, *shown, *buttons],
         js=chat.RESTORE_JS,
         **hide,
-    )
+    ).then(None, js=chat.SHOW_ANSWER_JS)

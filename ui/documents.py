@@ -174,16 +174,17 @@ def _build_editor(
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it)
     ) -> tuple[Any, ...]:
         if not path:
-            return ("❌ Velg en fil å laste opp.", *[gr.update()] * 4)
+            return ("❌ Velg en fil å laste opp.", *[gr.update()] * 6)
         meta = upload.DocumentMeta(title_text or "", type_value, issuer_text or "", date_text or "",
                                    status_value)  # fmt: skip
         titles = {d.title for d in live.get().index.documents.values()}
         try:
             doc_id = upload.add_document(settings, Path(path), meta, titles, steps(progress))
         except upload.UploadError as exc:
-            return (f"❌ {exc}", *[gr.update()] * 4)
+            return (f"❌ {exc}", *[gr.update()] * 6)
         live.get()  # switch now, so the tables below already show the new build
-        return (f"✅ «{meta.title.strip()}» er lest inn (id «{doc_id}»).", *_refresh(live))
+        done = f"✅ «{meta.title.strip()}» er lest inn (id «{doc_id}»)."
+        return (done, *_refresh(live), gr.update(value=None), "")
 
     def do_remove(doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         documents = live.get().index.documents
@@ -205,7 +206,8 @@ def _build_editor(
         return ("✅ Indeksen er bygd på nytt.", *_refresh(live))
 
     inputs = [file, title, doc_type, status, issuer, date]
-    add.click(do_add, inputs, outputs, api_name="upload", show_progress="full")
+    # A successful upload empties the file and title, so it is not sent twice by mistake.
+    add.click(do_add, inputs, [*outputs, file, title], api_name="upload", show_progress="full")
     remove.click(do_remove, [remove_box], outputs, api_name="remove_document", show_progress="full")
     reingest.click(do_reingest, None, outputs, api_visibility="private", show_progress="full")
     return remove_box
