@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import gradio as gr
@@ -116,11 +117,7 @@ def ask_assistant(
     # filter is shown but the whole corpus is searched, and the answer says so.
     answer: Answer = assistant.ask(question, role=role, history=history)
     note = "Avgrensningen til valgte kilder er ikke tilgjengelig ennå; alle kilder ble søkt i."
-    return Answer(
-        answer.question, answer.role, answer.text, answer.citations, answer.refused,
-        (*answer.notes, note), answer.timings_ms, answer.resolved_question, answer.retrieved,
-        answer.further, answer.topics, answer.direct, answer.language,
-    )  # fmt: skip
+    return replace(answer, notes=(*answer.notes, note))
 
 
 def view(store: conv.Store, index: IndexView, unlisted: Collection[str]) -> tuple[list[Any], str]:

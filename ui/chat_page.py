@@ -134,10 +134,9 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
     gr.api(ask, api_name="ask")
     chatbot.like(chat.rate(store_db), [store_box], [status], **hide)
     save_note.click(chat.comment(store_db), [store_box, note], [status, note], **hide)
-    _wire_conversations(
-        live, store_box, conv_list, new_chat, delete, (export_md, export_docx), export_file,
-        (chatbot, cards, examples_box),
-    )  # fmt: skip
+    shown = (chatbot, cards, examples_box)
+    exports = (export_md, export_docx)
+    _wire_conversations(live, store_box, conv_list, new_chat, delete, exports, export_file, shown)
     _wire_role(demo, live, role, buttons, store_box, (chatbot, cards, conv_list, examples_box))
     return ChatParts(documents)
 

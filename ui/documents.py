@@ -175,8 +175,9 @@ def _build_editor(
     ) -> tuple[Any, ...]:
         if not path:
             return ("❌ Velg en fil å laste opp.", *[gr.update()] * 6)
-        meta = upload.DocumentMeta(title_text or "", type_value, issuer_text or "", date_text or "",
-                                   status_value)  # fmt: skip
+        meta = upload.DocumentMeta(
+            title_text or "", type_value, issuer_text or "", date_text or "", status_value
+        )
         titles = {d.title for d in live.get().index.documents.values()}
         try:
             doc_id = upload.add_document(settings, Path(path), meta, titles, steps(progress))
