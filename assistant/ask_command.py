@@ -28,6 +28,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=Path, help="JSONL-fil med spørsmål, ett per linje")
     parser.add_argument("--pipeline", default="hybrid", choices=("hybrid", "bm25", "dense"))
     parser.add_argument("--export", type=Path, help="lagre svaret som .md eller .docx")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="DOK",
+        help="søk bare i disse dokumentene (id, kan gjentas eller skilles med komma)",
+    )
+
+
+STALE_WARNING = (
+    "hjemmel: advarsel: indeksen er eldre enn dokumentene i korpuset (eller bygd med andre "
+    "innstillinger); svarene bygger på forrige innlesing. Kjør `hjemmel ingest`."
+)
+
+
+def warn_if_stale(settings: Settings, err: TextIO) -> bool:
+    """Print a warning when the corpus changed after the index was built; True if it did."""
+    from ingest.index import index_is_stale
+
+    store = "server" if settings.chroma_host else "local"
+    if not settings.corpus.is_dir():
+        return False
+    stale = index_is_stale([settings.corpus], settings.index_dir, settings.embedder, store)
+    if stale:
+        print(STALE_WARNING, file=err)
+    return stale
+
+
+def only_documents(values: list[str] | None, known: Any) -> set[str] | None:
+    """The document ids given with --only; raises ValueError naming an unknown one."""
+    if not values:
+        return None
+    ids = {v.strip() for raw in values for v in raw.split(",") if v.strip()}
+    unknown = sorted(ids - set(known))
+    if unknown:
+        raise ValueError(
+            f"ukjent dokument {', '.join(unknown)} (kjente: {', '.join(sorted(known))})"
+        )
+    return ids
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -41,9 +79,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except IndexMissingError as exc:
         print(f"hjemmel ask: {exc}", file=sys.stderr)
         return 1
+    warn_if_stale(settings, sys.stderr)
     if args.batch:
         return run_batch(assistant, args.batch, sys.stdout, sys.stderr, args.pipeline)
-    answer = assistant.ask(args.question, role=args.role, pipeline=args.pipeline)
+    try:
+        documents = only_documents(getattr(args, "only", None), assistant.index.documents)
+    except ValueError as exc:
+        print(f"hjemmel ask: --only: {exc}", file=sys.stderr)
+        return 2
+    answer = assistant.ask(
+        args.question, role=args.role, pipeline=args.pipeline, documents=documents
+    )
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:

@@ -52,4 +52,4 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             continue
         answer = assistant.ask(question, role=role, history=history)
         print(format_answer(answer) + "\n")
-        history.append(Turn(question, answer.text))
+        history.append(Turn(question, answer.text, refused=answer.refused))

@@ -167,7 +167,7 @@ class AssistantPipeline:
         turns: list[Turn] = []
         for q in questions:
             earlier = self._assistant.ask(q, role=role, history=tuple(turns), pipeline=self._mode)
-            turns.append(Turn(q, earlier.text))
+            turns.append(Turn(q, earlier.text, refused=earlier.refused))
         return tuple(turns)
 
     def run(self, question: str, role: str, history: Sequence[str]) -> Outcome:

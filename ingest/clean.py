@@ -58,6 +58,12 @@ class RawText:
     source_kind: str = "text"  # "text" (plain dump), "pdf" (pypdf pages joined by "\n\n"), "html"
 
 
+def short_title(text: str) -> bool:
+    """A heading's title: at most 8 words and 60 characters, not ending in punctuation."""
+    text = text.strip()
+    return 0 < len(text) <= 60 and len(text.split()) <= 8 and text[-1] not in ".,;:!?»)"
+
+
 class _Numbering:
     """The document's section numbering so far; accepts only the next plausible number."""
 
@@ -70,7 +76,9 @@ class _Numbering:
             return None
         number = tuple(int(p) for p in m.group(1).split("."))
         title = m.group(3)
-        if len(number) == 1 and not m.group(2):
+        # «2 Samtalerom»: a single number without a dot is a heading only when what follows reads
+        # as a short title (a list number or a footnote is followed by a sentence).
+        if len(number) == 1 and not m.group(2) and not short_title(title):
             return None
         if not title[:1].isupper() or len(title) > 120 or title.rstrip().endswith(","):
             return None

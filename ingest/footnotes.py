@@ -55,6 +55,16 @@ def _mark(lines: list[Line], start: tuple[int, int], stop: int, n: int) -> tuple
     return None
 
 
+def _numbered_heading(title: str, n: int, before: list[Line]) -> bool:
+    """«1 Innledning» in a PDF: a short title with no marker n anywhere in the text before it is a
+    numbered heading, not footnote n (cutting there would take the rest of the page as a note)."""
+    words = title.split()
+    if not words or len(title) > 60 or len(words) > 8 or title.rstrip()[-1] in ".,;:!?»)":
+        return False
+    pattern = _marker_pattern(n)
+    return not any(pattern.search(ln.text) for ln in before)
+
+
 def _collect(block: list[Line], first: int) -> list[Footnote]:
     """Split a page-bottom block into footnotes numbered first, first+1, …"""
     notes: list[Footnote] = []
@@ -89,6 +99,8 @@ def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[Footnote], in
         for j, ln in enumerate(seg):
             m = FOOTNOTE_LINE_RE.match(ln.text)
             if m and int(m.group(1)) == expected and j > 0:
+                if _numbered_heading(m.group(2), expected, [*running, *seg[:j]]):
+                    continue
                 cut = j
                 break
         running.extend(seg if cut is None else seg[:cut])

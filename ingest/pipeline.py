@@ -247,7 +247,8 @@ def guess_title(raw_text: str, clean_text: str) -> str:
             return _shorten(line.lstrip("#").strip())
     for line in clean_text.splitlines():
         if line.strip():
-            return _shorten(line.lstrip("#").strip())
+            # A first line that is a list item («• Veileder …») keeps no bullet in the title.
+            return _shorten(line.lstrip("#").strip().lstrip("•▪◦●■*- ").strip())
     return ""
 
 

@@ -1,7 +1,8 @@
 """Build and launch the Gradio page over the Assistant API (used by `hjemmel serve` and the tests).
 
-`create_app(settings)` opens the index once and returns the page, or a one-message page when no
-index exists; `launch(...)` serves it with the project's CSS/JS and optional login. It deliberately
+`create_app(settings)` opens the index through the live holder (`ui.live`, which follows later
+rebuilds) and returns the page, or a one-message page when no index exists; `launch(...)` serves
+it with the project's CSS/JS, Norwegian interface strings and optional login. It deliberately
 contains no retrieval or answer logic and no command-line parsing (that is `ui.serve`).
 """
 
@@ -9,17 +10,20 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
 from assistant.redact import PRIVACY_NOTICE
 from assistant.settings import Settings
-from ui.chat import AssistantLike, build_chat_tab
+from ui.auth import load_users
+from ui.chat_page import build_chat_tab
 from ui.documents import build_documents_tab
 from ui.evaluation import build_evaluation_tab
 from ui.feedback import FeedbackStore
 from ui.guard import configure_queue, launch_options
 from ui.legal import legal_tabs
+from ui.live import LiveAssistant
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +46,30 @@ def page_head() -> str:
     return f"<script>{(HERE / 'page.js').read_text(encoding='utf-8')}</script>"
 
 
-def build_app(assistant: AssistantLike, settings: Settings) -> gr.Blocks:
-    """The full page: «Samtale» and «Dokumenter» tabs and the legal advisers' tabs."""
+def build_app(assistant: Any, settings: Settings) -> gr.Blocks:
+    """The full page: «Samtale» and «Dokumenter» tabs and the legal advisers' tabs.
+
+    `assistant` is a `LiveAssistant`, or an opened Assistant that becomes the live holder's first.
+    """
+    live = (
+        assistant
+        if isinstance(assistant, LiveAssistant)
+        else LiveAssistant(settings, initial=assistant)
+    )
     store = FeedbackStore(settings.feedback_db)
+    login_on = bool(load_users(settings))
     with gr.Blocks(title=TITLE, fill_width=True) as demo:
         gr.Markdown(INTRO, elem_id="intro")
         with gr.Tabs():
             with gr.Tab("Samtale", id="chat-tab"):
-                build_chat_tab(demo, assistant, store)
+                parts = build_chat_tab(demo, live, store)
             with gr.Tab("Dokumenter", id="documents-tab"):
-                build_documents_tab(assistant.index)
+                build_documents_tab(demo, live, settings, login_on, parts.documents)
             for label, builder in legal_tabs():
                 with gr.Tab(label):
-                    builder(assistant)
+                    builder(live.get())
             with gr.Tab("Evaluering", id="evaluation-tab"):
-                build_evaluation_tab(assistant, settings)
+                build_evaluation_tab(live.get(), settings)
     return demo
 
 
@@ -74,11 +87,11 @@ def create_app(settings: Settings) -> gr.Blocks:
     from assistant.api import Assistant, IndexMissingError
 
     try:
-        assistant = Assistant.load(settings)
+        live = LiveAssistant(settings, Assistant.load)
     except IndexMissingError as exc:
         log.warning("no index: %s", exc)
         return build_missing_app(str(exc))
-    return build_app(assistant, settings)
+    return build_app(live, settings)
 
 
 def launch(
@@ -98,7 +111,7 @@ def launch(
         prevent_thread_lock=not block,
         css=page_css(),
         head=page_head(),
-        footer_links=["api"],
+        footer_links=[],
         quiet=not block,
         ssr_mode=False,
     )

@@ -1,22 +1,26 @@
-"""The «Samtale» tab: role selector, chat, example questions, feedback, and the citation panel.
+"""The «Samtale» tab: role, conversations, source filters, chat, one rating per answer, sources.
 
-Handlers only turn page state into `assistant.ask(question, role, history)` calls and format the
-Answer with `ui.render`. Per-session state (earlier turns, each answer's cards and feedback data)
-lives in gr.State so two browser tabs never share a conversation. It deliberately holds no
-retrieval or answer logic.
+Handlers only turn page state into `assistant.ask(question, role, history, documents)` calls and
+format the Answer with `ui.render`. Asking is two steps so the question shows at once: `start`
+puts it in the chat with «Leter i kildene …», `answer` replaces that with the answer. The whole
+conversation state is one JSON string (`ui.conversations`) that the browser keeps in localStorage;
+nothing about a question is stored on the server except an explicit rating. It deliberately holds
+no retrieval or answer logic, and each request takes the assistant from the live holder once, so a
+swap of the index mid-answer is never seen by that answer.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 import gradio as gr
 
-from assistant.records import ROLE_LABELS, ROLES, Answer, Turn
+from assistant.records import ROLES, Answer, Turn
+from ui import conversations as conv
 from ui.feedback import FeedbackStore
-from ui.render import IndexView, answer_cards, answer_markdown, panel_html
+from ui.render import IndexView, answer_cards, answer_markdown, panel_html, short_title
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 ERROR_TEXT = (
     "Beklager, noe gikk galt da svaret skulle lages. Prøv igjen, eller still spørsmålet annerledes."
 )
+SEARCHING = "⏳ *Leter i kildene …*"
+EMPTY_QUESTION = "Skriv et spørsmål først."
+NO_SOURCES_CHOSEN = "Ingen kilder er valgt. Velg minst ett dokument, eller fjern avgrensningen."
+THANKS = "Takk! Vurderingen er lagret."
+STORE_KEY = "hjemmel-samtaler"
+ROLE_KEY = "hjemmel-rolle"
 
 
 class AssistantLike(Protocol):
@@ -62,184 +72,174 @@ class AssistantLike(Protocol):
     def ask(self, question: str, role: str = ..., history: Sequence[Turn] = ...) -> Answer: ...
 
 
+class LiveLike(Protocol):
+    """`ui.live.LiveAssistant`: the current assistant, and the documents to label «ukjent»."""
+
+    unlisted: frozenset[str]
+
+    def get(self) -> Any: ...
+
+
 def examples_for(role: str) -> list[str]:
     found = list(EXAMPLES.get(role, EXAMPLES["alle"]))
     return (found + list(EXAMPLES["alle"]))[:N_EXAMPLES]
 
 
-def _ask(assistant: AssistantLike, index: IndexView) -> Callable[..., tuple[Any, ...]]:
-    def respond(
-        message: str,
-        role: str,
-        chat: list[dict[str, Any]] | None,
-        turns: list[list[str]] | None,
-        blocks: list[str] | None,
-        answers: list[dict[str, Any]] | None,
-    ) -> tuple[Any, ...]:
-        chat, turns = list(chat or []), list(turns or [])
-        blocks, answers = list(blocks or []), list(answers or [])
-        question = (message or "").strip()
-        if not question:
-            return chat, panel_html(blocks), turns, blocks, answers, "", gr.update(), gr.update()
-        role = role if role in ROLES else "alle"
-        history = tuple(Turn(q, a) for q, a in turns)
-        turn = len(turns) + 1
-        try:
-            answer = assistant.ask(question, role=role, history=history)
-        except Exception:
-            # The page must stay usable: log the cause, show a plain message, keep the chat.
-            log.exception("ask failed")
-            chat += [
-                {"role": "user", "content": question},
-                {"role": "assistant", "content": ERROR_TEXT},
-            ]
-            turns.append([question, ""])
-            blocks.append('<div class="no-cites">Ingen kilder: svaret feilet.</div>')
-            answers.append({"question": question, "role": role, "text": ERROR_TEXT, "ids": []})
-            return (
-                chat,
-                panel_html(blocks),
-                turns,
-                blocks,
-                answers,
-                "",
-                gr.update(visible=False),
-                "",
-            )
-        chat += [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": answer_markdown(answer, turn)},
-        ]
-        turns.append([question, answer.text])
-        blocks.append(answer_cards(answer, turn, index))
-        answers.append(
-            {
-                "question": question,
-                "role": role,
-                "text": answer.text,
-                "ids": [c.passage.id for c in answer.citations],
-            }
-        )
-        return chat, panel_html(blocks), turns, blocks, answers, "", gr.update(visible=False), ""
-
-    return respond
+def chosen_documents(
+    index: IndexView, only_binding: bool, picked: Collection[str] | None, unlisted: Collection[str]
+) -> set[str] | None:
+    """The document ids to search, or None for all: binding ones and/or the ones ticked."""
+    ids = set(index.documents)
+    if picked:
+        ids &= set(picked)
+    if only_binding:
+        ids = {i for i in ids if index.documents[i].status == "gjeldende" and i not in unlisted}
+    return ids if (picked or only_binding) else None
 
 
-def _feedback(store: FeedbackStore, rating: int) -> Callable[..., tuple[str, str]]:
-    def give(answers: list[dict[str, Any]] | None, comment: str) -> tuple[str, str]:
-        if not answers:
-            return "Still et spørsmål først.", comment
-        _store(store, answers[-1], rating, comment)
-        return "Takk! Tilbakemeldingen er lagret.", ""
-
-    return give
+def ask_assistant(
+    assistant: Any, question: str, role: str, history: Sequence[Turn], documents: set[str] | None
+) -> Answer:
+    answer: Answer = assistant.ask(question, role=role, history=history, documents=documents)
+    return answer
 
 
-def _store(store: FeedbackStore, entry: Mapping[str, Any], rating: int, comment: str) -> None:
-    store.record(
-        question=entry["question"],
-        role=entry["role"],
-        answer=entry["text"],
-        passage_ids=entry["ids"],
-        rating=rating,
-        comment=comment or "",
-    )
+def view(store: conv.Store, index: IndexView, unlisted: Collection[str]) -> tuple[list[Any], str]:
+    """The chat messages and the citation panel of the active conversation."""
+    chat: list[dict[str, Any]] = []
+    blocks: list[str] = []
+    for number, turn in enumerate(conv.active_turns(store), start=1):
+        answer = conv.rebuild_answer(turn, index)
+        chat.append({"role": "user", "content": answer.question})
+        chat.append({"role": "assistant", "content": answer_markdown(answer, number)})
+        text = conv.plain_text(answer, index)
+        blocks.append(answer_cards(answer, number, index, unlisted, copy_text=text))
+    return chat, panel_html(blocks)
 
 
-def _like(store: FeedbackStore) -> Callable[..., str]:
-    def on_like(answers: list[dict[str, Any]] | None, data: gr.LikeData) -> str:
+def start(message: str, raw_store: str, live: LiveLike) -> tuple[Any, ...]:
+    """Step 1: show the question at once with the searching indicator, or ask for a question."""
+    question = (message or "").strip()
+    if not question:
+        return gr.update(), gr.update(), "", EMPTY_QUESTION, gr.update()
+    store = conv.parse_store(raw_store)
+    chat, _ = view(store, live.get().index, live.unlisted)
+    chat += [{"role": "user", "content": question}, {"role": "assistant", "content": SEARCHING}]
+    return chat, "", question, "", gr.update(visible=False)
+
+
+def answer_step(
+    live: LiveLike,
+    question: str,
+    role: str,
+    raw_store: str,
+    only_binding: bool = False,
+    picked: Collection[str] | None = None,
+) -> tuple[Any, ...]:
+    """Step 2: ask, store the exchange in the conversation, render chat and sources."""
+    if not question:
+        return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
+    assistant = live.get()  # once per request: a swap mid-answer is not seen by this answer
+    index = assistant.index
+    role = role if role in ROLES else "alle"
+    store = conv.parse_store(raw_store)
+    documents = chosen_documents(index, only_binding, picked, live.unlisted)
+    if documents is not None and not documents:
+        chat, panel = view(store, index, live.unlisted)
+        return gr.update(), chat, panel, gr.update(), NO_SOURCES_CHOSEN
+    try:
+        answer = ask_assistant(assistant, question, role, conv.history(store), documents)
+        record = conv.answer_record(answer)
+    except Exception:
+        # The page must stay usable: log the cause, show a plain message, keep the chat.
+        log.exception("ask failed")
+        record = {"text": ERROR_TEXT, "refused": True, "notes": ["Svaret feilet."]}
+    store, _ = conv.add_turn(store, question, role, record)
+    chat, panel = view(store, index, live.unlisted)
+    return conv.dump_store(store), chat, panel, conversation_list(store), ""
+
+
+def ask_once(
+    live: LiveLike, question: str, role: str, documents: Collection[str] | None
+) -> dict[str, Any]:
+    """The page's API: one question, no conversation; the answer JSON, bubble and cards."""
+    assistant = live.get()
+    index = assistant.index
+    role = role if role in ROLES else "alle"
+    picked = chosen_documents(index, False, documents, live.unlisted)
+    answer = ask_assistant(assistant, question, role, (), picked)
+    return {
+        "answer": answer.to_json(),
+        "markdown": answer_markdown(answer, 1),
+        "cards": answer_cards(answer, 1, index, live.unlisted),
+    }
+
+
+def conversation_list(store: conv.Store) -> Any:
+    return gr.update(choices=conv.choices(store), value=store["active"] or None)
+
+
+def rate(store_db: FeedbackStore) -> Callable[..., str]:
+    def on_like(raw_store: str, data: gr.LikeData) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-        # Every exchange adds exactly two messages (question, answer).
-        turn = int(index) // 2
-        if not answers or turn >= len(answers) or not isinstance(data.liked, bool):
+        turns = conv.active_turns(conv.parse_store(raw_store))
+        turn = int(index) // 2  # every exchange is two messages (question, answer)
+        if turn >= len(turns) or not turns[turn].get("id"):
             return ""
-        _store(store, answers[turn], 1 if data.liked else -1, "")
-        return "Takk! Tilbakemeldingen er lagret."
+        liked = data.liked
+        rating = 1 if liked is True else -1 if liked is False else 0
+        _rate(store_db, turns[turn], rating=rating)
+        return THANKS if rating else "Vurderingen er fjernet."
 
     return on_like
 
 
-def build_chat_tab(demo: gr.Blocks, assistant: AssistantLike, store: FeedbackStore) -> None:
-    """Lay out the chat tab inside the current gr.Blocks and wire its events."""
-    index = assistant.index
-    turns, blocks, answers = gr.State([]), gr.State([]), gr.State([])
-    saved_role = gr.BrowserState("alle", storage_key="hjemmel-rolle")
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, elem_id="chat-col"):
-            role = gr.Radio(
-                choices=[(ROLE_LABELS[r], r) for r in ROLES],
-                value="alle",
-                label="Jeg spør som",
-                elem_id="role",
-            )
-            with gr.Column(elem_id="examples") as examples_box:
-                gr.Markdown("**Eksempler på spørsmål** – klikk for å spørre:")
-                buttons = [
-                    gr.Button(q, size="sm", variant="secondary") for q in examples_for("alle")
-                ]
-            chatbot = gr.Chatbot(
-                label="Samtale",
-                show_label=False,
-                height=440,
-                placeholder=(
-                    "Still et spørsmål om taushetsplikt, isolasjon eller samarbeid. "
-                    "Svaret viser avsnittene det bygger på."
-                ),
-                elem_id="chat",
-                feedback_options=("Like", "Dislike"),
-            )
-            with gr.Row():
-                msg = gr.Textbox(
-                    placeholder="Skriv spørsmålet ditt og trykk Enter …",
-                    show_label=False,
-                    scale=6,
-                    elem_id="question",
-                )
-                send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-            with gr.Row(elem_id="feedback-row"):
-                comment = gr.Textbox(
-                    label="Kommentar til siste svar (valgfritt)", scale=4, elem_id="comment"
-                )
-                up = gr.Button("👍 Nyttig", elem_id="thumbs-up", scale=1)
-                down = gr.Button("👎 Ikke nyttig", elem_id="thumbs-down", scale=1)
-            fb_status = gr.Markdown(elem_id="feedback-status")
-            new_chat = gr.Button("Ny samtale", size="sm", variant="secondary")
-        with gr.Column(scale=2, elem_id="cite-col"):
-            cards = gr.HTML(panel_html([]), elem_id="citations", js_on_load=None)
+def comment(store_db: FeedbackStore) -> Callable[..., tuple[str, str]]:
+    def on_comment(raw_store: str, text: str) -> tuple[str, str]:
+        turns = conv.active_turns(conv.parse_store(raw_store))
+        if not turns:
+            return "Still et spørsmål først.", text
+        if not (text or "").strip():
+            return "Skriv en kommentar først.", text
+        _rate(store_db, turns[-1], comment=text)
+        return "Takk! Kommentaren til siste svar er lagret.", ""
 
-    respond = _ask(assistant, index)
-    ask_inputs = [msg, role, chatbot, turns, blocks, answers]
-    ask_outputs = [chatbot, cards, turns, blocks, answers, msg, examples_box, fb_status]
-    msg.submit(respond, ask_inputs, ask_outputs, api_name="chat")
-    send.click(respond, ask_inputs, ask_outputs, api_visibility="private")
-    for b in buttons:
-        b.click(lambda q: q, b, msg, api_visibility="private").then(
-            respond, ask_inputs, ask_outputs, api_visibility="private"
-        )
-    up.click(_feedback(store, 1), [answers, comment], [fb_status, comment], api_name="feedback_up")
-    down.click(
-        _feedback(store, -1), [answers, comment], [fb_status, comment], api_name="feedback_down"
+    return on_comment
+
+
+def _rate(
+    store_db: FeedbackStore,
+    turn: dict[str, Any],
+    rating: int | None = None,
+    comment: str | None = None,
+) -> None:
+    record = turn.get("answer") or {}
+    store_db.rate(
+        answer_id=str(turn["id"]),
+        question=str(turn.get("question", "")),
+        role=str(turn.get("role", "alle")),
+        answer=str(record.get("text", "")),
+        passage_ids=[str(c.get("passage", "")) for c in record.get("citations", ())],
+        rating=rating,
+        comment=comment,
     )
-    chatbot.like(_like(store), [answers], [fb_status], api_visibility="private")
 
-    def reset() -> tuple[Any, ...]:
-        return [], panel_html([]), [], [], [], "", gr.update(visible=True), ""
 
-    new_chat.click(reset, None, ask_outputs, api_visibility="private")
+def document_choices(index: IndexView) -> list[tuple[str, str]]:
+    return [(short_title(d), d.id) for d in index.documents.values()]
 
-    def on_role(r: str) -> list[Any]:
-        return [r, *[gr.update(value=q) for q in examples_for(r)]]
 
-    role.change(on_role, role, [saved_role, *buttons], api_visibility="private")
-
-    def restore(r: str | None) -> list[Any]:
-        r = r if r in ROLES else "alle"
-        # The «restored» class tells scripts (and the browser tests) the remembered role is set.
-        return [
-            gr.update(value=r, elem_classes=["restored"]),
-            *[gr.update(value=q) for q in examples_for(r)],
-        ]
-
-    demo.load(
-        restore, saved_role, [role, *buttons], api_visibility="private", show_progress="hidden"
-    )
+# Client-side steps: keep the store in localStorage and scroll the newest answer's start into view.
+SAVE_JS = f"""(s) => {{ try {{ localStorage.setItem("{STORE_KEY}", s || ""); }} catch (e) {{}}
+  if (window.hjemmelShowLatest) window.hjemmelShowLatest("answer"); return []; }}"""
+SHOW_QUESTION_JS = (
+    """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("question"); return []; }"""
+)
+SHOW_ANSWER_JS = (
+    """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("answer"); return []; }"""
+)
+RESTORE_JS = f"""() => [localStorage.getItem("{STORE_KEY}") || "",
+  localStorage.getItem("{ROLE_KEY}") || "alle"]"""
+SAVE_ROLE_JS = (
+    f"""(r) => {{ try {{ localStorage.setItem("{ROLE_KEY}", r); }} catch (e) {{}} return []; }}"""
+)

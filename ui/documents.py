@@ -1,24 +1,78 @@
-"""The «Dokumenter» tab: the corpus as a table and a section-by-section reader.
+"""The «Dokumenter» tab: the corpus as a table, a section reader, and (for editors) upload/removal.
 
-Reads only the opened index's documents and passages (through `ui.render`); it deliberately does
-not search or rank anything.
+Reads the live index's documents and passages (through `ui.render`); uploads and removals go
+through `ui.upload`, which validates, writes the corpus folder and rebuilds the index, after which
+the live holder (`ui.live`) serves the new build to the next request. It deliberately does not
+search or rank anything, and it shows the upload form only to editors (`may_edit`).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from ui.render import IndexView, document_rows, reader_html, section_choices
+from assistant.settings import Settings
+from ingest.records import DOC_TYPES, STATUSES
+from ui import upload
+from ui.chat import LiveLike, document_choices
+from ui.render import document_rows, reader_html, section_choices, status_label
 
 HEADERS = ["Tittel", "Type", "Status", "Dato", "Avsnitt"]
+STALE_TEXT = (
+    "⚠️ Dokumentmappen er endret etter at indeksen ble bygd: svarene bygger på den forrige "
+    "innlesingen. Les inn på nytt (`hjemmel ingest`, eller «Les inn på nytt» nedenfor)."
+)
 
 
-def build_documents_tab(index: IndexView) -> None:
-    """Lay out the table and reader inside the current tab and wire the two dropdowns."""
-    gr.Dataframe(
-        value=document_rows(index),
+def editors(env: dict[str, str] | None = None) -> frozenset[str]:
+    """User names allowed to upload and remove documents when login is on (`HJEMMEL_EDITORS`)."""
+    raw = (env if env is not None else os.environ).get("HJEMMEL_EDITORS", "")
+    return frozenset(n.strip() for n in raw.split(",") if n.strip())
+
+
+def may_edit(username: str | None, login_on: bool, allowed: Collection[str]) -> bool:
+    """Without login (a local single-user install) everyone edits; with login, only editors."""
+    return not login_on or (username is not None and username in allowed)
+
+
+def is_stale(settings: Settings) -> bool:
+    from ingest.index import index_is_stale
+
+    try:
+        store = "server" if settings.chroma_host else "local"
+        return index_is_stale([settings.corpus], settings.index_dir, settings.embedder, store)
+    except Exception:  # a broken corpus folder is reported by ingestion, not here
+        return False
+
+
+def _refresh(live: LiveLike) -> tuple[Any, ...]:
+    index = live.get().index
+    docs = [(d.title, d.id) for d in index.documents.values()]
+    removable = [(d.title, d.id) for d in index.documents.values() if upload.removable(d.path)]
+    return (
+        document_rows(index, live.unlisted),
+        gr.update(choices=docs),
+        gr.update(choices=removable, value=None),
+        gr.update(choices=document_choices(index), value=[]),
+    )
+
+
+def build_documents_tab(
+    demo: gr.Blocks,
+    live: LiveLike,
+    settings: Settings,
+    login_on: bool,
+    filter_box: gr.CheckboxGroup,
+) -> None:
+    """Lay out the tab inside the current gr.Tab and wire its events."""
+    index = live.get().index
+    stale = gr.Markdown(STALE_TEXT, visible=False, elem_id="stale-note")
+    table = gr.Dataframe(
+        value=document_rows(index, live.unlisted),
         headers=HEADERS,
         interactive=False,
         wrap=True,
@@ -40,18 +94,121 @@ def build_documents_tab(index: IndexView) -> None:
             elem_id="reader-section",
         )
     reader = gr.HTML(
-        reader_html(index, first_sections[0][1]) if first_sections else "",
+        reader_html(index, first_sections[0][1], live.unlisted) if first_sections else "",
         elem_id="reader",
         js_on_load=None,
     )
 
     def pick_document(doc_id: str | None) -> tuple[Any, str]:
-        choices = section_choices(index, doc_id) if doc_id else []
+        idx = live.get().index
+        choices = section_choices(idx, doc_id) if doc_id else []
         value = choices[0][1] if choices else None
-        return gr.update(choices=choices, value=value), reader_html(index, value or "")
+        return gr.update(choices=choices, value=value), reader_html(idx, value or "", live.unlisted)
 
     def pick_section(passage_id: str | None) -> str:
-        return reader_html(index, passage_id or "")
+        return reader_html(live.get().index, passage_id or "", live.unlisted)
 
-    doc.change(pick_document, doc, [section, reader], api_visibility="private")
-    section.change(pick_section, section, reader, api_visibility="private")
+    hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    doc.change(pick_document, doc, [section, reader], **hide)
+    section.change(pick_section, section, reader, **hide)
+    with gr.Column(visible=not login_on, elem_id="editor") as editor:
+        remove_box = _build_editor(live, settings, table, doc, filter_box)
+    refreshed = [table, doc, remove_box, filter_box]
+
+    def on_load(request: gr.Request) -> tuple[Any, ...]:
+        allowed = may_edit(getattr(request, "username", None), login_on, editors())
+        return (gr.update(visible=is_stale(settings)), gr.update(visible=allowed), *_refresh(live))
+
+    demo.load(on_load, None, [stale, editor, *refreshed], **hide)
+
+
+def _build_editor(
+    live: LiveLike,
+    settings: Settings,
+    table: gr.Dataframe,
+    doc: gr.Dropdown,
+    filter_box: gr.CheckboxGroup,
+) -> gr.Dropdown:
+    gr.Markdown("### Legg til et dokument")
+    with gr.Row():
+        file = gr.File(
+            label="Fil (PDF, HTML eller tekst)",
+            file_types=list(upload.SUFFIXES),
+            elem_id="upload-file",
+            scale=2,
+        )
+        with gr.Column(scale=3):
+            title = gr.Textbox(label="Tittel", elem_id="upload-title")
+            with gr.Row():
+                doc_type = gr.Dropdown(
+                    choices=list(DOC_TYPES), value="veileder", label="Type", elem_id="upload-type"
+                )
+                status = gr.Dropdown(
+                    choices=[(status_label(s), s) for s in STATUSES],
+                    value="informasjon",
+                    label="Status",
+                    elem_id="upload-status",
+                )
+            with gr.Row():
+                issuer = gr.Textbox(label="Utsteder", elem_id="upload-issuer")
+                date = gr.Textbox(label="Dato (ÅÅÅÅ-MM-DD)", elem_id="upload-date")
+    add = gr.Button("Last opp og les inn", variant="primary", elem_id="upload-button")
+    message = gr.Markdown(elem_id="upload-message")
+    gr.Markdown("### Fjern et opplastet dokument")
+    with gr.Row():
+        remove_box = gr.Dropdown(choices=[], label="Dokument", elem_id="remove-doc", scale=3)
+        remove = gr.Button("Fjern og les inn på nytt", elem_id="remove-button", scale=1)
+        reingest = gr.Button("Les inn på nytt", elem_id="reingest-button", scale=1)
+    outputs = [message, table, doc, remove_box, filter_box]
+
+    def steps(progress: gr.Progress) -> upload.Progress:
+        return lambda share, text: progress(share, desc=text)
+
+    def do_add(
+        path: str | None,
+        title_text: str,
+        type_value: str,
+        status_value: str,
+        issuer_text: str,
+        date_text: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it)
+    ) -> tuple[Any, ...]:
+        if not path:
+            return ("❌ Velg en fil å laste opp.", *[gr.update()] * 6)
+        meta = upload.DocumentMeta(
+            title_text or "", type_value, issuer_text or "", date_text or "", status_value
+        )
+        titles = {d.title for d in live.get().index.documents.values()}
+        try:
+            doc_id = upload.add_document(settings, Path(path), meta, titles, steps(progress))
+        except upload.UploadError as exc:
+            return (f"❌ {exc}", *[gr.update()] * 6)
+        live.get()  # switch now, so the tables below already show the new build
+        done = f"✅ «{meta.title.strip()}» er lest inn (id «{doc_id}»)."
+        return (done, *_refresh(live), gr.update(value=None), "")
+
+    def do_remove(doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        documents = live.get().index.documents
+        if not doc_id or doc_id not in documents:
+            return ("❌ Velg et opplastet dokument å fjerne.", *[gr.update()] * 4)
+        try:
+            upload.remove_document(settings, doc_id, documents[doc_id].path, steps(progress))
+        except upload.UploadError as exc:
+            return (f"❌ {exc}", *[gr.update()] * 4)
+        live.get()
+        return (f"✅ «{documents[doc_id].title}» er fjernet.", *_refresh(live))
+
+    def do_reingest(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        try:
+            upload.ingest_corpus(settings, steps(progress))
+        except upload.UploadError as exc:
+            return (f"❌ {exc}", *[gr.update()] * 4)
+        live.get()
+        return ("✅ Indeksen er bygd på nytt.", *_refresh(live))
+
+    inputs = [file, title, doc_type, status, issuer, date]
+    # A successful upload empties the file and title, so it is not sent twice by mistake.
+    add.click(do_add, inputs, [*outputs, file, title], api_name="upload", show_progress="full")
+    remove.click(do_remove, [remove_box], outputs, api_name="remove_document", show_progress="full")
+    reingest.click(do_reingest, None, outputs, api_visibility="private", show_progress="full")
+    return remove_box

@@ -2,8 +2,9 @@
 
 Questions and comments may name an inmate, so everything is passed through the project's one
 redactor (`assistant.redact`: fødselsnummer and D-nummer in any spacing, phone numbers, e-mail
-addresses, names) before it is written. It does not read feedback back for analysis beyond `rows()`
-for tests and maintenance.
+addresses, names) before it is written. Ratings from the page are kept once per answer id (`rate`
+replaces an earlier rating of the same answer, so changing 👍 to 👎 leaves one row). It does not
+read feedback back for analysis beyond `rows()` for tests and maintenance.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT ''
 )
 """
+# One row per answer id (older rows without an id stay as they are: NULLs never conflict).
+_ANSWER_ID = "ALTER TABLE feedback ADD COLUMN answer_id TEXT"
+_ANSWER_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer_id ON feedback (answer_id)"
 
 
 class FeedbackStore:
@@ -45,6 +49,10 @@ class FeedbackStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+            if "answer_id" not in columns:
+                db.execute(_ANSWER_ID)
+            db.execute(_ANSWER_INDEX)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -85,6 +93,45 @@ class FeedbackStore:
                 row,
             )
             return int(cur.lastrowid or 0)
+
+    def rate(
+        self,
+        *,
+        answer_id: str,
+        question: str,
+        role: str,
+        answer: str,
+        passage_ids: Sequence[str],
+        rating: int | None = None,
+        comment: str | None = None,
+    ) -> None:
+        """Store or change the one rating (+1, -1; 0 = comment only) and comment of an answer.
+
+        None leaves the stored value as it is: a comment never clears the rating, nor the reverse.
+        """
+        if rating not in (None, 1, -1, 0):
+            raise ValueError(f"Ugyldig vurdering: {rating!r}")
+        if not answer_id:
+            raise ValueError("Svaret mangler id.")
+        row = (
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            redact(question),
+            role,
+            redact(answer),
+            json.dumps(list(passage_ids), ensure_ascii=False),
+            rating or 0,
+            redact((comment or "").strip()),
+            answer_id,
+        )
+        set_rating = "rating = excluded.rating, " if rating is not None else ""
+        set_comment = "comment = excluded.comment, " if comment is not None else ""
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO feedback (ts, question, role, answer, citations, rating, comment,"
+                " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id) DO UPDATE SET "
+                f"{set_rating}{set_comment}ts = excluded.ts",
+                row,
+            )
 
     def rows(self) -> list[dict[str, Any]]:
         """All rows, oldest first, with citations decoded."""

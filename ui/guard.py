@@ -28,10 +28,11 @@ from typing import Any
 
 from assistant.settings import Settings
 from ui.auth import load_users, make_checker
+from ui.upload import MAX_UPLOAD_BYTES
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-MAX_UPLOAD = "20mb"
-MAX_BODY_BYTES = 25_000_000
+MAX_UPLOAD = MAX_UPLOAD_BYTES  # one limit for the page's uploads (ui.upload), 50 MB like a PDF's
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 5_000_000  # a request body beyond it is refused (413) unread
 ANSWER_WORKERS = 4
 QUEUE_MAX = 64
 LOGIN_FAILURES_PER_ADDRESS = 20

@@ -1,15 +1,96 @@
-// hjemmel chat page: jump from an [n] marker to its citation card, and copy a formatted reference.
-// Delegated on the document because Gradio re-renders the chat and the panel on every answer.
+// hjemmel chat page: Norwegian interface, jump from an [n] marker to its card, copy a reference or
+// an answer, show the newest question/answer from its start. Delegated on the document because
+// Gradio re-renders the chat and the panel on every answer.
 (function () {
+  // Gradio picks its interface language from the browser; this page is Norwegian whatever the
+  // browser says (runs before Gradio's scripts, which are deferred modules).
+  try {
+    Object.defineProperty(navigator, "language", { get: function () { return "nb-NO"; } });
+    Object.defineProperty(navigator, "languages", { get: function () { return ["nb-NO", "nb"]; } });
+  } catch (e) { /* an old browser keeps its own language */ }
+  document.documentElement.lang = "nb";
+
+  // Strings Gradio writes in English whatever the language.
+  var NORWEGIAN = {
+    "Connection to the server was lost. Attempting reconnection...":
+      "Forbindelsen med serveren ble brutt. Prøver å koble til igjen …",
+    "Error": "Feil",
+    "Warning": "Advarsel",
+    "Info": "Melding",
+    "Loading...": "Laster …",
+    "Use via API": "",
+    "Built with Gradio": ""
+  };
+  var LABELS = { "Like": "Nyttig", "Dislike": "Ikke nyttig", "Liked": "Nyttig (valgt)",
+    "Disliked": "Ikke nyttig (valgt)", "Scroll down": "Rull ned",
+    "Clear": "Tøm", "Copy": "Kopier", "Copied": "Kopiert", "Close": "Lukk", "Download": "Last ned" };
+  function relabel(el) {
+    ["title", "aria-label"].forEach(function (name) {
+      var value = el.getAttribute(name);
+      if (value && LABELS[value]) el.setAttribute(name, LABELS[value]);
+    });
+  }
+  function translate(root) {
+    if (root.getAttribute) relabel(root);
+    var labelled = root.querySelectorAll ? root.querySelectorAll("[title], [aria-label]") : [];
+    Array.prototype.forEach.call(labelled, relabel);
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      var text = node.nodeValue.trim();
+      if (text && Object.prototype.hasOwnProperty.call(NORWEGIAN, text)) {
+        node.nodeValue = NORWEGIAN[text];
+      } else if (/^File size exceeded maximum allowed size/.test(text)) {
+        node.nodeValue = "Filen er for stor for opplasting.";
+      }
+    }
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) {
+      if (c.type === "attributes") { relabel(c.target); return; }
+      c.addedNodes.forEach(function (n) {
+        if (n.nodeType === 1) translate(n);
+        else if (n.nodeType === 3 && n.parentNode) translate(n.parentNode);
+      });
+    });
+  }).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["title", "aria-label"]
+  });
+
+  function scrollParent(el) {
+    for (var p = el.parentElement; p; p = p.parentElement) {
+      var style = getComputedStyle(p);
+      if (/(auto|scroll)/.test(style.overflowY) && p.scrollHeight > p.clientHeight) return p;
+    }
+    return null;
+  }
+
+  // After a question: show it; after an answer: put the answer's first line at the top of the chat.
+  window.hjemmelShowLatest = function (what) {
+    var tries = 0;
+    (function attempt() {
+      var sel = what === "question" ? "#chat [data-testid='user']" : "#chat [data-testid='bot']";
+      var all = document.querySelectorAll(sel);
+      var el = all.length ? all[all.length - 1] : null;
+      var box = el && scrollParent(el);
+      if (!box) {
+        if (++tries < 20) setTimeout(attempt, 50);
+        return;
+      }
+      var top = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+      box.scrollTop += what === "question" ? top - 8 : top - 48;
+    })();
+  };
   function flash(el) {
     el.classList.add("flash");
     setTimeout(function () { el.classList.remove("flash"); }, 1600);
   }
 
   function copyText(text, button) {
+    var label = button.textContent;
     function done() {
       button.textContent = "Kopiert ✓";
-      setTimeout(function () { button.textContent = "Kopier henvisning"; }, 1600);
+      setTimeout(function () { button.textContent = label; }, 1600);
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
@@ -50,8 +131,9 @@
       ev.stopPropagation();
       var card = document.getElementById(link.getAttribute("href").slice(1));
       if (card) {
-        var folded = card.closest("details");
-        if (folded) folded.open = true;
+        for (var d = card.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+          d.open = true;
+        }
         card.scrollIntoView({ behavior: "smooth", block: "start" });
         flash(card);
       }
@@ -61,6 +143,12 @@
     if (button) {
       ev.preventDefault();
       copyText(button.getAttribute("data-ref") || "", button);
+      return;
+    }
+    var answer = target.closest("button.copy-answer");
+    if (answer) {
+      ev.preventDefault();
+      copyText(answer.getAttribute("data-text") || "", answer);
     }
   }, true);
 })();

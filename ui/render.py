@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Protocol
 
 from assistant.cite import formal_reference
 from assistant.records import Answer, Citation
@@ -49,16 +49,58 @@ def linkify_markers(text: str, turn: int) -> str:
 
 
 def answer_markdown(answer: Answer, turn: int) -> str:
-    """The chat bubble for an answer: its text with linked markers.
+    """The chat bubble for an answer: topic line, the direct answer with linked markers, and
+    «Mer i kildene» folded below it.
 
     Quoted source text may contain «<» or «&»; escaping keeps it text (the chat renders HTML tags),
     while Markdown still renders the escaped entities as the original characters.
     """
-    return linkify_markers(html.escape(answer.text, quote=False), turn)
+    parts = []
+    if answer.topics:
+        topics = ", ".join(html.escape(t, quote=False) for t in answer.topics)
+        parts.append(f"*Tema: {topics}*\n\n")
+    if not answer.direct and NOT_DIRECT not in answer.text:
+        parts.append(f"**{NOT_DIRECT}.**\n\n")
+    parts.append(linkify_markers(html.escape(answer.text, quote=False), turn))
+    if answer.further:
+        items = "".join(
+            f'<li><a href="#{card_anchor(turn, c.n)}">[{c.n}]</a> '
+            f"{html.escape(short_title(c.document))}, {html.escape(section_title(c.passage))}: "
+            f"«{html.escape(_clip(c.quote))}»</li>"
+            for c in answer.further
+        )
+        parts.append(
+            f'\n\n<details class="further"><summary>Mer i kildene ({len(answer.further)})'
+            f"</summary><ul>{items}</ul></details>"
+        )
+    return "".join(parts)
+
+
+NOT_DIRECT = "Kildene svarer ikke direkte på dette"
+UNKNOWN_STATUS = "ukjent"
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_title(document: Any) -> str:
+    """The short title cards and lead lines show; the full title stays in the reader and references."""
+    return str(getattr(document, "short_title", "") or document.title)
+
+
+def shown_status(document: Document, unlisted: Collection[str] = ()) -> str:
+    """The status the page shows: «ukjent» for a file the manifest does not describe."""
+    return UNKNOWN_STATUS if document.id in unlisted else document.status
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status.capitalize() or "Ukjent")
 
 
 def status_badge(status: str) -> str:
-    label = STATUS_LABELS.get(status, status.capitalize() or "Ukjent")
+    label = status_label(status)
     css = re.sub(r"[^a-z]", "", status.lower()) or "ukjent"
     return f'<span class="badge badge-{css}">{html.escape(label)}</span>'
 
@@ -117,7 +159,7 @@ def section_html(index: IndexView, passage: Passage, quote: str = "") -> str:
     return "\n".join(out)
 
 
-def _card_header(citation: Citation) -> str:
+def _card_header(citation: Citation, unlisted: Collection[str] = ()) -> str:
     doc, p = citation.document, citation.passage
     where = " · ".join(
         x
@@ -129,13 +171,16 @@ def _card_header(citation: Citation) -> str:
     )
     return (
         f'<div class="card-head"><span class="card-n">[{citation.n}]</span> '
-        f"{status_badge(doc.status)} "
-        f'<span class="card-title">{html.escape(doc.title)}</span></div>'
+        f"{status_badge(shown_status(doc, unlisted))} "
+        f'<span class="card-title" title="{html.escape(doc.title)}">'
+        f"{html.escape(short_title(doc))}</span></div>"
         f'<div class="card-where">{html.escape(where)}</div>'
     )
 
 
-def citation_card(citation: Citation, turn: int, index: IndexView) -> str:
+def citation_card(
+    citation: Citation, turn: int, index: IndexView, unlisted: Collection[str] = ()
+) -> str:
     """One card: title, status badge, section and page, passage with the quote <mark>ed, actions."""
     p = citation.passage
     ref = formal_reference(citation.document, p, index)
@@ -146,11 +191,12 @@ def citation_card(citation: Citation, turn: int, index: IndexView) -> str:
     return (
         f'<div class="cite-card" id="{card_anchor(turn, citation.n)}" '
         f'data-passage="{html.escape(p.id)}">'
-        f"{_card_header(citation)}{context}"
+        f"{_card_header(citation, unlisted)}{context}"
         f'<div class="card-text">{highlight(p.text, citation.quote, "quote")}</div>'
         f"{unverified}"
         '<details class="card-section"><summary>Vis i dokumentet</summary>'
-        f'<div class="section-view">{section_html(index, p, citation.quote)}</div></details>'
+        f'<div class="section-view"><div class="section-doc">{html.escape(citation.document.title)}'
+        f"</div>{section_html(index, p, citation.quote)}</div></details>"
         '<div class="card-ref">'
         f'<button type="button" class="copy-ref" data-ref="{html.escape(ref)}">'
         "Kopier henvisning</button>"
@@ -158,14 +204,32 @@ def citation_card(citation: Citation, turn: int, index: IndexView) -> str:
     )
 
 
-def answer_cards(answer: Answer, turn: int, index: IndexView) -> str:
-    """The citation panel's block for one answer: notes, then one card per citation."""
+def answer_cards(
+    answer: Answer,
+    turn: int,
+    index: IndexView,
+    unlisted: Collection[str] = (),
+    copy_text: str = "",
+) -> str:
+    """The citation panel's block for one answer: copy button, notes, one card per citation, and
+    the «Mer i kildene» cards folded."""
     parts = [f'<div class="answer-cards" data-turn="{turn}">']
+    if copy_text:
+        parts.append(
+            f'<button type="button" class="copy-answer" data-text="{html.escape(copy_text)}">'
+            "Kopier svaret med kilder</button>"
+        )
     for note in answer.notes:
         parts.append(f'<div class="card-note">{html.escape(note)}</div>')
-    if not answer.citations:
+    if not answer.citations and not answer.further:
         parts.append('<div class="no-cites">Ingen kilder for dette svaret.</div>')
-    parts.extend(citation_card(c, turn, index) for c in answer.citations)
+    parts.extend(citation_card(c, turn, index, unlisted) for c in answer.citations)
+    if answer.further:
+        cards = "".join(citation_card(c, turn, index, unlisted) for c in answer.further)
+        parts.append(
+            f'<details class="further-cards"><summary>Mer i kildene ({len(answer.further)})'
+            f"</summary>{cards}</details>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -182,7 +246,7 @@ def panel_html(blocks: Sequence[str]) -> str:
     return latest + earlier
 
 
-def document_rows(index: IndexView) -> list[list[str | int]]:
+def document_rows(index: IndexView, unlisted: Collection[str] = ()) -> list[list[str | int]]:
     """Rows for the «Dokumenter» table: title, type, status, date, passage count."""
     counts: dict[str, int] = {}
     for p in index.passages:
@@ -191,7 +255,7 @@ def document_rows(index: IndexView) -> list[list[str | int]]:
         [
             d.title,
             d.type,
-            STATUS_LABELS.get(d.status, d.status),
+            status_label(shown_status(d, unlisted)),
             d.date or "",
             counts.get(d.id, 0),
         ]
@@ -212,14 +276,14 @@ def section_choices(index: IndexView, doc_id: str) -> list[tuple[str, str]]:
     return list(seen.values())
 
 
-def reader_html(index: IndexView, passage_id: str) -> str:
+def reader_html(index: IndexView, passage_id: str, unlisted: Collection[str] = ()) -> str:
     """A section of a document for the reader, with page numbers where known."""
     passage = next((p for p in index.passages if p.id == passage_id), None)
     if passage is None:
         return '<div class="panel-empty">Velg et dokument og et punkt.</div>'
     doc = index.documents.get(passage.doc_id)
     title = html.escape(doc.title) if doc else ""
-    badge = status_badge(doc.status) if doc else ""
+    badge = status_badge(shown_status(doc, unlisted)) if doc else ""
     rows = []
     for p in section_passages(index, passage):
         page = f'<span class="page">s. {p.page}</span> ' if p.page is not None else ""

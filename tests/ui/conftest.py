@@ -1,16 +1,23 @@
-"""Fixtures for the page tests: the real app served on a free port over the session's real index."""
+"""Fixtures for the page tests: the real app served once per session on a free port.
+
+The page gets its own copy of the bundled corpus and its own data directory (indexed with the
+session's warm embedding cache), because its tests upload and remove documents: the session's
+shared index and the repository's corpus folder are never touched.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from assistant.api import Assistant
 from assistant.settings import Settings
+from ui.live import LiveAssistant
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,7 +36,7 @@ CHROMIUM_ARGS = [
 class Served:
     url: str
     settings: Settings
-    assistant: Assistant
+    assistant: LiveAssistant
 
 
 def free_port() -> int:
@@ -39,18 +46,39 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def served(real_settings: Settings, real_assistant: Assistant) -> Iterator[Served]:
-    """The full page over the real index, started once per session in this process (Gradio serves
-    from a thread)."""
+def page_settings(
+    tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path, embed_cache_dir: Path
+) -> Settings:
+    """A corpus copy and a data directory of the page's own, indexed with the real model."""
+    from ingest.index import build_index
+    from ingest.pipeline import load_corpus
+
+    root = tmp_path_factory.mktemp("page")
+    corpus = root / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    settings = Settings(home=root / "home", corpus=corpus)
+    settings.cache_dir.mkdir(parents=True)
+    cache = embed_cache_dir / "embeddings.sqlite3"
+    if cache.is_file():  # warm: the bundled corpus is embedded once per machine, not per session
+        shutil.copy(cache, settings.cache_dir / cache.name)
+    build_index(load_corpus([corpus]), settings.index_dir, settings.embedder, settings.cache_dir)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def served(page_settings: Settings) -> Iterator[Served]:
+    """The full page over its own real index, started once per session in this process (Gradio
+    serves from a thread)."""
     from ui.app import build_app, launch
 
     # A login here would hide the page from the browser test; login is covered by test_auth.
     saved = os.environ.pop("HJEMMEL_USERS", None)
     port = free_port()
-    demo = build_app(real_assistant, real_settings)
-    launch(demo, real_settings, host="127.0.0.1", port=port, block=False)
+    live = LiveAssistant(page_settings)
+    demo = build_app(live, page_settings)
+    launch(demo, page_settings, host="127.0.0.1", port=port, block=False)
     try:
-        yield Served(f"http://127.0.0.1:{port}/", real_settings, real_assistant)
+        yield Served(f"http://127.0.0.1:{port}/", page_settings, live)
     finally:
         demo.close()
         if saved is not None:

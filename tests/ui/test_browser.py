@@ -1,12 +1,15 @@
-"""End to end in a real headless Chromium (Debian's, driven by Playwright) and via gradio_client.
+"""The chat page end to end in a real headless Chromium (Debian's, driven by Playwright).
 
-The app is started by the fixture in tests/ui/conftest.py over the session's real index; screenshots
-go to test-artifacts/. Expected answer text comes from the corpus (the circular's 7.1.3), and the
-follow-up is compared with what the API itself answers with and without the conversation.
+The app is started once by the fixture in tests/ui/conftest.py over its own real index;
+screenshots go to test-artifacts/. Expected answer text comes from the corpus (the circular's
+7.1.3). What is checked is what a new user meets: the question shows before the answer, the
+answer's start is in view, one rating per answer however often it is changed, the conversation is
+back after a reload, the role survives fresh loads, and the phone layout keeps the input visible.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,156 +23,180 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 QUESTION = "Hvor ofte skal helsepersonell tilse en innsatt på sikkerhetscelle?"
 FOLLOW_UP = "Og hva om den innsatte er under 18 år?"
-ROLE = "kommunehelse"
 ROLE_LABEL = "Kommunal helse- og omsorgstjeneste"
 TIMEOUT_MS = 90_000
+BOT = "#chat [data-testid='bot']"
+USER = "#chat [data-testid='user']"
+
+# Records when the question and the answer first appear in the chat (set before asking).
+WATCH_JS = """([question, answerText]) => {
+  window.__seen = {};
+  const t0 = performance.now();
+  new MutationObserver(() => {
+    const chat = document.querySelector('#chat');
+    if (!chat) return;
+    const users = [...chat.querySelectorAll("[data-testid='user']")].map(e => e.innerText);
+    const bots = [...chat.querySelectorAll("[data-testid='bot']")].map(e => e.innerText);
+    if (window.__seen.question === undefined && users.some(u => u.includes(question)))
+      window.__seen.question = performance.now() - t0;
+    if (window.__seen.searching === undefined && bots.some(b => b.includes('Leter i kildene')))
+      window.__seen.searching = performance.now() - t0;
+    if (window.__seen.answer === undefined && bots.some(b => b.includes(answerText)))
+      window.__seen.answer = performance.now() - t0;
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+# Whether the newest answer's first line is inside the chat's visible area.
+START_IN_VIEW_JS = """() => {
+  const bots = document.querySelectorAll("#chat [data-testid='bot']");
+  const el = bots[bots.length - 1];
+  let box = el.parentElement;
+  while (box && !(/(auto|scroll)/.test(getComputedStyle(box).overflowY)
+                  && box.scrollHeight > box.clientHeight)) box = box.parentElement;
+  const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+  return {top: r.top - b.top, visible: b.height, overflows: r.height > b.height};
+}"""
 
 
 @pytest.fixture(scope="module")
-def browser_page() -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} mangler: kjør `make browser`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.set_default_timeout(TIMEOUT_MS)
-        yield page
+        yield browser
         browser.close()
+
+
+def _page(browser: Any, width: int = 1440, height: int = 900) -> Any:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url)
+    page.locator("#role.restored").wait_for()
 
 
 def _ask(page: Any, question: str, n_answers: int) -> Any:
     box = page.locator("#question textarea, #question input").first
     box.fill(question)
     box.press("Enter")
-    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']")
-    bot.nth(n_answers - 1).wait_for()
     page.locator(f".answer-cards[data-turn='{n_answers}']").first.wait_for(state="attached")
-    # The newest answer is the last bot message (both selectors may match one message).
-    return bot.last
+    return page.locator(BOT).nth(n_answers - 1)
 
 
-def _feedback_rows(db: Path) -> list[tuple[Any, ...]]:
+def _ratings(db: Path, question: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as con:
         return con.execute(
-            "SELECT question, role, rating, citations FROM feedback ORDER BY id"
+            "SELECT answer_id, rating, comment FROM feedback WHERE question = ?", (question,)
         ).fetchall()
 
 
-def test_chat_in_browser(served: Served, browser_page: Any, artifacts_dir: Path) -> None:
-
-    page = browser_page
-    page.goto(served.url)
-    page.locator("#question").wait_for()
-    page.get_by_text("Eksempler på spørsmål").wait_for()
-    page.locator("#role.restored").wait_for()  # the remembered role is restored on load
+def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> None:
+    page = _page(browser)
+    _open(page, served.url)
     page.screenshot(path=str(artifacts_dir / "ui-1-empty.png"))
 
+    # Enter on an empty box says what to do.
+    page.locator("#question textarea").first.press("Enter")
+    page.get_by_text("Skriv et spørsmål først.").wait_for()
+
     page.get_by_label(ROLE_LABEL).check()
+    page.evaluate(WATCH_JS, [QUESTION, "minimum en gang per døgn"])
     bubble = _ask(page, QUESTION, 1)
+    seen = page.evaluate("window.__seen")
+    # The question (with the searching indicator) showed before the answer arrived.
+    assert seen["question"] < seen["answer"] and seen["searching"] < seen["answer"], seen
     assert "minimum en gang per døgn" in bubble.inner_text()
-    card = page.locator("#citations .cite-card[data-passage*=':7.1.3:']").first
-    card.wait_for()
-    quote = card.locator(".card-text mark.quote")
-    assert quote.count() == 1 and quote.inner_text().strip()
-    assert "7.1.3" in card.locator(".card-where").inner_text()
+    where = page.evaluate(START_IN_VIEW_JS)
+    assert 0 <= where["top"] < where["visible"] / 2, where  # the answer's start is in view
     page.screenshot(path=str(artifacts_dir / "ui-2-answer.png"))
 
-    # A marker in the answer is a link to a card on the page.
+    card = page.locator("#citations .cite-card[data-passage*=':7.1.3:']").first
+    assert card.locator(".card-text mark.quote").count() == 1
+    assert "7.1.3" in card.locator(".card-where").inner_text()
     href = bubble.locator("a[href^='#kilde-1-']").first.get_attribute("href")
     assert href and page.locator(href).count() == 1
-
     card.locator("summary", has_text="Vis i dokumentet").click()
-    section = card.locator(".section-view")
-    section.wait_for(state="visible")
-    assert section.locator(".sec-target mark").count() == 1
-    section.scroll_into_view_if_needed()
-    page.screenshot(path=str(artifacts_dir / "ui-3-section.png"))
+    assert card.locator(".section-view .sec-target mark").count() == 1
 
-    db = served.settings.feedback_db
-    before = len(_feedback_rows(db)) if db.exists() else 0
-    page.locator("#thumbs-up").click()
-    page.get_by_text("Tilbakemeldingen er lagret").wait_for()
-    rows = _feedback_rows(db)
-    assert len(rows) == before + 1
-    question, role, rating, citations = rows[-1]
-    assert (question, role, rating) == (QUESTION, ROLE, 1)
-    assert ":7.1.3:" in citations
+    # «Kopier svaret»: plain text with numbered references, no Markdown links.
+    copied = page.locator(".copy-answer").first.get_attribute("data-text") or ""
+    assert "[1]" in copied and "Kilder:" in copied and "](#kilde" not in copied
+
+    # Three clicks on the rating buttons leave one row with the last choice.
+    for label in ("Nyttig", "Ikke nyttig", "Nyttig"):
+        page.locator(f"#chat button[aria-label='{label}']").last.click()
+        page.get_by_text("Vurderingen er lagret").wait_for()
+        page.wait_for_timeout(300)
+    rows = _ratings(served.settings.feedback_db, QUESTION)
+    assert len(rows) == 1 and rows[0][1] == 1, rows
 
     follow = _ask(page, FOLLOW_UP, 2)
-    page.screenshot(path=str(artifacts_dir / "ui-4-follow-up.png"), full_page=True)
-    shown = follow.inner_text()
-    # Answered in context: the under-18 rule is quoted, not a refusal and not the first answer again.
-    assert "kontinuerlig tilsyn" in shown
-    assert "Jeg finner ikke" not in shown
-    # The citation panel shows the assistant's note that the question was read as a follow-up.
+    assert "kontinuerlig tilsyn" in follow.inner_text()
     assert page.get_by_text("Tolket som oppfølging av").first.is_visible()
 
+    # A reload brings the conversation back from the browser, cards included.
+    page.reload()
+    page.locator("#role.restored").wait_for()
+    page.locator(".answer-cards[data-turn='2']").wait_for(state="attached")
+    assert page.locator(USER).count() == 2
+    assert QUESTION in page.locator(USER).first.inner_text()
+    page.screenshot(path=str(artifacts_dir / "ui-3-after-reload.png"))
 
-def _visible(markdown: str) -> str:
-    """The words a reader sees of an answer's Markdown (markers and emphasis removed)."""
-    import re
-
-    text = re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", "", markdown)
-    return re.sub(r"[*_#>\-]", " ", text)
-
-
-def _norm(text: str) -> str:
-    import re
-
-    text = re.sub(r"\[\d+\]", "", text)
-    text = re.sub(r"[*_#>\-•]", " ", text)
-    return " ".join(text.split())
-
-
-def _content(content: Any) -> str:
-    """A chat message's text: Gradio 6 sends a list of typed parts, older versions a string."""
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    # «Ny samtale» empties the chat; the earlier one is listed and reopens.
+    page.locator("#new-chat").click()
+    page.locator("#examples").wait_for()
+    assert page.locator(USER).count() == 0
+    page.get_by_text("Tidligere samtaler").click()
+    page.locator("#conv-list label", has_text=QUESTION[:30]).click()
+    page.locator(".answer-cards[data-turn='2']").wait_for(state="attached")
+    page.close()
 
 
-def test_chat_endpoint_through_gradio_client(served: Served) -> None:
-    from gradio_client import Client
-
-    client = Client(served.url, verbose=False)
-    result = client.predict(QUESTION, ROLE, [], api_name="/chat")
-    chat = result[0]
-    text, asked = _content(chat[-1]["content"]), _content(chat[0]["content"])
-    assert asked == QUESTION
-    assert "minimum en gang per døgn" in text
-    assert "#kilde-1-" in text
-    assert "7.1.3" in result[1]
-
-
-def test_role_is_remembered_and_examples_follow_it(served: Served, browser_page: Any) -> None:
+def test_role_is_kept_across_fresh_loads(served: Served, browser: Any) -> None:
     from ui.chat import examples_for
 
-    page = browser_page
-    page.goto(served.url)
-    page.locator("#role.restored").wait_for()
+    page = _page(browser)
+    _open(page, served.url)
     page.get_by_label("Jurist").check()
     first = examples_for("jurist")[0]
     page.locator("#examples button", has_text=first).wait_for()
-    page.reload()
-    page.locator("#role.restored").wait_for()
+    for _ in range(10):
+        _open(page, served.url)
+        page.wait_for_timeout(400)  # a late flip back to «Alle» came after the load finished
+        assert page.get_by_label("Jurist").is_checked()
+        assert not page.get_by_label("Alle").is_checked()
     page.locator("#examples button", has_text=first).wait_for()
-    assert page.get_by_label("Jurist").is_checked()
-    page.locator("#examples button", has_text=first).click()
-    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").first
-    bot.wait_for()
-    assert bot.inner_text().strip()
-    assert page.locator("#examples").is_hidden()
-    page.get_by_label("Alle").check()  # leave the default for other tests
+    page.close()
+
+
+def test_phone_width(served: Served, browser: Any, artifacts_dir: Path) -> None:
+    page = _page(browser, 390, 844)
+    _open(page, served.url)
+    box = page.locator("#question textarea").first.bounding_box()
+    assert box and box["y"] + box["height"] <= 844  # the input is on screen without scrolling
+    tabs = page.get_by_role("tab")
+    assert all(tabs.nth(i).is_visible() for i in range(tabs.count()))
+    page.screenshot(path=str(artifacts_dir / "ui-4-phone-empty.png"))
+    _ask(page, QUESTION, 1)
+    answer_y = page.locator(BOT).last.bounding_box()["y"]
+    cards_y = page.locator("#citations .cite-card").first.bounding_box()["y"]
+    assert answer_y < cards_y  # the answer, then its sources
+    page.screenshot(path=str(artifacts_dir / "ui-5-phone-answer.png"))
+    page.close()
 
 
 def test_documents_tab_lists_corpus_and_reads_a_section(
-    served: Served, browser_page: Any, artifacts_dir: Path
+    served: Served, browser: Any, artifacts_dir: Path
 ) -> None:
     index = served.assistant.index
-    page = browser_page
-    page.goto(served.url)
+    page = _page(browser)
+    _open(page, served.url)
     page.get_by_role("tab", name="Dokumenter").click()
     table = page.locator("#documents-table")
     table.get_by_text("Tittel").first.wait_for()
@@ -178,6 +205,7 @@ def test_documents_tab_lists_corpus_and_reads_a_section(
         assert doc.title in shown
     first_doc = next(iter(index.documents.values()))
     first = next(p for p in index.passages if p.doc_id == first_doc.id)
-    reader = page.locator("#reader")
-    assert first.text.split("\n")[0][:40] in reader.inner_text()
-    page.screenshot(path=str(artifacts_dir / "ui-5-documents.png"), full_page=True)
+    assert first.text.split("\n")[0][:40] in page.locator("#reader").inner_text()
+    assert re.search(r"Last opp", page.locator("#editor").inner_text())
+    page.screenshot(path=str(artifacts_dir / "ui-6-documents.png"), full_page=True)
+    page.close()

@@ -1,11 +1,14 @@
-"""ui.chat handlers around the assistant: history passed as Turns, errors kept in the chat, likes.
+"""ui.chat handlers and ui.conversations around the assistant: the two-step ask, history as Turns,
+errors kept in the chat, one rating per answer, source filters, stored conversations.
 
 The assistant is a small stand-in here (the logic under test is the page's, not the answer's);
-the real assistant is exercised in test_browser.py.
+the real assistant is exercised in test_browser.py and test_upload_served.py.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,16 +17,29 @@ import gradio as gr
 
 from assistant.records import Answer, Citation, Turn
 from ingest.records import Document, Passage
-from ui.chat import ERROR_TEXT, _ask, _like, examples_for
+from ui import conversations as conv
+from ui.chat import (
+    EMPTY_QUESTION,
+    ERROR_TEXT,
+    NO_SOURCES_CHOSEN,
+    SEARCHING,
+    answer_step,
+    ask_assistant,
+    chosen_documents,
+    examples_for,
+    rate,
+    start,
+)
 from ui.feedback import FeedbackStore
 
 DOC = Document("rs", "Rundskriv", "rundskriv", "JD", None, "gjeldende", "p", "h")
+DRAFT = Document("hu", "Utkast", "høringsutkast", "Hdir", None, "utkast", "u", "h")
 P = Passage("rs:7.1.3:1", "rs", "7.1.3", "Ansvar", (), 4, "paragraph", "Tilse minst daglig.", 0, 19)
 
 
 @dataclass
 class _Index:
-    documents: dict[str, Document] = field(default_factory=lambda: {"rs": DOC})
+    documents: dict[str, Document] = field(default_factory=lambda: {"rs": DOC, "hu": DRAFT})
     passages: tuple[Passage, ...] = (P,)
 
 
@@ -33,7 +49,9 @@ class _Assistant:
     calls: list[tuple[str, str, tuple[Turn, ...]]] = field(default_factory=list)
     fail: bool = False
 
-    def ask(self, question: str, role: str = "alle", history: Any = ()) -> Answer:
+    def ask(
+        self, question: str, role: str = "alle", history: Any = (), documents: Any = None
+    ) -> Answer:
         self.calls.append((question, role, tuple(history)))
         if self.fail:
             raise RuntimeError("boom")
@@ -41,47 +59,134 @@ class _Assistant:
         return Answer(question, role, f"- svar på {question} [1]", (cite,), False)
 
 
-def test_history_is_passed_as_turns_and_cards_accumulate() -> None:
-    fake = _Assistant()
-    respond = _ask(fake, fake.index)
-    out = respond("Første?", "kommunehelse", [], [], [], [])
-    chat, panel, turns, blocks, answers = out[:5]
-    out = respond("Og så?", "kommunehelse", chat, turns, blocks, answers)
-    chat, panel, turns, blocks, answers = out[:5]
-    assert fake.calls[1] == ("Og så?", "kommunehelse", (Turn("Første?", "- svar på Første? [1]"),))
+@dataclass
+class _Filtering(_Assistant):
+    documents_seen: list[Collection[str] | None] = field(default_factory=list)
+
+    def ask(  # type: ignore[override]
+        self,
+        question: str,
+        role: str = "alle",
+        history: Any = (),
+        documents: Collection[str] | None = None,
+    ) -> Answer:
+        self.documents_seen.append(documents)
+        return super().ask(question, role, history)
+
+
+@dataclass
+class _Live:
+    assistant: _Assistant = field(default_factory=_Assistant)
+    unlisted: frozenset[str] = frozenset()
+
+    def get(self) -> _Assistant:
+        return self.assistant
+
+
+def test_the_question_shows_at_once_and_an_empty_one_asks_for_text() -> None:
+    live = _Live()
+    chat, box, pending, status, _ = start("  Hva gjelder?  ", "", live)
+    assert chat[-2:] == [
+        {"role": "user", "content": "Hva gjelder?"},
+        {"role": "assistant", "content": SEARCHING},
+    ]
+    assert (box, pending, status) == ("", "Hva gjelder?", "")
+    assert start("   ", "", live)[3] == EMPTY_QUESTION
+    assert live.assistant.calls == []  # step 1 never asks
+
+
+def test_history_is_passed_as_turns_and_the_conversation_is_stored() -> None:
+    live = _Live()
+    raw, chat, panel, _, _ = answer_step(live, "Første?", "kommunehelse", "")
+    raw, chat, panel, _, _ = answer_step(live, "Og så?", "kommunehelse", raw)
+    first = Turn("Første?", "- svar på Første? [1]")
+    assert live.assistant.calls[1] == ("Og så?", "kommunehelse", (first,))
     assert len(chat) == 4 and "(#kilde-2-1)" in chat[-1]["content"]
     assert "Kilder for svar 2" in panel and 'id="kilde-1-1"' in panel
-    assert answers[-1]["ids"] == ["rs:7.1.3:1"]
-
-
-def test_empty_question_does_not_call_the_assistant_and_unknown_role_falls_back() -> None:
-    fake = _Assistant()
-    respond = _ask(fake, fake.index)
-    assert respond("   ", "alle", [], [], [], [])[0] == []
-    respond("Hei?", "ukjent", [], [], [], [])
-    assert [c[1] for c in fake.calls] == ["alle"]
+    store = conv.parse_store(raw)
+    turns = conv.active_turns(store)
+    assert [t["question"] for t in turns] == ["Første?", "Og så?"]
+    assert turns[0]["answer"]["citations"][0]["passage"] == "rs:7.1.3:1"
+    assert len({t["id"] for t in turns}) == 2
 
 
 def test_assistant_error_is_shown_and_chat_goes_on() -> None:
-    fake = _Assistant(fail=True)
-    chat, _, turns, *_ = _ask(fake, fake.index)("Hva?", "alle", [], [], [], [])
-    assert chat[-1]["content"] == ERROR_TEXT and turns == [["Hva?", ""]]
+    live = _Live(_Assistant(fail=True))
+    raw, chat, *_ = answer_step(live, "Hva?", "ukjent-rolle", "")
+    assert chat[-1]["content"] == ERROR_TEXT
+    assert conv.active_turns(conv.parse_store(raw))[0]["role"] == "alle"
 
 
-def test_like_on_a_chat_message_rates_that_answer(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "f.sqlite3")
-    answers = [
-        {"question": "a", "role": "alle", "text": "A", "ids": ["x"]},
-        {"question": "b", "role": "jurist", "text": "B", "ids": ["y"]},
-    ]
-    on_like = _like(store)
-    assert "lagret" in on_like(
-        answers, gr.LikeData(None, {"index": 3, "value": "B", "liked": False})
+def test_a_rating_is_kept_once_per_answer(tmp_path: Path) -> None:
+    live = _Live()
+    raw, *_ = answer_step(live, "a", "alle", "")
+    raw, *_ = answer_step(live, "b", "jurist", raw)
+    db = FeedbackStore(tmp_path / "f.sqlite3")
+    on_like = rate(db)
+    for liked in (True, False, True):
+        assert "lagret" in on_like(
+            raw, gr.LikeData(None, {"index": 3, "value": "", "liked": liked})
+        )
+    rows = db.rows()
+    assert [(r["question"], r["role"], r["rating"]) for r in rows] == [("b", "jurist", 1)]
+
+
+def test_filters_choose_documents_and_reach_the_assistant() -> None:
+    index = _Index()
+    assert chosen_documents(index, False, None, ()) is None
+    assert chosen_documents(index, True, None, ()) == {"rs"}
+    assert chosen_documents(index, True, None, {"rs"}) == set()  # unlisted is never binding
+    assert chosen_documents(index, False, ["hu"], ()) == {"hu"}
+    filtering = _Filtering()
+    ask_assistant(filtering, "q", "alle", (), {"rs"})
+    assert filtering.documents_seen == [{"rs"}]
+    out = answer_step(_Live(), "q", "alle", "", True, ["hu"])
+    assert out[-1] == NO_SOURCES_CHOSEN
+
+
+def test_a_stored_answer_is_rebuilt_and_copied_as_plain_text() -> None:
+    live = _Live()
+    raw, *_ = answer_step(live, "Hvor ofte?", "alle", "")
+    turn = conv.active_turns(conv.parse_store(raw))[0]
+    answer = conv.rebuild_answer(turn, live.assistant.index)
+    assert answer.citations[0].passage == P and answer.citations[0].quote == "minst daglig"
+    text = conv.plain_text(answer, live.assistant.index)
+    assert text.startswith("- svar på Hvor ofte? [1]") and "\nKilder:\n[1] JD: Rundskriv" in text
+    gone = conv.rebuild_answer(turn, _Index(passages=()))
+    assert gone.citations == () and conv.GONE_NOTE in gone.notes
+
+
+def test_conversations_list_delete_and_survive_bad_json(tmp_path: Path) -> None:
+    live = _Live()
+    raw, *_ = answer_step(live, "Første samtale", "alle", "")
+    store = conv.parse_store(raw)
+    store = {"active": "", "conversations": store["conversations"]}
+    raw, *_ = answer_step(live, "Andre samtale", "alle", json.dumps(store))
+    store = conv.parse_store(raw)
+    labels = [label for label, _ in conv.choices(store)]
+    assert len(labels) == 2 and labels[0].startswith("Andre samtale")
+    left = conv.delete(store, store["active"])
+    assert [c["title"] for c in left["conversations"]] == ["Første samtale"] and not left["active"]
+    assert conv.parse_store("{ikke json") == conv.empty_store()
+    md = conv.export_conversation(
+        conv.active_turns(store),
+        live.assistant.index,
+        tmp_path / "s.md",  # type: ignore[arg-type]
     )
-    row = store.rows()[-1]
-    assert (row["question"], row["rating"], row["citations"]) == ("b", -1, ["y"])
+    assert "# Andre samtale" in md.read_text(encoding="utf-8")
 
 
 def test_every_role_has_its_examples() -> None:
     assert examples_for("jurist") != examples_for("kommunehelse")
     assert len(examples_for("ukjent")) == 3
+
+
+def test_a_conversation_exports_to_docx(tmp_path: Path) -> None:
+    from docx import Document as read_docx
+
+    live = _Live()
+    raw, *_ = answer_step(live, "Hvor ofte?", "alle", "")
+    turns = conv.active_turns(conv.parse_store(raw))
+    path = conv.export_conversation(turns, live.assistant.index, tmp_path / "s.docx")  # type: ignore[arg-type]
+    text = "\n".join(p.text for p in read_docx(str(path)).paragraphs)
+    assert "Hvor ofte?" in text and "Kilder" in text and "minst daglig" in text

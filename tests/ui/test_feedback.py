@@ -75,3 +75,33 @@ def test_store_rejects_unknown_rating(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         store.record(question="q", role="alle", answer="a", passage_ids=[], rating=5)
     assert store.rows() == []
+
+
+def test_one_row_per_answer_id_whatever_is_changed(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    common = {"question": "q 91234567", "role": "alle", "answer": "A", "passage_ids": ["x"]}
+    store.rate(answer_id="a1", rating=1, **common)
+    store.rate(answer_id="a1", rating=-1, **common)
+    store.rate(answer_id="a1", comment="ring 91234567", **common)
+    store.rate(answer_id="a2", rating=1, **common)
+    rows = store.rows()
+    assert [(r["answer_id"], r["rating"]) for r in rows] == [("a1", -1), ("a2", 1)]
+    assert rows[0]["comment"] == f"ring {PHONE_TOKEN}" and PHONE_TOKEN in rows[0]["question"]
+    with pytest.raises(ValueError):
+        store.rate(answer_id="a1", rating=5, **common)
+
+
+def test_an_older_feedback_file_gets_the_answer_id_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL,"
+            " question TEXT NOT NULL, role TEXT NOT NULL, answer TEXT NOT NULL,"
+            " citations TEXT NOT NULL, rating INTEGER NOT NULL, comment TEXT NOT NULL DEFAULT '')"
+        )
+        db.execute("INSERT INTO feedback VALUES (1, 't', 'q', 'alle', 'a', '[]', 1, '')")
+    store = FeedbackStore(path)
+    store.rate(answer_id="n", question="q", role="alle", answer="a", passage_ids=[], rating=1)
+    assert [r["answer_id"] for r in store.rows()] == [None, "n"]

@@ -150,3 +150,36 @@ def test_section_title_does_not_repeat_the_number() -> None:
     out = answer_cards(_answer(cite), 1, _Index({"rs": DOC}, (numbered,)))
     assert "5.2.2 Kommunens ansvar" in out and "5.2.2 5.2.2" not in out
     assert section_choices(_Index({"rs": DOC}, (numbered,)), "rs")[0][0] == "5.2.2 Kommunens ansvar"
+
+
+def test_further_is_folded_under_the_answer_and_its_cards_in_the_panel() -> None:
+    main = Citation(1, P1, DOC, "minimum en gang per døgn", True)
+    more = Citation(2, P4, DRAFT, "Utkastets tekst.", True)
+    answer = Answer("q", "alle", "- svar [1]", (main,), False, further=(more,), topics=("tilsyn",))
+    bubble = answer_markdown(answer, 1)
+    assert bubble.index("svar") < bubble.index("Mer i kildene (1)")
+    assert '<details class="further">' in bubble and "#kilde-1-2" in bubble
+    assert "*Tema: tilsyn*" in bubble
+    cards = answer_cards(answer, 1, INDEX)
+    folded = cards[cards.index('<details class="further-cards">') :]
+    assert 'id="kilde-1-2"' in folded and 'id="kilde-1-1"' not in folded
+
+
+def test_an_answer_that_is_not_direct_says_so_first() -> None:
+    answer = Answer("q", "alle", "- nærmeste [1]", (), False, direct=False)
+    assert answer_markdown(answer, 1).startswith("**Kildene svarer ikke direkte på dette.**")
+
+
+def test_cards_show_the_short_title_and_unlisted_documents_as_unknown() -> None:
+    @dataclass(frozen=True)
+    class Short(Document):
+        short_title: str = ""
+
+    doc = Short(*[getattr(DOC, f) for f in DOC.__dataclass_fields__], short_title="Rundskrivet")
+    card = citation_card(Citation(1, P1, doc, "minimum en gang per døgn", True), 1, INDEX)
+    assert '<span class="card-title" title="Rundskriv &lt;om&gt; samarbeid">Rundskrivet<' in card
+    assert "Rundskriv &lt;om&gt; samarbeid</div>" in card  # the full title in «Vis i dokumentet»
+    unknown = citation_card(Citation(1, P1, DOC, "minimum", True), 1, INDEX, unlisted={"rs"})
+    assert "badge-ukjent" in unknown and "Gjeldende" not in unknown
+    rows = document_rows(INDEX, unlisted={"rs"})
+    assert rows[0][2] == "Ukjent"
