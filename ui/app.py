@@ -67,7 +67,7 @@ def build_app(assistant: Any, settings: Settings) -> gr.Blocks:
                 build_documents_tab(demo, live, settings, login_on, parts.documents)
             for label, builder in legal_tabs():
                 with gr.Tab(label):
-                    builder(live.get())
+                    builder(live)  # reads `.index` per call, so it follows index swaps
             with gr.Tab("Evaluering", id="evaluation-tab"):
                 build_evaluation_tab(live.get(), settings)
     return demo

@@ -110,7 +110,6 @@ def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
 def build_verify_tab(assistant: Any) -> None:
     from assistant.verify import diff_html, verify_quote
 
-    index = assistant.index
     quote = gr.Textbox(label="Sitat", lines=4, elem_id="verify-quote")
     claimed = gr.Textbox(
         label="Oppgitt sted (valgfritt)",
@@ -120,6 +119,7 @@ def build_verify_tab(assistant: Any) -> None:
     result_html = gr.HTML(elem_id="verify-result", js_on_load=None)
 
     def run(text: str, place: str) -> str:
+        index = assistant.index  # read per call: a live holder follows index swaps
         try:
             result = verify_quote(index, text or "", (place or "").strip() or None)
         except ValueError as exc:
@@ -147,7 +147,6 @@ def _refs_table(entries: list[Any], index: Any) -> str:
 def build_refs_tab(assistant: Any) -> None:
     from assistant.refs import RefQueryError, provision_index
 
-    index = assistant.index
     with gr.Row():
         law = gr.Textbox(
             label="Lov (valgfritt)", placeholder="f.eks. helsepersonelloven, hpl. eller stgjl."
@@ -156,9 +155,11 @@ def build_refs_tab(assistant: Any) -> None:
             label="Bestemmelse (valgfritt)", placeholder="f.eks. § 21, stgjl. § 37 eller kap. 7"
         )
         search = gr.Button("Vis", variant="primary")
+    index = assistant.index
     table = gr.HTML(_refs_table(provision_index(index), index), elem_id="refs", js_on_load=None)
 
     def run(law_text: str, prov_text: str) -> str:
+        index = assistant.index  # read per call: a live holder follows index swaps
         try:
             entries = provision_index(
                 index, (law_text or "").strip() or None, (prov_text or "").strip() or None
