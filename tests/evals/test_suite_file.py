@@ -74,12 +74,25 @@ def test_core_suite_has_no_errors(core_report: Report) -> None:
     assert core_report.errors == []
 
 
-@pytest.mark.parametrize("name", ["heldout", "heldout2"])
+@pytest.mark.parametrize("name", ["heldout", "heldout2", "everyday"])
 def test_held_out_suites_have_no_item_errors(name: str) -> None:
     """Smaller than core by design: only the suite-size minima (core's) may fail."""
     report = check_suite(DEFAULT_SUITE.with_name(f"{name}.jsonl"), DEFAULT_CORPUS)
     assert report.counts["answerable"] >= 30 and report.counts["refusal"] >= 5
     assert _item_messages(report) == ([], [])
+
+
+def test_the_everyday_suite_names_the_actor_of_most_gold_sentences() -> None:
+    """Role-label accuracy is scored on the items that give the actor (optional `actor` key)."""
+    import json
+
+    items = [
+        json.loads(line)
+        for line in DEFAULT_SUITE.with_name("everyday.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    with_actor = [i for i in items if "actor" in i]
+    assert len(items) >= 40 and len(with_actor) >= 25
 
 
 def test_core_suite_meets_the_agreed_minima(core_report: Report) -> None:
