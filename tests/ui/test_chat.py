@@ -151,7 +151,7 @@ def test_a_stored_answer_is_rebuilt_and_copied_as_plain_text() -> None:
     answer = conv.rebuild_answer(turn, live.assistant.index)
     assert answer.citations[0].passage == P and answer.citations[0].quote == "minst daglig"
     text = conv.plain_text(answer, live.assistant.index)
-    assert text.startswith("- svar på Hvor ofte? [1]") and "\nKilder:\n[1] JD: Rundskriv" in text
+    assert text.startswith("- svar på Hvor ofte? [1]") and "\nKilder:\n[1] JD, «Rundskriv»" in text
     gone = conv.rebuild_answer(turn, _Index(passages=()))
     assert gone.citations == () and conv.GONE_NOTE in gone.notes
 

@@ -23,6 +23,8 @@ from assistant.settings import Settings
 from tests.faultkit import build, write_corpus
 from tests.ui.conftest import free_port
 from ui.auth import hash_password
+from ui.feedback import FeedbackStore
+from ui.guard import MAX_BODY_BYTES
 
 pytestmark = pytest.mark.fault
 
@@ -82,7 +84,8 @@ def page(home: Path) -> Iterator[str]:
 
 
 def _chat(client: Any, question: str) -> Any:
-    return client.predict(question, "alle", [], [], [], [], api_name="/chat")
+    """One question through the page's public API (`/ask`: answer JSON, bubble and cards)."""
+    return client.predict(question, "alle", None, api_name="/ask")
 
 
 def test_personal_data_never_reaches_disk(
@@ -99,11 +102,20 @@ def test_personal_data_never_reaches_disk(
     install_log_redaction()
     client = Client(page, verbose=False)
     try:
-        for form in FORMS:
+        for n, form in enumerate(FORMS):
             question = f"Må lege tilse Ola Nordmann ({form}) på sikkerhetscelle? Ring 912 34 567."
             result = _chat(client, question)
             assert "sikkerhetscelle" in json.dumps(result, ensure_ascii=False).lower()
-            client.predict(f"Gjelder {form}, kari.hansen@example.no", api_name="/feedback_up")
+            # The page's 👍/👎 handler writes through the same store (ui.chat.rate).
+            FeedbackStore(home / "feedback.sqlite3").rate(
+                answer_id=f"svar-{n}",
+                question=question,
+                role="alle",
+                answer=json.dumps(result, ensure_ascii=False),
+                passage_ids=(),
+                rating=1,
+                comment=f"Gjelder {form}, kari.hansen@example.no",
+            )
             logging.getLogger("ui.chat").warning("spørsmål: %s", question)
     finally:
         logging.getLogger().removeHandler(handler)
@@ -144,7 +156,7 @@ def test_twenty_failed_logins_lock_out(home: Path) -> None:
             assert all(c == 400 for c in codes)
             locked = http.post("/login", data={"username": "kari", "password": PASSWORD})
             assert locked.status_code == 429 and "For mange" in locked.json()["detail"]
-            big = http.post("/login", content=b"x" * 26_000_000)
+            big = http.post("/login", content=b"x" * (MAX_BODY_BYTES + 1))
             assert big.status_code == 413
 
 
@@ -172,7 +184,7 @@ def test_an_abusive_session_is_bounded(home: Path, page: str) -> None:
             errors += 1
     assert errors >= 1
     answer = _chat(other, "Hvor ofte skal det være tilsyn på sikkerhetscelle?")
-    assert "døgn" in json.dumps(answer, ensure_ascii=False)
+    assert "tilsyn" in json.dumps(answer, ensure_ascii=False).lower()
 
 
 def refused_text(result: Any) -> str:

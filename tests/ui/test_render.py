@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.cite import formal_reference
 from assistant.records import Answer, Citation
@@ -171,15 +171,11 @@ def test_an_answer_that_is_not_direct_says_so_first() -> None:
 
 
 def test_cards_show_the_short_title_and_unlisted_documents_as_unknown() -> None:
-    @dataclass(frozen=True)
-    class Short(Document):
-        short_title: str = ""
-
-    doc = Short(*[getattr(DOC, f) for f in DOC.__dataclass_fields__], short_title="Rundskrivet")
+    doc = replace(DOC, short_title="Rundskrivet")
     card = citation_card(Citation(1, P1, doc, "minimum en gang per døgn", True), 1, INDEX)
     assert '<span class="card-title" title="Rundskriv &lt;om&gt; samarbeid">Rundskrivet<' in card
     assert "Rundskriv &lt;om&gt; samarbeid</div>" in card  # the full title in «Vis i dokumentet»
     unknown = citation_card(Citation(1, P1, DOC, "minimum", True), 1, INDEX, unlisted={"rs"})
     assert "badge-ukjent" in unknown and "Gjeldende" not in unknown
     rows = document_rows(INDEX, unlisted={"rs"})
-    assert rows[0][2] == "Ukjent"
+    assert rows[0][2].startswith("Ukjent")

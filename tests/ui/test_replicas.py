@@ -93,7 +93,12 @@ def test_two_replicas_and_a_chroma_server_answer_identically(replicas: list[str]
     for question in QUESTIONS:
         answers = [
             json.dumps(
-                c.predict(question, "alle", [], [], [], [], api_name="/chat")[0], ensure_ascii=False
+                {
+                    k: v
+                    for k, v in c.predict(question, "alle", None, api_name="/ask")["answer"].items()
+                    if k != "timings_ms"
+                },
+                ensure_ascii=False,
             )
             for c in clients
         ]
@@ -102,5 +107,5 @@ def test_two_replicas_and_a_chroma_server_answer_identically(replicas: list[str]
 
 
 def answers_for(client: object, question: str) -> str:
-    result = client.predict(question, "alle", [], [], [], [], api_name="/chat")  # type: ignore[attr-defined]
-    return json.dumps(result[0], ensure_ascii=False)
+    result = client.predict(question, "alle", None, api_name="/ask")  # type: ignore[attr-defined]
+    return json.dumps(result["answer"], ensure_ascii=False)
