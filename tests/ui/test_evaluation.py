@@ -8,6 +8,7 @@ progress bar and offers the report for download; the template sheet runs as uplo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,8 @@ def browser_page() -> Iterator[Any]:
 
 
 def _clear_upload(page: Any) -> None:
-    clear = page.locator("#eval-upload").get_by_label("Clear")
+    # The page runs Gradio in Norwegian: the file field's clear button is «Tøm».
+    clear = page.locator("#eval-upload").get_by_label(re.compile(r"^(Tøm|Clear)$"))
     if clear.count():
         clear.first.click()
 
