@@ -250,7 +250,7 @@ class LlamaIndexHybrid(_RetrieverPipeline):
         index = VectorStoreIndex(
             nodes, storage_context=storage, embed_model=project_embedding(embedder)
         )
-        self._retriever = QueryFusionRetriever(
+        fusion = QueryFusionRetriever(
             [
                 # A few more than needed, so a tie at the cut-off is broken by id, not by chance.
                 tie_ordered(index.as_retriever(similarity_top_k=self.top_k + 5), self.top_k),
@@ -258,10 +258,12 @@ class LlamaIndexHybrid(_RetrieverPipeline):
             ],
             llm=MockLLM(),  # never asked: num_queries=1 generates no extra queries
             mode=FUSION_MODES.RECIPROCAL_RANK,
-            similarity_top_k=self.top_k,
+            similarity_top_k=2 * self.top_k,
             num_queries=1,
             use_async=False,
         )
+        # Fused scores tie too (a chunk ranked n by one retriever only): order them by id as well.
+        self._retriever = tie_ordered(fusion, self.top_k)
 
 
 def build(

@@ -246,7 +246,12 @@ class CachedEmbedder:
             for start in range(0, len(items), BATCH_SIZE):
                 batch = items[start : start + BATCH_SIZE]
                 vectors = self.inner.embed_passages([text for _, text in batch])
-                pairs = [(sha, vectors[i]) for i, (sha, _) in enumerate(batch)]
+                # As stored (float32): a fresh build and a rebuild from the cache get the same
+                # vectors, so the same ranking.
+                pairs = [
+                    (sha, np.asarray(vectors[i], dtype=np.float32))
+                    for i, (sha, _) in enumerate(batch)
+                ]
                 # Stored per batch, so an interrupted run keeps what it already paid for.
                 self._store(pairs)
                 known.update(pairs)

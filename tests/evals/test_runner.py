@@ -170,10 +170,13 @@ def test_llamaindex_hybrid_fuses_bm25_and_chroma(tmp_path: Path) -> None:
     ids, missing = base.gold_ids([GoldRef("Tilsyn nr. 42 med innsatte", doc="a")])
     assert ids and all(i.startswith("a#") for i in ids) and missing == ()
     again = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")  # rebuilt, same ranking
-    assert (
-        again.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ()).ranked
-        == out.ranked
-    )
+    rerun = again.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ()).ranked
+    # The matching chunks keep their order; the tail is «a» chunks whose fake vectors differ only
+    # in a number, so their scores tie to ~1e-7 and which of them fill it may change between two
+    # HNSW builds.
+    matching = [u.id for u in out.ranked if u.doc_id == "b"]
+    assert [u.id for u in rerun if u.doc_id == "b"] == matching and len(matching) >= 5
+    assert len(rerun) == len(out.ranked)
 
 
 def test_llamaindex_baseline_with_fake_embedder(tmp_path: Path) -> None:
