@@ -14,6 +14,16 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+# Answer-level keys: undefined («–») for pipelines that only retrieve.
+ANSWER_KEYS: tuple[str, ...] = (
+    "first_citation_gold",
+    "words_median",
+    "words_p90",
+    "citations_mean",
+    "citations_le5",
+    "backref_violations",
+    "role_label_accuracy",
+)
 # The summary keys every pipeline reports (the `--json` shape), in display order.
 SUMMARY_KEYS: tuple[str, ...] = (
     "hit@1",
@@ -27,24 +37,8 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "refusal_precision",
     "refusal_recall",
     "quote_verification",
-    "first_citation_gold",
-    "words_median",
-    "words_p90",
-    "citations_mean",
-    "citations_le5",
-    "backref_violations",
-    "role_label_accuracy",
+    *ANSWER_KEYS,
     "latency_p95_ms",
-)
-# Answer-level keys: undefined («–») for pipelines that only retrieve.
-ANSWER_KEYS: tuple[str, ...] = (
-    "first_citation_gold",
-    "words_median",
-    "words_p90",
-    "citations_mean",
-    "citations_le5",
-    "backref_violations",
-    "role_label_accuracy",
 )
 MAX_CITATIONS = 5  # «≤ 5 citations» is the share of answers at or under this
 HIT_KS: tuple[int, ...] = (1, 3, 5, 10)

@@ -77,15 +77,7 @@ class FeedbackStore:
         """Store one rating (+1 or -1) with redacted texts; returns the row id."""
         if rating not in (1, -1):
             raise ValueError(f"Ugyldig vurdering: {rating!r}")
-        row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            redact(question),
-            role,
-            redact(answer),
-            json.dumps(list(passage_ids), ensure_ascii=False),
-            rating,
-            redact(comment.strip()),
-        )
+        row = _row(question, role, answer, passage_ids, rating, comment)
         with self._lock, self._connect() as db:
             cur = db.execute(
                 "INSERT INTO feedback (ts, question, role, answer, citations, rating, comment)"
@@ -113,16 +105,7 @@ class FeedbackStore:
             raise ValueError(f"Ugyldig vurdering: {rating!r}")
         if not answer_id:
             raise ValueError("Svaret mangler id.")
-        row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            redact(question),
-            role,
-            redact(answer),
-            json.dumps(list(passage_ids), ensure_ascii=False),
-            rating or 0,
-            redact((comment or "").strip()),
-            answer_id,
-        )
+        row = (*_row(question, role, answer, passage_ids, rating or 0, comment or ""), answer_id)
         set_rating = "rating = excluded.rating, " if rating is not None else ""
         set_comment = "comment = excluded.comment, " if comment is not None else ""
         with self._lock, self._connect() as db:
@@ -142,3 +125,18 @@ class FeedbackStore:
         for r in out:
             r["citations"] = json.loads(r["citations"])
         return out
+
+
+def _row(
+    question: str, role: str, answer: str, passage_ids: Sequence[str], rating: int, comment: str
+) -> tuple[str, str, str, str, str, int, str]:
+    """(ts, question, role, answer, citations, rating, comment), every free text redacted."""
+    return (
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        redact(question),
+        role,
+        redact(answer),
+        json.dumps(list(passage_ids), ensure_ascii=False),
+        rating,
+        redact(comment.strip()),
+    )
