@@ -56,13 +56,14 @@ class Assistant:
         for p in index.passages:  # index order is document order
             if key := list_key(p):
                 self._lists.setdefault(key, []).append(p)
-            if p.kind == "paragraph":
+            if p.kind in ("paragraph", "comment"):
                 if last is not None and (last.doc_id, last.section) == (p.doc_id, p.section):
                     self._previous[p.id] = last
                 last = p
 
     def _before(self, passage: Passage) -> Passage | None:
-        """The paragraph right before `passage` in its section (what a sentence may lean on)."""
+        """The paragraph (or comment) right before `passage` in its section: what its first
+        sentence may lean on."""
         return self._previous.get(passage.id)
 
     def _siblings(self, passage: Passage) -> list[Passage]:

@@ -162,7 +162,9 @@ def with_antecedent(unit: Unit) -> Unit:
 
 def opens_leaning(unit: Unit) -> bool:
     """True when the unit's first sentence leans back and nothing in its passage precedes it."""
-    if unit.passage.context or unit.passage.kind in ("list_item", "footnote"):
+    # A list item leans on its lead-in, which is shown with it; a comment's context is the text it
+    # comments on, not what its first sentence refers back to.
+    if unit.passage.kind in ("list_item", "footnote"):
         return False
     first = split_sentences(unit.passage.text)[:1]
     return bool(first) and unit.start == first[0][0] and leans_back(unit.quote)
@@ -179,7 +181,8 @@ def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage 
     unit = with_antecedent(unit)
     if opens_leaning(unit):
         before = previous(unit.passage)
-        if before is not None and all(u.passage.id != before.id for u in chosen):
+        if before is not None:
+            # Its last sentence joins the quote of that paragraph (one span per passage, merged).
             chosen.append(_last_sentence(before, unit.score, unit.rank))
     chosen.append(unit)
 
@@ -265,10 +268,13 @@ def select(
             continue
         _take(unit, extra, previous)
         cited |= {u.passage.id for u in extra}
-    sel.primary, sel.extra = _merge(primary), []
+    in_primary = {u.passage.id for u in primary}
+    # An extra quote's antecedent may lie in a passage the primary quotes: that quote widens.
+    sel.primary = _merge([*primary, *(u for u in extra if u.passage.id in in_primary)])
+    sel.extra = []
     lists = {list_key(u.passage) for u in sel.primary} - {None}
     for unit in _merge(extra):
-        if unit.passage.id in {u.passage.id for u in sel.primary}:
+        if unit.passage.id in in_primary:
             continue
         if list_key(unit.passage) in lists:
             sel.primary.append(unit)  # another item of a list already quoted joins it
