@@ -114,8 +114,9 @@ def _answer_level(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> di
     answered = not outcome.refused
     holder = _gold_citation(item, gold, cited)
     role_label = None
-    if item.actor and not item.expect_refusal:
-        role_label = 1.0 if holder is not None and holder.actor == item.actor else 0.0
+    # Judged where the gold is cited: an uncited gold is a retrieval miss, counted elsewhere.
+    if item.actor and not item.expect_refusal and holder is not None:
+        role_label = 1.0 if holder.actor == item.actor else 0.0
     first = None
     if not item.expect_refusal:
         first = 1.0 if cited and cited[0].passage_id in gold else 0.0

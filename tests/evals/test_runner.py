@@ -140,6 +140,8 @@ def test_score_item_answer_level_metrics(tmp_path: Path) -> None:
     # The citation holding the gold says «helsepersonell», the suite expects «kommunehelse».
     assert row["actor_shown"] == "helsepersonell" and row["role_label"] == 0.0
     assert [c.get("actor") for c in row["cited"]] == ["", "helsepersonell"]
+    uncited = runner.score_item(item, "hjemmel", frozenset({"z"}), (), outcome)
+    assert uncited["role_label"] is None  # gold not cited: a retrieval miss, not a wrong label
     refused = runner.score_item(items[2], "hjemmel", frozenset(), (),
                                 replace(_outcome([], "", True), facts=AnswerFacts(9, (), ())))  # fmt: skip
     assert refused["words"] is None and refused["first_citation_gold"] is None
