@@ -3,7 +3,7 @@
 Starts `hjemmel serve` in a child process on a free 127.0.0.1 port over the user's index (no login;
 the child is stopped at the end), then:
 1. in-process baseline: the same questions through `Assistant.ask` (p50/p95);
-2. CLIENTS concurrent page sessions (the page's own /chat endpoint through the server's queue,
+2. CLIENTS concurrent page sessions (the page's own /ask endpoint through the server's queue,
    over plain HTTP), each asking
    PER_CLIENT questions: errors, answers/s, p50/p95, and the ratio to in-process;
 3. an abusive session (32,000-character questions and follow-ups, as fast as it can) beside
@@ -76,9 +76,9 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
 
 
 def _session(url: str) -> Callable[[str, str], Any]:
-    """One page session asking through the page's /chat endpoint and the server's queue.
+    """One page session asking through the page's /ask endpoint and the server's queue.
 
-    A plain HTTP client (POST /gradio_api/call/chat, then its event stream) rather than
+    A plain HTTP client (POST /gradio_api/call/ask, then its event stream) rather than
     gradio_client: that one spends ~100 ms of CPU per answer itself, and on two cores the load
     generator would be the bottleneck, not the server.
     """
@@ -86,12 +86,12 @@ def _session(url: str) -> Callable[[str, str], Any]:
     session = uuid.uuid4().hex[:11]
 
     def ask(question: str, role: str) -> Any:
-        body = {"data": [question, role, [], [], [], []], "session_hash": session}
-        posted = http.post("gradio_api/call/chat", json=body)
+        body = {"data": [question, role, None], "session_hash": session}
+        posted = http.post("gradio_api/call/ask", json=body)
         posted.raise_for_status()
         event = posted.json()["event_id"]
         kind = ""
-        with http.stream("GET", f"gradio_api/call/chat/{event}") as stream:
+        with http.stream("GET", f"gradio_api/call/ask/{event}") as stream:
             for line in stream.iter_lines():
                 if line.startswith("event: "):
                     kind = line[len("event: ") :].strip()
