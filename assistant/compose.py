@@ -1,7 +1,7 @@
 """Extractive answer selection: which verbatim spans answer the question, and in what order.
 
-Given ranked passages, it scores candidate units (list items whole, paragraphs by sentence) by how
-much of the question they cover, then picks what a legal adviser would say first:
+Given the scored candidate units of the ranked passages (`assistant.units`), it picks what a legal
+adviser would say first:
 
 - `primary`: the one to three units that decide the question, best first;
 - `extra`: at most a few more that add something (another passage, another actor);
@@ -16,17 +16,25 @@ It does not retrieve, decide refusal or write text (`assistant.frame` does).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from assistant.actors import sentence_actor
 from assistant.records import Hit
+from assistant.units import (
+    Unit,
+    last_sentence,
+    list_key,
+    opens_leaning,
+    score_units,
+    units_of,
+    with_antecedent,
+)
 from ingest.records import Passage
-from ingest.sentences import leans_back, split_sentences
 
-CANDIDATE_PASSAGES = 8
+__all__ = ["Selection", "Unit", "list_key", "score_units", "select", "with_antecedent"]
+
 MAX_PRIMARY = 3  # units that decide the question
 MAX_PRIMARY_PASSAGES = 2
 PRIMARY_RELATIVE = 0.7  # a second or third deciding unit scores at least this share of the best
@@ -37,39 +45,14 @@ EXTRA_RELATIVE = 0.9
 MAX_CITED = 5  # passages cited, unless the question asks for a whole list
 MAX_FURTHER = 5
 MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the question asks for it
-# A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
-# RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
-# in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
-SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
-# A sentence that states a rule decides more than one that explains it: the first sentence of a
-# paragraph, a sentence citing a provision, and one whose actor is the asker's service.
-FIRST_SENTENCE_PRIOR = 1.15
-PROVISION_PRIOR = 1.1
 # Within the deciding passage, a sentence binding a named actor («Helsepersonell har …», «X skal
 # …») is preferred to one explaining it («Taushetsplikten skal også bidra til …»).
 DUTY_PRIOR = 1.3
-FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
 _LIST_QUESTION = re.compile(
     r"\b(hvilke|hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
     r"list\w*|oppgaver|plikter|pliktene|what are|which|what must)\b",
     re.I,
 )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A candidate quote: a span of one passage with its score."""
-
-    passage: Passage
-    start: int
-    end: int
-    score: float
-    rank: int
-    cover: float = 0.0  # the score without the retrieval prior: how well it matches the question
-
-    @property
-    def quote(self) -> str:
-        return self.passage.text[self.start : self.end]
 
 
 @dataclass
@@ -87,92 +70,8 @@ class Selection:
         return [*self.primary, *self.extra]
 
 
-def _units_of(passage: Passage) -> list[tuple[int, int]]:
-    if passage.kind in ("list_item", "footnote"):
-        return [(0, len(passage.text))]
-    return split_sentences(passage.text)
-
-
-def score_units(
-    hits: Sequence[Hit],
-    focus: Sequence[str],
-    context: Sequence[str],
-    analyze: Callable[[str], list[str]],
-    idf: Callable[[str], float],
-    follow_up: bool = False,
-    synonyms: dict[str, float] | None = None,
-) -> list[Unit]:
-    """Score every unit of the top passages: question-token coverage × a retrieval-score prior."""
-    focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
-    focus_w.update({t: idf(t) for t in set(focus)})
-    context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
-    total = sum(focus_w.values()) or 1.0
-    units: list[Unit] = []
-    top = hits[0].score if hits else 0.0
-    cutoff, power = (
-        (FOLLOW_UP_CUTOFF, FOLLOW_UP_POWER) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
-    )
-    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= cutoff * top]
-    for rank, hit in enumerate(kept, start=1):
-        passage = hit.passage
-        rank_prior = (hit.score / top) ** power if top > 0 else 1.0
-        ptoks = set(analyze(passage.context)) if passage.context else set()
-        for i, (s, e) in enumerate(_units_of(passage)):
-            toks = set(analyze(passage.text[s:e])) | ptoks
-            cover = sum(w for t, w in focus_w.items() if t in toks)
-            cover += sum(w for t, w in context_w.items() if t in toks)
-            # Long sentences cover more words by chance; damp by length.
-            length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
-            score = (0.15 + cover / total) * rank_prior * length_pen
-            if i == 0:
-                score *= FIRST_SENTENCE_PRIOR
-            if "§" in passage.text[s:e]:
-                score *= PROVISION_PRIOR
-            units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
-    return units
-
-
-def list_key(passage: Passage) -> tuple[str, str, str] | None:
-    """The list a list item belongs to: its document, section and lead-in; None for other passages.
-
-    Two lists may share a lead-in («Kriminalomsorgen skal» in 5.2.1 and in 5.3.1): the section
-    keeps them apart.
-    """
-    if passage.kind != "list_item" or not passage.context:
-        return None
-    return passage.doc_id, passage.section, passage.context
-
-
 def asks_for_list(question: str) -> bool:
     return bool(_LIST_QUESTION.search(question))
-
-
-def with_antecedent(unit: Unit) -> Unit:
-    """Widen a sentence that refers back to the sentences it leans on, within its passage."""
-    if unit.passage.kind in ("list_item", "footnote"):
-        return unit
-    spans = split_sentences(unit.passage.text)
-    i = next((k for k, (s, e) in enumerate(spans) if s <= unit.start < e), 0)
-    start = unit.start
-    while i > 0 and leans_back(unit.passage.text[spans[i][0] : spans[i][1]]):
-        i -= 1
-        start = spans[i][0]
-    return replace(unit, start=start)
-
-
-def opens_leaning(unit: Unit) -> bool:
-    """True when the unit's first sentence leans back and nothing in its passage precedes it."""
-    # A list item leans on its lead-in, which is shown with it; a comment's context is the text it
-    # comments on, not what its first sentence refers back to.
-    if unit.passage.kind in ("list_item", "footnote"):
-        return False
-    first = split_sentences(unit.passage.text)[:1]
-    return bool(first) and unit.start == first[0][0] and leans_back(unit.quote)
-
-
-def _last_sentence(passage: Passage, score: float, rank: int) -> Unit:
-    spans = split_sentences(passage.text) or [(0, len(passage.text))]
-    return with_antecedent(Unit(passage, spans[-1][0], spans[-1][1], score, rank))
 
 
 def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage | None]) -> None:
@@ -183,7 +82,7 @@ def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage 
         before = previous(unit.passage)
         if before is not None:
             # Its last sentence joins the quote of that paragraph (one span per passage, merged).
-            chosen.append(_last_sentence(before, unit.score, unit.rank))
+            chosen.append(last_sentence(before, unit.score, unit.rank))
     chosen.append(unit)
 
 
@@ -336,7 +235,7 @@ def _further(ordered: Sequence[Unit], hits: Sequence[Hit], cited: set[str]) -> l
         p = hit.passage
         if p.id in cited or p.kind in ("footnote", "heading") or len(out) >= MAX_FURTHER:
             continue
-        first = (_units_of(p) or [(0, len(p.text))])[0]
+        first = (units_of(p) or [(0, len(p.text))])[0]
         found = best.get(p.id) or Unit(p, first[0], first[1], 0.0, 99)
         out.append(with_antecedent(found))
     return out

@@ -1,0 +1,131 @@
+"""Candidate quotes: a passage cut into units (list items whole, paragraphs by sentence), scored
+against the question, and widened to what they lean on.
+
+A unit's score is question-token coverage (idf-weighted; synonyms and conversation context count
+less) × a prior from the passage's retrieval score, damped for long sentences, with small priors for
+a paragraph's first sentence and a sentence citing a provision. `with_antecedent` widens a sentence
+that refers back («Dette …», «I slike tilfeller …») to the sentences it leans on in its passage.
+Every unit is a span of its passage's text, so every quote is verbatim. It does not choose which
+units an answer shows (`assistant.compose`) or write text (`assistant.frame`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.records import Hit
+from ingest.records import Passage
+from ingest.sentences import leans_back, split_sentences
+
+CANDIDATE_PASSAGES = 8
+# A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
+# RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
+# in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
+SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
+# A sentence that states a rule decides more than one that explains it: the first sentence of a
+# paragraph and a sentence citing a provision get a small prior.
+FIRST_SENTENCE_PRIOR = 1.15
+PROVISION_PRIOR = 1.1
+FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate quote: a span of one passage with its score."""
+
+    passage: Passage
+    start: int
+    end: int
+    score: float
+    rank: int
+    cover: float = 0.0  # the score without the retrieval prior: how well it matches the question
+
+    @property
+    def quote(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+def units_of(passage: Passage) -> list[tuple[int, int]]:
+    if passage.kind in ("list_item", "footnote"):
+        return [(0, len(passage.text))]
+    return split_sentences(passage.text)
+
+
+def score_units(
+    hits: Sequence[Hit],
+    focus: Sequence[str],
+    context: Sequence[str],
+    analyze: Callable[[str], list[str]],
+    idf: Callable[[str], float],
+    follow_up: bool = False,
+    synonyms: dict[str, float] | None = None,
+) -> list[Unit]:
+    """Score every unit of the top passages: question-token coverage × a retrieval-score prior."""
+    focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
+    focus_w.update({t: idf(t) for t in set(focus)})
+    context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
+    total = sum(focus_w.values()) or 1.0
+    units: list[Unit] = []
+    top = hits[0].score if hits else 0.0
+    cutoff, power = (
+        (FOLLOW_UP_CUTOFF, FOLLOW_UP_POWER) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
+    )
+    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= cutoff * top]
+    for rank, hit in enumerate(kept, start=1):
+        passage = hit.passage
+        rank_prior = (hit.score / top) ** power if top > 0 else 1.0
+        ptoks = set(analyze(passage.context)) if passage.context else set()
+        for i, (s, e) in enumerate(units_of(passage)):
+            toks = set(analyze(passage.text[s:e])) | ptoks
+            cover = sum(w for t, w in focus_w.items() if t in toks)
+            cover += sum(w for t, w in context_w.items() if t in toks)
+            # Long sentences cover more words by chance; damp by length.
+            length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
+            score = (0.15 + cover / total) * rank_prior * length_pen
+            if i == 0:
+                score *= FIRST_SENTENCE_PRIOR
+            if "§" in passage.text[s:e]:
+                score *= PROVISION_PRIOR
+            units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
+    return units
+
+
+def list_key(passage: Passage) -> tuple[str, str, str] | None:
+    """The list a list item belongs to: its document, section and lead-in; None for other passages.
+
+    Two lists may share a lead-in («Kriminalomsorgen skal» in 5.2.1 and in 5.3.1): the section
+    keeps them apart.
+    """
+    if passage.kind != "list_item" or not passage.context:
+        return None
+    return passage.doc_id, passage.section, passage.context
+
+
+def with_antecedent(unit: Unit) -> Unit:
+    """Widen a sentence that refers back to the sentences it leans on, within its passage."""
+    if unit.passage.kind in ("list_item", "footnote"):
+        return unit
+    spans = split_sentences(unit.passage.text)
+    i = next((k for k, (s, e) in enumerate(spans) if s <= unit.start < e), 0)
+    start = unit.start
+    while i > 0 and leans_back(unit.passage.text[spans[i][0] : spans[i][1]]):
+        i -= 1
+        start = spans[i][0]
+    return replace(unit, start=start)
+
+
+def opens_leaning(unit: Unit) -> bool:
+    """True when the unit's first sentence leans back and nothing in its passage precedes it."""
+    # A list item leans on its lead-in, which is shown with it; a comment's context is the text it
+    # comments on, not what its first sentence refers back to.
+    if unit.passage.kind in ("list_item", "footnote"):
+        return False
+    first = split_sentences(unit.passage.text)[:1]
+    return bool(first) and unit.start == first[0][0] and leans_back(unit.quote)
+
+
+def last_sentence(passage: Passage, score: float, rank: int) -> Unit:
+    spans = split_sentences(passage.text) or [(0, len(passage.text))]
+    return with_antecedent(Unit(passage, spans[-1][0], spans[-1][1], score, rank))
