@@ -46,7 +46,9 @@ _NAMES: tuple[tuple[str, str], ...] = (
      r"sykepleier\w*|psykolog\w*"),
 )  # fmt: skip
 MENTION = re.compile(
-    "|".join(rf"{_W}(?P<{actor}>{pattern})(?![\wæøå])" for actor, pattern in _NAMES), re.I
+    # Not inside a web address («kriminalomsorgen.no»).
+    "|".join(rf"{_W}(?P<{actor}>{pattern})(?![\wæøå]|\.[a-z])" for actor, pattern in _NAMES),
+    re.I,
 )
 _MODAL = re.compile(r"(?<![\wæøå])(skal|bør|må|plikter|kan|har plikt|har ansvar)(?![\wæøå])", re.I)
 # «Helsepersonell har …», «De ansatte i kriminalomsorgen er underlagt …»: an actor as subject.
@@ -100,18 +102,19 @@ def sentence_actor(text: str, strict: bool = False) -> str:
     return mentions[0][1]
 
 
-def unit_actor(passage: Passage, quote: str) -> str:
+def unit_actor(passage: Passage, quote: str, strict: bool = False) -> str:
     """The actor of a quote from `passage`: its own words first, then a list item's lead-in, then
-    the passage's single structural role."""
+    the passage's single structural role. `strict`: only the subject of a duty or right counts
+    (for «Ditt ansvar»: a sentence that merely mentions a service is no duty of it)."""
     if passage.kind == "list_item" and passage.context:
         # An item continues its lead-in («Ved utelukkelse skal kriminalomsorgen: … ta hensyn til
         # råd fra lege»): the lead-in names who acts; words in the item are objects.
-        actor = sentence_actor(passage.context) or sentence_actor(quote)
+        actor = sentence_actor(passage.context, strict) or sentence_actor(quote, strict)
     else:
         # The first sentence that names an actor decides (a quote may hold its antecedent).
         sentences = [quote[s:e] for s, e in split_sentences(quote)] or [quote]
-        actor = next((a for a in map(sentence_actor, sentences) if a), "")
-        actor = actor or sentence_actor(passage.context)
+        actor = next((a for a in (sentence_actor(x, strict) for x in sentences) if a), "")
+        actor = actor or sentence_actor(passage.context, strict)
     if not actor and len(passage.roles) == 1:
         actor = passage.roles[0]
     return actor

@@ -158,20 +158,34 @@ class Assistant:
     def _compose(
         self, question: str, role: str, query: Query, hits: Sequence[Hit], context: str
     ) -> Answer:
-        units = score_units(
-            hits,
-            query.focus_tokens,
-            query.context_tokens,
-            _analyze,
-            self.idf,
-            follow_up=bool(context),
-            synonyms={t: w for t, w in query.tokens.items() if w < 1.0},
-        )
+        def scored(found: Sequence[Hit]) -> list[Unit]:
+            return score_units(
+                found,
+                query.focus_tokens,
+                query.context_tokens,
+                _analyze,
+                self.idf,
+                follow_up=bool(context),
+                # Expansions (synonyms, glossary, concepts) weigh less than asked words; the
+                # conversation's words are context, weighed on their own.
+                synonyms={
+                    t: w
+                    for t, w in query.tokens.items()
+                    if w < 1.0 and t not in set(query.context_tokens)
+                },
+            )
+
+        units = scored(hits)
         lang = "en" if evidence.is_english(question) else "nb"
         docs = self.index.documents
         opening = ""
         named = mentioned_documents(question, docs)
-        silent = direct.silent_sources(named, units, query.concepts)
+        if named and not any(u.passage.doc_id in named for u in units):
+            # The source the question names may answer below the top hits: look in it alone.
+            within = retrieve(self.index, query, role=role, k=5, documents=named).hits
+            on_topic = [h for h in within if set(h.passage.concepts) & set(query.concepts)]
+            units += scored(on_topic or within[:3])
+        silent = direct.silent_sources(named, self.index.passages, query.concepts)
         if silent:
             # The source the question names says nothing on the topic: say so, show the nearest.
             units = [u for u in units if u.passage.doc_id not in silent]

@@ -14,7 +14,7 @@ retrieves nor refuses: refusal (nothing near) is `assistant.evidence`'s.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from wordfreq import zipf_frequency
 
@@ -22,7 +22,7 @@ from assistant.actors import MENTION
 from assistant.compose import Unit
 from ingest import concepts as legal_concepts
 from ingest.analysis import analyze
-from ingest.records import Document
+from ingest.records import Document, Passage
 
 # Words so common in this domain that they decide nothing («innsatt», «fengsel», «skal»).
 _GENERIC = frozenset(
@@ -30,7 +30,8 @@ _GENERIC = frozenset(
         "innsatt innsatte fengsel fengselet soning soner kriminalomsorgen helsetjenesten "
         "helse omsorgstjenesten tjeneste tjenesten ansatte ansvar plikt regler gjelder gjøre "
         "gjør skje hva hvem hvordan når hvor noen noe annen andre sier står rundskrivet "
-        "kildene situasjon tilfelle person personer vi jeg dere de han hun ham henne"
+        "kildene situasjon tilfelle person personer vi jeg dere de han hun ham henne",
+        compounds=False,
     )
 )
 _ACTOR = MENTION
@@ -61,19 +62,21 @@ def deciding_term(
         if not tokens or zipf_frequency(word, "nb") >= MAX_ZIPF or word.lower() in exclude:
             continue
         t = tokens[0]
-        if _ACTOR.fullmatch(word) or any(_same_word(t, g) for g in _GENERIC):
+        # Inflections and misspellings of a generic word are generic; compounds ending in one
+        # («foreldreansvar», «tannhelse») are not.
+        if _ACTOR.fullmatch(word) or any(_same_word(t, g, compounds=False) for g in _GENERIC):
             continue
         if known(t) and idf(t) >= MIN_IDF:
             candidates.append(t)
     return max(candidates, key=idf, default=None)
 
 
-def _same_word(a: str, b: str) -> bool:
-    """Inflections, misspellings and compounds of one word («anbefalt»/«anbefalinger»,
-    «innsat»/«innsatt», «dato»/«løslatelsesdato»)."""
+def _same_word(a: str, b: str, compounds: bool = True) -> bool:
+    """Inflections, misspellings and (with `compounds`) compounds of one word
+    («anbefalt»/«anbefalinger», «innsat»/«innsatt», «dato»/«løslatelsesdato»)."""
     if a == b:
         return True
-    if min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)):
+    if compounds and min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)):
         return True
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
@@ -92,11 +95,14 @@ def covers(term: str, units: Sequence[Unit], alternatives: Sequence[str]) -> boo
     return False
 
 
-def silent_sources(named: set[str], units: Sequence[Unit], concepts: Sequence[str]) -> list[str]:
-    """Named documents none of whose candidate units share a concept with the question."""
+def silent_sources(
+    named: set[str], passages: Iterable[Passage], concepts: Sequence[str]
+) -> list[str]:
+    """Named documents none of whose passages (the whole document, not only what was retrieved)
+    is tagged with a concept of the question; nothing is judged when it has no concept."""
     if not named or not concepts:
         return []
-    speaking = {u.passage.doc_id for u in units if set(u.passage.concepts) & set(concepts)}
+    speaking = {p.doc_id for p in passages if p.doc_id in named and set(p.concepts) & set(concepts)}
     return sorted(named - speaking)
 
 

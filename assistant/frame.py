@@ -128,8 +128,11 @@ def source_name(doc: Document, lang: str) -> str:
     return name
 
 
-def _where(units: Sequence[Unit], documents: dict[str, Document], lang: str) -> str:
-    """«rundskrivet punkt 7.1.3 og 7.1.2» built from the units' metadata."""
+def _where(
+    units: Sequence[Unit], documents: dict[str, Document], lang: str, inline: str = " ("
+) -> str:
+    """«rundskrivet punkt 7.1.3 og 7.1.2» built from the units' metadata; a non-binding source's
+    status follows its name in parentheses, or after `inline` («, ») inside other brackets."""
     words = PHRASES[lang]
     by_doc: dict[str, list[str]] = {}
     for unit in units:
@@ -147,8 +150,9 @@ def _where(units: Sequence[Unit], documents: dict[str, Document], lang: str) -> 
                 [", ".join(numbered[:-1]), numbered[-1]] if len(numbered) > 1 else numbered
             )
             name = f"{name} {word} {joined}"
-        inline = STATUS_INLINE[lang].get(doc.status)
-        parts.append(f"{name} ({inline})" if inline else name)
+        status = STATUS_INLINE[lang].get(doc.status)
+        close = ")" if inline == " (" else ""
+        parts.append(f"{name}{inline}{status}{close}" if status else name)
     return f" {words['and']} ".join(parts)
 
 
@@ -200,12 +204,11 @@ def _bullets(
     lines: list[str] = []
     previous: tuple[str, str, str] | None = None
     for i, unit in enumerate(units):
-        doc = documents[unit.passage.doc_id]
         actor = unit_actor(unit.passage, unit.quote)
         label = f"**{ACTOR_TEXT[lang][actor]}**" if actor else ""
-        place = f"({_where([unit], documents, lang)})" if where else ""
-        if not where and doc.status in STATUS_INLINE[lang]:
-            place = f"*({STATUS_INLINE[lang][doc.status]})*"
+        # Extra quotes name their place; the deciding ones stand under the lead line, which
+        # names theirs (and a non-binding source's status).
+        place = f"({_where([unit], documents, lang, inline=', ')})" if where else ""
         head = " ".join(x for x in (label, place) if x)
         text = " ".join(unit.quote.split())
         key = list_key(unit.passage)
@@ -230,7 +233,7 @@ def _group(unit: Unit, role: str, documents: dict[str, Document]) -> str:
         return "note"
     if role not in SERVICE_ROLES:
         return "also"
-    actor = unit_actor(unit.passage, unit.quote)
+    actor = unit_actor(unit.passage, unit.quote, strict=True)
     if not actor:
         return "general"
     return "yours" if binds(actor, role) else "others"

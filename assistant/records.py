@@ -61,6 +61,7 @@ class Hit:
     score: float
     bm25_rank: int | None = None
     dense_rank: int | None = None
+    cites_asked: bool = False  # it cites a provision the question names (ranked first for that)
 
 
 @dataclass(frozen=True)

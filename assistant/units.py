@@ -68,14 +68,16 @@ def score_units(
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
     total = sum(focus_w.values()) or 1.0
     units: list[Unit] = []
-    top = hits[0].score if hits else 0.0
+    # The best score, not the first hit's: a passage citing a provision the question names is
+    # ranked first whatever its score, and gets a full prior of its own.
+    top = max((h.score for h in hits[:CANDIDATE_PASSAGES]), default=0.0)
     cutoff, power = (
         (FOLLOW_UP_CUTOFF, FOLLOW_UP_POWER) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
     )
-    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.score >= cutoff * top]
+    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.cites_asked or h.score >= cutoff * top]
     for rank, hit in enumerate(kept, start=1):
         passage = hit.passage
-        rank_prior = (hit.score / top) ** power if top > 0 else 1.0
+        rank_prior = 1.0 if hit.cites_asked or top <= 0 else (hit.score / top) ** power
         ptoks = set(analyze(passage.context)) if passage.context else set()
         for i, (s, e) in enumerate(units_of(passage)):
             toks = set(analyze(passage.text[s:e])) | ptoks
@@ -123,7 +125,9 @@ def opens_leaning(unit: Unit) -> bool:
     if unit.passage.kind in ("list_item", "footnote"):
         return False
     first = split_sentences(unit.passage.text)[:1]
-    return bool(first) and unit.start == first[0][0] and leans_back(unit.quote)
+    if not first or unit.start != first[0][0]:
+        return False
+    return leans_back(unit.passage.text[first[0][0] : first[0][1]])
 
 
 def last_sentence(passage: Passage, score: float, rank: int) -> Unit:

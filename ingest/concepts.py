@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-3"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-4"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,11 @@ def _re(pattern: str) -> re.Pattern[str]:
 # Disclosure verbs as staff use them: a question of this shape is about sharing information.
 _TELL = (
     r"fortell\w*|si(?:er)? (?:det |noe )?(?:til|videre)|sa (?:det )?til|gi(?:r)? beskjed|"
-    r"gi(?:r)? (?:ut )?(?:opplysninger|info\w*)|dele\w*|deler|videreformidl\w*|informer\w*|"
+    r"gi(?:r)? (?:ut )?(?:opplysninger|info\w*)|dele|deler (?:med|opplysning\w*|info\w*)|delt|"
+    r"deling|videreformidl\w*|"
+    r"informer\w*|"
     r"sende\w* (?:over|journal\w*|papir\w*|opplysning\w*)|vis(?:e|er) (?:journal\w*|papir\w*)|"
-    r"snakke med (?:\w+ )?om|tell\w*|share\w*|disclos\w*|pass(?:ing)? on"
+    r"snakke med (?:\w+ )?om|tell|tells|telling|told|share\w*|disclos\w*|pass(?:ing)? on"
 )
 _HEALTH_INFO = (
     r"feiler|fe(?:ile|ilte)|diagnose\w*|medisin\w*|hiv|aids|hepatitt\w*|sykdom\w*|syk|sjuk\w*|"
@@ -214,8 +216,9 @@ CONCEPTS: tuple[Concept, ...] = (
         "Rus og avrusning",
         _re(r"rus\w*|avrusning\w*|abstinens\w*|substitusjon\w*|lar-\w*"),
         _re(
-            r"rus\w*|dop\w*|narko\w*|abstinens\w*|avrusning\w*|lar|metadon\w*|subutex|"
-            r"alkohol\w*|fyll\w*|drug\w*|alcohol\w*|withdrawal"
+            r"rus|ruse[nt]|ruset|rusa|rusmid\w*|rusprobl\w*|rusavh\w*|dop|dopet|dopa|narko\w*|"
+            r"abstinens\w*|avrusning\w*|metadon\w*|subutex|alkohol\w*|fylla|fyllekjør\w*|"
+            r"drugs?|alcohol\w*|withdrawal"
         ),
         "rusmiddelproblemer avrusning",
     ),

@@ -67,14 +67,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # left out: they are usually an expletive subject or an article («Det er viktig …», «Den innsatte»).
 _BACK_OPENERS = re.compile(
     r"^[«\"(]?(?:(?:dette|denne|disse|dets|slik[et]?|sånn[et]?|samme|det samme|tilsvarende|"
-    r"i (?:slike|sånne|disse|begge|de nevnte) \w+|i dette tilfelle[t]?|i så fall|her|da|"
+    r"i (?:slike|sånne|disse|begge|de nevnte) \w+|i dette tilfelle[t]?|i så fall|her|"
     r"dermed|derfor|likevel|imidlertid|videre|også|heller ikke|ellers|derimot|i tillegg|"
     r"this|these|such)\b"
     # A bare noun refers back («Vilkåret er …»); with a complement it names its own subject
     # («Vilkårene for vedtak om …», «Bestemmelsen i § 37 …»).
     r"|(?:vilkåret|vilkårene|bestemmelsen|bestemmelsene|unntaket|unntakene|regelen|reglene|"
     r"plikten|ordningen|hensikten|formålet|begrunnelsen)\b"
-    r"(?!\s+(?:for|om|i|etter|til|ved|av|på|fra|som|under)\b))",
+    r"(?!\s+(?:for|om|i|etter|til|ved|av|på|fra|som|under|med)\b))",
     re.I,
 )
 _BACK_INSIDE = re.compile(

@@ -130,3 +130,28 @@ def test_english_question_gets_an_english_frame(real_assistant: Assistant) -> No
     assert answer.language == "en"
     assert answer.text.startswith("According to")
     assert "verbatim from the Norwegian sources" in answer.text
+
+
+def test_an_everyday_word_is_not_taken_for_a_source(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Skal vi skrive rapport når vi isolerer noen?", "kriminalomsorgen")
+    assert "sier ikke noe om dette" not in answer.text
+    english = real_assistant.ask("Do we have to report to the doctor when an inmate is isolated?")
+    assert "says nothing about this" not in english.text
+
+
+def test_a_named_source_is_searched_whole_before_it_is_called_silent(
+    real_assistant: Assistant,
+) -> None:
+    answer = real_assistant.ask("Hva sier høringsutkastet om taushetsplikt?", "alle")
+    assert "sier ikke noe om dette" not in answer.text
+    assert answer.citations[0].passage.doc_id == "horingsutkast-individuell-plan"
+    assert "taushetsbelagte" in answer.citations[0].quote
+
+
+def test_a_passage_citing_the_asked_provision_is_quoted(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask(
+        "Må vi varsle lege etter straffegjennomføringsloven § 12 når en innsatt utelukkes?",
+        "kriminalomsorgen",
+    )
+    cited = [r for c in answer.citations for r in c.passage.refs]
+    assert any(r.provision == "§ 12" and "straffegjennomføring" in r.law for r in cited), cited

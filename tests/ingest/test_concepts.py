@@ -51,3 +51,16 @@ def test_every_concept_has_a_label_and_an_expansion() -> None:
     ids = [c.id for c in CONCEPTS]
     assert len(ids) == len(set(ids))
     assert all(c.label and c.expansion for c in CONCEPTS)
+
+
+@pytest.mark.parametrize(
+    ("question", "concept"),
+    [
+        ("Hvor lenge lar dere en innsatt sitte utelukket?", "rus"),
+        ("Skal vi fylle ut et skjema?", "rus"),
+        ("Hvilke deler av rundskrivet gjelder oss?", "taushetsplikt"),
+        ("Må vi telle innsatte hver time?", "taushetsplikt"),
+    ],
+)
+def test_common_words_do_not_trigger_a_concept(question: str, concept: str) -> None:
+    assert concept not in recognise(question)

@@ -45,3 +45,16 @@ def test_spans_are_exact_and_cover_all_words(text: str) -> None:
         "\n", ""
     )
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_leans_back_on_back_references_only() -> None:
+    from ingest.sentences import leans_back
+
+    assert leans_back("I slike tilfeller får de ansatte samme taushetsplikt.")
+    assert leans_back("Dette kan for eksempel være når betjenter deler ut medisiner.")
+    assert leans_back("Vilkåret er at den innsatte samtykker.")
+    assert not leans_back("Vilkårene for vedtak om tvungent psykisk helsevern framgår av loven.")
+    assert not leans_back("Formålet med utelukkelse er å ivareta sikkerheten.")
+    assert not leans_back("Da kriminalomsorgen fikk ansvaret, ble rutinene endret.")
+    assert not leans_back("I dette rundskrivet brukes begrepet isolasjon om flere situasjoner.")
+    assert not leans_back("Det er viktig at helsetjenesten varsles.")
