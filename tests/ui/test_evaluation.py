@@ -69,8 +69,16 @@ def _clear_upload(page: Any) -> None:
 def _upload_and_run(page: Any, path: Path) -> None:
     _clear_upload(page)
     field = page.locator("#eval-upload")
-    field.locator("input[type=file]").set_input_files(str(path))
-    field.get_by_text(path.name).first.wait_for()
+    # A change event still in flight (the suite dropdown resets the upload field) can clear a file
+    # set at the same moment: set it again until the page shows it, as a user would.
+    for attempt in range(3):
+        field.locator("input[type=file]").set_input_files(str(path))
+        try:
+            field.get_by_text(path.name).first.wait_for(timeout=20_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     page.locator("#eval-run").click()
 
 
