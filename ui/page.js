@@ -18,6 +18,9 @@
     "Warning": "Advarsel",
     "Info": "Melding",
     "Loading...": "Laster …",
+    "Drop File Here": "Slipp filen her",
+    "- or -": "– eller –",
+    "Click to Upload": "Klikk for å laste opp",
     "Use via API": "",
     "Built with Gradio": ""
   };
