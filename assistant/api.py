@@ -213,18 +213,21 @@ class Assistant:
         )
 
     def _answers_the_point(self, question: str, sel: Selection) -> bool:
-        """False when the question's deciding term is in none of the deciding quotes.
+        """False when the question's deciding term, or a limit it asks about («under 18 år»,
+        «5 dager»), is in none of the deciding quotes.
 
         English questions are not judged: their words are not the sources' words.
         """
         if evidence.is_english(question):
             return True
+        deciding: list[Unit] = sel.primary
+        if not direct.numbers_covered(question, deciding):
+            return False
         names = {n for doc in self.index.documents.values() for n in source_aliases(doc)}
         term = direct.deciding_term(question, self.idf, self.vocab.__contains__, names)
         if term is None:
             return True
         fixed = self.vocab.correct(term)
-        deciding: list[Unit] = sel.primary
         return direct.covers(term, deciding, [*_expand(term), *([fixed] if fixed else [])])
 
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:

@@ -95,6 +95,25 @@ def covers(term: str, units: Sequence[Unit], alternatives: Sequence[str]) -> boo
     return False
 
 
+# A number the question asks about as a limit or an age: «under 18», «over 72 timer», «5 dager».
+_ASKED_NUMBER = re.compile(
+    r"\b(?:under|over|minst|inntil|innen|etter|mer enn|mindre enn)\s+(\d+)\b"
+    r"|(?<![§.\d])\b(\d+)\s*(?:år|dager|dag|døgn|timer|time|uker|uke|måneder|måned|ganger|gang)\b",
+    re.I,
+)
+
+
+def numbers_covered(question: str, units: Sequence[Unit]) -> bool:
+    """True unless the question asks about a number («under 18», «3 døgn») that no deciding quote,
+    lead-in or heading states: then the sources do not answer that exact point."""
+    asked = {a or b for a, b in _ASKED_NUMBER.findall(question)}
+    if not asked:
+        return True
+    shown = " ".join(f"{u.quote} {u.passage.context} {u.passage.heading}" for u in units)
+    stated = set(re.findall(r"(?<![\d.])\d+(?![\d.]\d)", shown))
+    return asked <= stated
+
+
 def silent_sources(
     named: set[str], passages: Iterable[Passage], concepts: Sequence[str]
 ) -> list[str]:

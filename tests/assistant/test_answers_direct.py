@@ -155,3 +155,15 @@ def test_a_passage_citing_the_asked_provision_is_quoted(real_assistant: Assistan
     )
     cited = [r for c in answer.citations for r in c.passage.refs]
     assert any(r.provision == "§ 12" and "straffegjennomføring" in r.law for r in cited), cited
+
+
+def test_a_follow_up_asking_a_number_the_sources_do_not_state_says_so(
+    real_assistant: Assistant,
+) -> None:
+    first = "Kan jeg fortelle betjentene hva en innsatt feiler?"
+    before = real_assistant.ask(first, "kommunehelse")
+    answer = real_assistant.ask(
+        "Hva om han er under 18?", "kommunehelse", history=[Turn(first, before.text)]
+    )
+    under_18 = any("18" in c.quote for c in answer.citations)
+    assert answer.direct == under_18, answer.text

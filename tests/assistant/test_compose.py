@@ -200,3 +200,16 @@ def test_one_quote_per_passage_in_source_order() -> None:
 
     merged = _merge(sel.primary)
     assert len(merged) == 1 and merged[0].start == 0 and merged[0].end == 140
+
+
+def test_a_number_the_question_asks_about_must_be_in_a_deciding_quote() -> None:
+    from assistant.direct import numbers_covered
+
+    unit = Unit(LIST[1], 0, len(LIST[1].text), 1.0, 1)
+    assert numbers_covered("Hvor ofte skal vi føre tilsyn?", [unit])  # no number asked
+    assert not numbers_covered("Og for dem under 18 år?", [unit])
+    under_18 = _item(5, "sørge for kontinuerlig tilsyn med innsatte under 18 år")
+    assert numbers_covered(
+        "Og for dem under 18 år?", [Unit(under_18, 0, len(under_18.text), 1.0, 1)]
+    )
+    assert numbers_covered("Hva sier straffegjennomføringsloven § 37 om 7.1.2?", [unit])
