@@ -109,7 +109,9 @@ def unit_actor(passage: Passage, quote: str, strict: bool = False) -> str:
     if passage.kind == "list_item" and passage.context:
         # An item continues its lead-in («Ved utelukkelse skal kriminalomsorgen: … ta hensyn til
         # råd fra lege»): the lead-in names who acts; words in the item are objects.
-        actor = sentence_actor(passage.context, strict) or sentence_actor(quote, strict)
+        # A lead-in naming no one («Rundskrivet bør ses i sammenheng med») leaves only a duty
+        # stated in the item itself, never a service merely named in a title it lists.
+        actor = sentence_actor(passage.context, strict) or sentence_actor(quote, strict=True)
     else:
         # The first sentence that names an actor decides (a quote may hold its antecedent).
         sentences = [quote[s:e] for s, e in split_sentences(quote)] or [quote]

@@ -280,10 +280,9 @@ def _gate_text(question: str) -> str:
     """The question as the refusal gate reads it: everyday words a concept recognised
     («ringe», «isolat») are replaced by the concept's legal words («varsle lege», «utelukkelse»),
     so a plain question in staff's words is not refused for words the sources never use."""
-    spans = legal_concepts.trigger_spans(question.lower())
-    if not spans:
+    kept = legal_concepts.without_triggers(question)
+    if kept == question:
         return question
-    kept = "".join(" " if any(s <= i < e for s, e in spans) else c for i, c in enumerate(question))
     return f"{kept} {legal_concepts.expansion(legal_concepts.recognise(question))}"
 
 

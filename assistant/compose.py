@@ -48,9 +48,12 @@ MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the ques
 # Within the deciding passage, a sentence binding a named actor («Helsepersonell har …», «X skal
 # …») is preferred to one explaining it («Taushetsplikten skal også bidra til …»).
 DUTY_PRIOR = 1.3
+# A question asks for a whole list when it asks for duties or tasks, not for any «hvilke X»
+# («Hvilke medisiner står han på?» is no question about a list in the sources).
 _LIST_QUESTION = re.compile(
-    r"\b(hvilke|hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
-    r"list\w*|oppgaver|plikter|pliktene|what are|which|what must)\b",
+    r"\b(hvilke (plikter|oppgaver|tiltak|krav|rettigheter|regler|elementer)|"
+    r"hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
+    r"list\w*|oppgavene|pliktene|what are the|which duties|what must)\b",
     re.I,
 )
 
@@ -202,13 +205,14 @@ def _lists_together(units: Sequence[Unit]) -> list[Unit]:
 def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence[Passage]]) -> None:
     """Whole list when asked for (up to MAX_LIST_ITEMS); otherwise count the items not shown."""
     whole = asks_for_list(question)
-    for unit in list(sel.primary):
+    for i, unit in enumerate(list(sel.primary)):
         key = list_key(unit.passage)
         items = siblings(unit.passage) if key else ()
         if not key or key in sel.list_rest:
             continue
         have = {u.passage.id for u in sel.cited}
-        if whole and len(items) <= MAX_LIST_ITEMS:
+        # Only the deciding list is completed: another service's list stays a matching item.
+        if whole and i == 0 and len(items) <= MAX_LIST_ITEMS:
             at = sel.primary.index(unit)
             added = [
                 Unit(q, 0, len(q.text), unit.score, unit.rank) for q in items if q.id not in have

@@ -52,10 +52,7 @@ def deciding_term(
     `exclude` holds words that name a source («NKROP», «høringsutkastet»): they say where to look,
     not what is asked. Service names («kommunehelsetjenesten») are judged by `assistant.actors`.
     """
-    spans = legal_concepts.trigger_spans(question.lower())
-    kept = "".join(
-        " " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(question.lower())
-    )
+    kept = legal_concepts.without_triggers(question.lower())
     candidates: list[str] = []
     for word in re.findall(r"[^\W\d_]+", kept):
         tokens = analyze(word, compounds=False)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-4"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-5"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(r"samtykk\w*"),
         _re(
             r"samtykk\w*|(?:sier|sa|syns|synes) (?:at )?(?:det er |det var )?(?:greit|ok|ja)|"
-            r"går med på|gikk med på|vil ikke at|ønsker ikke at|nekter\w*|tillatelse\w*|"
+            r"går med på|gikk med på|(?:vil|ønsker) ikke at|ikke (?:vil|ønsker) at|nekter å (?:dele|gi|la)|"
+            r"tillatelse\w*|"
             r"lov (?:av|fra) (?:ham|henne|den innsatte|innsatte)|spørre\w* (?:\w+ ){0,2}om lov|"
             r"be\w* (?:\w+ ){0,2}om lov|om det er greit|consent\w*|agree\w*|permission"
         ),
@@ -252,6 +253,15 @@ def trigger_spans(question: str) -> list[tuple[int, int]]:
     for concept in CONCEPTS:
         spans += [m.span() for m in concept.question.finditer(question)]
     return sorted(spans)
+
+
+def without_triggers(question: str) -> str:
+    """The question with the words a concept recognised blanked out (same length, same offsets):
+    what is left is what the question asks in words of its own."""
+    spans = trigger_spans(question.lower())
+    return "".join(
+        " " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(question)
+    )
 
 
 def expansion(concept_ids: tuple[str, ...]) -> str:
