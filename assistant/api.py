@@ -52,6 +52,8 @@ class Assistant:
         )
         self._lists: dict[tuple[str, str, str], list[Passage]] = {}
         self._previous: dict[str, Passage] = {}
+        # Words that name a source («høringsutkastet», «NKROP»): never a question's deciding term.
+        self._names = {n for doc in index.documents.values() for n in source_aliases(doc)}
         last: Passage | None = None
         for p in index.passages:  # index order is document order
             if key := list_key(p):
@@ -223,8 +225,7 @@ class Assistant:
         deciding: list[Unit] = sel.primary
         if not direct.numbers_covered(question, deciding):
             return False
-        names = {n for doc in self.index.documents.values() for n in source_aliases(doc)}
-        term = direct.deciding_term(question, self.idf, self.vocab.__contains__, names)
+        term = direct.deciding_term(question, self.idf, self.vocab.__contains__, self._names)
         if term is None:
             return True
         fixed = self.vocab.correct(term)
