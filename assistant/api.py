@@ -18,7 +18,7 @@ from assistant import direct, evidence
 from assistant.compose import Selection, Unit, list_key, score_units, select
 from assistant.followup import resolve
 from assistant.frame import PHRASES, frame, source_name
-from assistant.limits import prepare
+from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import Query, make_query, mentioned_documents, retrieve, source_aliases
 from assistant.settings import Settings
@@ -30,7 +30,7 @@ from ingest.records import Passage
 
 __all__ = ["MAX_QUESTION_CHARS", "Assistant", "IndexMissingError"]
 
-MAX_QUESTION_CHARS = 2000
+MAX_QUESTION_CHARS = MAX_TURN_QUESTION_CHARS  # one limit, kept in assistant.limits
 RETRIEVED_KEPT = 10  # an answer keeps this much of the ranking (evaluation reads hit@10 from it)
 REFUSAL = "Jeg finner ikke dette i kildene."
 _SURFACE = re.compile(r"[^\W\d_]+")

@@ -65,6 +65,8 @@ def bound_history(history: Sequence[Turn]) -> list[Turn]:
 
 def prepare(question: str, history: Sequence[Turn]) -> tuple[str, list[Turn]]:
     """The question without personal data, and the history bounded (see the module docstring)."""
-    if not question or len(question) > 4 * MAX_TURN_QUESTION_CHARS:
-        return question, bound_history(history)  # refused for its length anyway: no work on it
+    if not question or len(question) > MAX_TURN_QUESTION_CHARS:
+        # Refused for its length anyway: no work on it, and stripping personal data must not
+        # shrink it under the limit.
+        return question, bound_history(history)
     return strip_personal_data(question), bound_history(history)

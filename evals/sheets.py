@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.records import ACTOR_LABELS, ROLES
 from evals.metrics import normalize
 
 REQUIRED = ("id", "tema", "rolle", "spørsmål", "gull", "forventet_avvisning", "oppfølging_av")
 OPTIONAL = ("fakta", "språk", "tagger", "aktør")
-ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "jurist", "alle")
-ACTORS = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "helsepersonell", "felles")
+ACTORS = tuple(ACTOR_LABELS)  # the assistant's actors (and ROLES its roles), not copies
 YES = ("ja", "j", "x", "yes", "true", "sann", "1")
 NO = ("nei", "n", "", "no", "false", "usann", "0")
 _SPLIT = re.compile(r"\s*(?:\r?\n|;)\s*")

@@ -89,7 +89,8 @@ def answer_record(answer: Answer) -> dict[str, Any]:
 
 
 def _citations(items: Any, index: IndexView) -> tuple[tuple[Citation, ...], bool]:
-    by_id = {p.id: p for p in index.passages}
+    # The index's own lookup when it has one (the real Index); built only for a bare view.
+    by_id = getattr(index, "by_id", None) or {p.id: p for p in index.passages}
     out, lost = [], False
     for item in items if isinstance(items, list) else []:
         passage = by_id.get(str(item.get("passage", "")))
