@@ -47,12 +47,19 @@ class FeedbackStore:
         self.path = path
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        # Several processes (replicas sharing one home) may open a new or older file at once:
+        # check and migrate inside one write transaction, so the second one sees the column.
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")
             db.execute(_SCHEMA)
             columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
             if "answer_id" not in columns:
                 db.execute(_ANSWER_ID)
             db.execute(_ANSWER_INDEX)
+            db.execute("COMMIT")
+        finally:
+            db.close()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +106,32 @@ def test_an_older_feedback_file_gets_the_answer_id_column(tmp_path: Path) -> Non
     store = FeedbackStore(path)
     store.rate(answer_id="n", question="q", role="alle", answer="a", passage_ids=[], rating=1)
     assert [r["answer_id"] for r in store.rows()] == [None, "n"]
+
+
+def _open_store(path: str, start: Any) -> None:
+    start.wait()
+    FeedbackStore(Path(path))
+
+
+def test_processes_opening_an_older_feedback_file_at_once_all_start(tmp_path: Path) -> None:
+    """Replicas sharing one home start together: the migration must not fail in any of them."""
+    import multiprocessing
+    import sqlite3
+
+    for round_ in range(5):
+        path = tmp_path / f"old-{round_}.sqlite3"
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL,"
+                " question TEXT NOT NULL, role TEXT NOT NULL, answer TEXT NOT NULL,"
+                " citations TEXT NOT NULL, rating INTEGER NOT NULL,"
+                " comment TEXT NOT NULL DEFAULT '')"
+            )
+        ctx = multiprocessing.get_context("fork")
+        start = ctx.Barrier(6)
+        procs = [ctx.Process(target=_open_store, args=(str(path), start)) for _ in range(6)]
+        for proc in procs:
+            proc.start()
+        for proc in procs:
+            proc.join(timeout=60)
+        assert [proc.exitcode for proc in procs] == [0] * 6

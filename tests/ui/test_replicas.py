@@ -31,19 +31,21 @@ def _start(
     home: Path, corpus: Path, host: str, port: int, chroma_port: int
 ) -> subprocess.Popen[bytes]:
     extra = {"HJEMMEL_CHROMA_HOST": host, "HJEMMEL_CHROMA_PORT": str(chroma_port)}
-    return subprocess.Popen(
-        cli("serve", "--host", "127.0.0.1", "--port", str(port)),
-        env=env(home, corpus, **extra),
-        cwd=home.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    with (home.parent / f"serve-{port}.log").open("wb") as log:
+        return subprocess.Popen(
+            cli("serve", "--host", "127.0.0.1", "--port", str(port)),
+            env=env(home, corpus, **extra),
+            cwd=home.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
+def _wait(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(240):
         if proc.poll() is not None:
-            pytest.fail(f"hjemmel serve stoppet med kode {proc.returncode}")
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            pytest.fail(f"hjemmel serve stoppet med kode {proc.returncode}:\n{tail}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
@@ -70,8 +72,8 @@ def replicas(tmp_path: Path, chroma_server: tuple[str, int]) -> Iterator[list[st
     procs = [_start(home, corpus, host, p, port) for p in ports]
     try:
         urls = [f"http://127.0.0.1:{p}/" for p in ports]
-        for url, proc in zip(urls, procs, strict=True):
-            _wait(url, proc)
+        for url, proc, p in zip(urls, procs, ports, strict=True):
+            _wait(url, proc, home.parent / f"serve-{p}.log")
         yield urls
     finally:
         for proc in procs:
