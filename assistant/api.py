@@ -22,6 +22,7 @@ from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
 from assistant.records import Answer, Hit, Turn, check_role
 from assistant.retrieve import Query, make_query, mentioned_documents, retrieve, source_aliases
 from assistant.settings import Settings
+from assistant.shape import question_shape
 from assistant.vocab import Vocabulary
 from ingest import concepts as legal_concepts
 from ingest.analysis import analyze, analyze_query
@@ -175,7 +176,11 @@ class Assistant:
                     for t, w in query.tokens.items()
                     if w < 1.0 and t not in set(query.context_tokens)
                 },
+                shape=shape,
             )
+
+        asked = question_shape(question)
+        shape = (asked[0], _analyze(asked[1])) if asked else None
 
         units = scored(hits)
         lang = "en" if evidence.is_english(question) else "nb"

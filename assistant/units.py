@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.records import Hit
+from assistant.shape import Shape, has_shape
 from ingest.records import Passage
 from ingest.sentences import leans_back, split_sentences
 
@@ -29,6 +30,9 @@ SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
 FIRST_SENTENCE_PRIOR = 1.15
 PROVISION_PRIOR = 1.1
 FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
+# A unit holding the kind of answer the question asks for («hvor ofte» → «én gang per time»)
+# covers the asking words and gets this prior (`assistant.shape`).
+SHAPE_PRIOR = 1.5
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,12 @@ def score_units(
     idf: Callable[[str], float],
     follow_up: bool = False,
     synonyms: dict[str, float] | None = None,
+    shape: tuple[Shape, Sequence[str]] | None = None,
 ) -> list[Unit]:
-    """Score every unit of the top passages: question-token coverage × a retrieval-score prior."""
+    """Score every unit of the top passages: question-token coverage × a retrieval-score prior.
+
+    `shape` is the kind of answer asked for and the asking words' tokens (`assistant.shape`).
+    """
     focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
     focus_w.update({t: idf(t) for t in set(focus)})
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
@@ -83,6 +91,9 @@ def score_units(
             toks = set(analyze(passage.text[s:e])) | ptoks
             cover = sum(w for t, w in focus_w.items() if t in toks)
             cover += sum(w for t, w in context_w.items() if t in toks)
+            shaped = shape is not None and has_shape(passage.text[s:e], shape[0])
+            if shaped and shape is not None:
+                cover += sum(focus_w.get(t, 0.0) for t in set(shape[1]) if t not in toks)
             # Long sentences cover more words by chance; damp by length.
             length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
             score = (0.15 + cover / total) * rank_prior * length_pen
@@ -90,6 +101,8 @@ def score_units(
                 score *= FIRST_SENTENCE_PRIOR
             if "§" in passage.text[s:e]:
                 score *= PROVISION_PRIOR
+            if shaped:
+                score *= SHAPE_PRIOR
             units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
     return units
 

@@ -167,3 +167,14 @@ def test_a_follow_up_asking_a_number_the_sources_do_not_state_says_so(
     )
     under_18 = any("18" in c.quote for c in answer.citations)
     assert answer.direct == under_18, answer.text
+
+
+def test_a_how_often_question_opens_with_the_frequency(real_assistant: Assistant) -> None:
+    """«Beltet» is everyday wording for sikkerhetsseng; «hvor ofte» is answered by a frequency,
+    not by the first item of the same list (a medical opinion before the decision)."""
+    answer = real_assistant.ask(
+        "Hvor ofte må vi se til en som ligger i beltet?", "kriminalomsorgen"
+    )
+    first = flat(answer.citations[0].quote)
+    assert answer.citations[0].passage.section == "7.1.2"
+    assert "én gang per time" in first and "kontinuerlig tilsyn" in first, first
