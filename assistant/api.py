@@ -177,6 +177,7 @@ class Assistant:
                     if w < 1.0 and t not in set(query.context_tokens)
                 },
                 shape=shape,
+                asked=query.concepts if self.settings.concepts else None,
             )
 
         asked = question_shape(question)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from assistant.records import Hit
 from assistant.shape import Shape, has_shape
+from ingest.concepts import other_situation
 from ingest.records import Passage
 from ingest.sentences import leans_back, split_sentences
 
@@ -33,6 +34,10 @@ FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
 # A unit holding the kind of answer the question asks for («hvor ofte» → «én gang per time»)
 # covers the asking words and gets this prior (`assistant.shape`).
 SHAPE_PRIOR = 1.5
+# A list item whose lead-in sets a circumstance the question does not ask about («Ved utelukkelse
+# skal kriminalomsorgen:» to a question about an inmate who will not eat) states a rule for
+# another situation: its score is damped (`ingest.concepts.SITUATIONS`).
+SITUATION_PENALTY = 0.8
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,12 @@ def score_units(
     follow_up: bool = False,
     synonyms: dict[str, float] | None = None,
     shape: tuple[Shape, Sequence[str]] | None = None,
+    asked: tuple[str, ...] | None = None,
 ) -> list[Unit]:
     """Score every unit of the top passages: question-token coverage × a retrieval-score prior.
 
-    `shape` is the kind of answer asked for and the asking words' tokens (`assistant.shape`).
+    `shape` is the kind of answer asked for and the asking words' tokens (`assistant.shape`);
+    `asked` the concepts recognised in the question and its context (None: concept layer off).
     """
     focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
     focus_w.update({t: idf(t) for t in set(focus)})
@@ -87,6 +94,11 @@ def score_units(
         passage = hit.passage
         rank_prior = 1.0 if hit.cites_asked or top <= 0 else (hit.score / top) ** power
         ptoks = set(analyze(passage.context)) if passage.context else set()
+        elsewhere = (
+            asked is not None
+            and passage.kind == "list_item"
+            and other_situation(passage.context, asked)
+        )
         for i, (s, e) in enumerate(units_of(passage)):
             toks = set(analyze(passage.text[s:e])) | ptoks
             cover = sum(w for t, w in focus_w.items() if t in toks)
@@ -103,6 +115,8 @@ def score_units(
                 score *= PROVISION_PRIOR
             if shaped:
                 score *= SHAPE_PRIOR
+            if elsewhere:
+                score *= SITUATION_PENALTY
             units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
     return units
 

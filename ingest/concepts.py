@@ -100,7 +100,7 @@ CONCEPTS: tuple[Concept, ...] = (
         ),
         _re(
             r"opplysningsplikt\w*|opplysningsrett\w*|plikt til å (?:si|melde|fortelle|varsle)|"
-            r"må (?:jeg|vi|de|han|hun) (?:si|fortelle|melde)|lov til å (?:si|fortelle|dele|gi)|"
+            r"må (?:jeg|vi|de|han|hun) (?:si|fortelle|melde)(?! i?fra)|lov til å (?:si|fortelle|dele|gi)|"
             r"(?:kan|får|har) (?:jeg|vi|de) lov|melde fra|politi\w*|barnevern\w*|"
             r"avverge\w*|fare for|unntak\w*|duty to (?:inform|report|disclose)|allowed to"
         ),
@@ -234,6 +234,12 @@ CONCEPTS: tuple[Concept, ...] = (
 
 BY_ID: dict[str, Concept] = {c.id: c for c in CONCEPTS}
 
+# Concepts that are circumstances a rule applies in (a list's lead-in «Ved utelukkelse skal
+# kriminalomsorgen:»), as opposed to what is done (varsling, taushetsplikt, samtykke …).
+SITUATIONS = frozenset(
+    {"utelukkelse", "sikkerhetscelle", "tvungent_helsevern", "loslatelse", "under_18"}
+)
+
 
 def tag_passage(text: str, context: str = "", heading: str = "") -> tuple[str, ...]:
     """The concepts a passage is about: its text, its lead-in and its innermost heading."""
@@ -262,6 +268,18 @@ def without_triggers(question: str) -> str:
     return "".join(
         " " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(question)
     )
+
+
+def situations(text: str) -> frozenset[str]:
+    """The circumstances (`SITUATIONS`) a text such as a list's lead-in names."""
+    body = " ".join(text.split())
+    return frozenset(c for c in SITUATIONS if BY_ID[c].passage.search(body))
+
+
+def other_situation(lead_in: str, asked: tuple[str, ...]) -> bool:
+    """True when a list's lead-in sets a circumstance the question, about `asked` concepts, does
+    not ask about."""
+    return bool(situations(lead_in) - set(asked))
 
 
 def expansion(concept_ids: tuple[str, ...]) -> str:

@@ -213,3 +213,24 @@ def test_a_number_the_question_asks_about_must_be_in_a_deciding_quote() -> None:
         "Og for dem under 18 år?", [Unit(under_18, 0, len(under_18.text), 1.0, 1)]
     )
     assert numbers_covered("Hva sier straffegjennomføringsloven § 37 om 7.1.2?", [unit])
+
+
+def test_a_list_for_another_situation_decides_less_than_a_general_rule() -> None:
+    """«Ved utelukkelse skal …» states a rule for isolation: to a question that does not ask about
+    isolation it weighs less than the same words under a lead-in setting no circumstance."""
+    isolation = _item(1, "varsle helsetjenesten om innsatte som er syke")
+    general = replace(
+        _item(2, "varsle helsetjenesten om innsatte som er syke", "Kriminalomsorgen skal"),
+        section="5.2.1",
+    )
+    hits = [Hit(isolation, 1.0, 1, 1), Hit(general, 1.0, 2, 2)]
+    question = "Må vi varsle helsetjenesten når en innsatt er syk?"
+
+    def scores(asked: tuple[str, ...] | None) -> dict[str, float]:
+        units = score_units(hits, analyze(question), (), analyze, lambda t: 1.0, asked=asked)
+        return {u.passage.id: u.score for u in units}
+
+    judged = scores(("varsling",))
+    assert judged[general.id] > judged[isolation.id]
+    assert scores(("varsling", "utelukkelse"))[isolation.id] == scores(None)[isolation.id]
+    assert scores(None)[general.id] == scores(None)[isolation.id]

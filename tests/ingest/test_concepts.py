@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.concepts import CONCEPTS, expansion, recognise, tag_passage, trigger_spans
+from ingest.concepts import (
+    CONCEPTS,
+    expansion,
+    other_situation,
+    recognise,
+    tag_passage,
+    trigger_spans,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,26 @@ def test_every_concept_has_a_label_and_an_expansion() -> None:
 )
 def test_common_words_do_not_trigger_a_concept(question: str, concept: str) -> None:
     assert concept not in recognise(question)
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "asked", "expected"),
+    [
+        ("Ved utelukkelse skal kriminalomsorgen:", ("varsling",), True),
+        ("Ved utelukkelse skal kriminalomsorgen:", ("varsling", "utelukkelse"), False),
+        ("Ved bruk av sikkerhetscelle eller sikkerhetsseng skal kriminalomsorgen", (), True),
+        ("Kriminalomsorgen skal", ("varsling",), False),
+        ("Rundskrivet bør ses i sammenheng med", (), False),
+    ],
+)
+def test_a_lead_in_setting_a_circumstance_not_asked_about(
+    lead_in: str, asked: tuple[str, ...], expected: bool
+) -> None:
+    assert other_situation(lead_in, asked) is expected
+
+
+def test_spoken_notification_is_not_a_question_of_disclosure() -> None:
+    """«Må vi si fra» is about notifying someone; «må vi si til dem at …» is about disclosing."""
+    assert "opplysningsplikt" not in recognise("Må vi si fra til noen?")
+    assert "varsling" in recognise("Må vi si fra til noen?")
+    assert "opplysningsplikt" in recognise("Må vi si hva han har gjort?")
