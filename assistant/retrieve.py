@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.evidence import is_english
 from assistant.records import Hit
+from assistant.shape import Shape, has_shape, question_shape
 from ingest import concepts as legal_concepts
 from ingest.analysis import analyze, analyze_query_weighted, translate_glossary
 from ingest.legalrefs import last_law_named, scan
@@ -31,6 +32,9 @@ POOL = 60  # candidates taken from each retriever before fusion
 CONCEPT_WEIGHT = 0.5
 CONCEPT_BOOST = 1.25
 ROLE_BOOST = 1.2
+# A passage holding the kind of answer the question asks for («hvor ofte» → «én gang per time»;
+# assistant.shape) is boosted.
+SHAPE_BOOST = 1.3
 KIND_PRIOR = {"footnote": 0.5, "heading": 0.7}
 DOC_MENTION_BOOST = 1.3  # the question names a source («ifølge NKROP», «i høringsutkastet»)
 # Staff ask what they must do: the rule ranks before a draft, an opinion or an information page,
@@ -64,6 +68,7 @@ class Query:
     weights: tuple[tuple[str, float], ...] = ()
     translated: str = ""  # an English question's domain words in Norwegian, for a second dense look
     concepts: tuple[str, ...] = ()  # legal concepts recognised in the question (and its context)
+    shape: Shape | None = None  # the kind of answer asked for («hvor ofte» → frequency)
 
     @property
     def tokens(self) -> dict[str, float]:
@@ -98,6 +103,7 @@ def make_query(
         text=question,
         dense_text=f"{dense} {expansion}".strip(),
         concepts=found,
+        shape=(question_shape(question) or (None, ""))[0],
         focus_tokens=tuple(t for t, w in weighted if w >= 1.0),
         context_tokens=context_tokens,
         refs=question_refs(question, context),
@@ -230,6 +236,8 @@ def retrieve(
                 score *= ROLE_BOOST
             if set(query.concepts) & set(passage.concepts):
                 score *= CONCEPT_BOOST
+            if has_shape(passage.text, query.shape):
+                score *= SHAPE_BOOST
             if passage.doc_id in named:
                 score *= DOC_MENTION_BOOST
             else:

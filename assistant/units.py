@@ -25,7 +25,7 @@ CANDIDATE_PASSAGES = 8
 # A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
 # RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
 # in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
-SCORE_POWER, RETRIEVAL_CUTOFF = 4.0, 0.5
+SCORE_POWER, RETRIEVAL_CUTOFF = 8.0, 0.5
 # A sentence that states a rule decides more than one that explains it: the first sentence of a
 # paragraph and a sentence citing a provision get a small prior.
 FIRST_SENTENCE_PRIOR = 1.15

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve import _cites, question_refs
+from assistant.retrieve import _cites, make_query, question_refs
 from ingest.records import LegalRef, Passage
 
 
@@ -23,3 +23,9 @@ def test_bare_provision_matches_any_law_and_named_law_only_its_own() -> None:
 def test_follow_up_borrows_the_law_named_earlier() -> None:
     refs = question_refs("Og § 23?", context="Hva sier helsepersonelloven § 21?")
     assert LegalRef("helsepersonelloven", "§ 23") in refs
+
+
+def test_a_query_carries_the_kind_of_answer_asked_for() -> None:
+    assert make_query("Hvor ofte skal det være tilsyn?").shape == "frequency"
+    assert make_query("Hvor lenge kan han sitte på isolat?").shape == "duration"
+    assert make_query("Kan vi dele opplysninger?").shape is None
