@@ -47,7 +47,8 @@ _TELL = (
     r"deling|videreformidl\w*|"
     r"informer\w*|"
     r"sende\w* (?:over|journal\w*|papir\w*|opplysning\w*)|vis(?:e|er) (?:journal\w*|papir\w*)|"
-    r"snakke med (?:\w+ )?om|tell|tells|telling|told|share\w*|disclos\w*|pass(?:ing)? on"
+    r"snakke med (?:\w+ )?om|få vite|får vite|fått vite|tell|tells|telling|told|share\w*|"
+    r"disclos\w*|pass(?:ing)? on"
 )
 _HEALTH_INFO = (
     r"feiler|fe(?:ile|ilte)|diagnose\w*|medisin\w*|hiv|aids|hepatitt\w*|sykdom\w*|syk|sjuk\w*|"
@@ -155,7 +156,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "Selvmord og selvskading",
         _re(r"selvmord\w*|selvskad\w*|suicid\w*"),
         _re(
-            r"selvmord\w*|ta livet|tar livet|skade seg selv|skader seg selv|kutte\w* seg|"
+            r"selvmord\w*|ta livet|tar livet|tok livet|skade[rt]? seg selv|kutte\w* seg|"
             r"selvskad\w*|suicid\w*|henge seg|self-harm\w*|self harm\w*|kill (?:him|her)self"
         ),
         "selvmord selvskading selvmordsfare",
@@ -209,7 +210,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "legemidler",
         "Legemidler",
         _re(r"legemid\w*|medisin\w*"),
-        _re(r"medisin\w*|piller|pille|tablett\w*|legemid\w*|medication\w*|pills?"),
+        _re(
+            r"medisin\w*|piller|pille|tablett\w*|legemid\w*|på lar|lar-\w*|legemiddelassistert\w*|"
+            r"medication\w*|pills?"
+        ),
         "legemidler",
     ),
     Concept(
@@ -218,7 +222,8 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(r"rus\w*|avrusning\w*|abstinens\w*|substitusjon\w*|lar-\w*"),
         _re(
             r"rus|ruse[nt]|ruset|rusa|rusmid\w*|rusprobl\w*|rusavh\w*|dop|dopet|dopa|narko\w*|"
-            r"abstinens\w*|avrusning\w*|metadon\w*|subutex|alkohol\w*|fylla|fyllekjør\w*|"
+            r"abstinens\w*|avrusning\w*|metadon\w*|subutex|på lar|lar-\w*|legemiddelassistert\w*|"
+            r"alkohol\w*|fylla|fyllekjør\w*|"
             r"drugs?|alcohol\w*|withdrawal"
         ),
         "rusmiddelproblemer avrusning",

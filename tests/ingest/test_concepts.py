@@ -27,6 +27,10 @@ from ingest.concepts import (
         ("Han sier det er greit at sykepleieren får vite det", "samtykke"),
         ("Hva skjer når han slipper ut?", "loslatelse"),
         ("Can we tell the officers what he suffers from?", "taushetsplikt"),
+        ("En innsatt har skadet seg selv", "selvmord"),
+        ("Kan vi få vite hva han feiler?", "taushetsplikt"),
+        ("Han går på LAR", "rus"),
+        ("Han går på LAR", "legemidler"),
     ],
 )
 def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
@@ -35,6 +39,10 @@ def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
 
 def test_a_question_about_something_else_gets_no_disclosure_concept() -> None:
     assert "taushetsplikt" not in recognise("Hvor ofte skal vi ha tilsyn på sikkerhetscelle?")
+
+
+def test_the_verb_lar_is_not_the_treatment_lar() -> None:
+    assert recognise("Han lar oss ikke hjelpe ham") == ()
 
 
 def test_passages_are_tagged_from_their_legal_terms_and_heading() -> None:
