@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-5"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-6"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,26 @@ CONCEPTS: tuple[Concept, ...] = (
         "tvungent psykisk helsevern innleggelse",
     ),
     Concept(
+        "innsettelse",
+        "Innsettelse",
+        _re(r"innsettelse\w*|innkomst\w*|nyinnsatt\w*|nye innsatte"),
+        _re(
+            r"innsettelse\w*|innkomst\w*|nyinnsatt\w*|nye? innsatt\w*|ny (?:fyr|fange|kar|person)|"
+            r"(?:nettopp|akkurat|nylig) (?:\w+ )?(?:satt inn|kommet inn|kommet|fengslet)|"
+            r"(?:blir|ble|er|har blitt) (?:\w+ )?satt inn|settes inn|kommer inn til oss|"
+            r"kommet inn|første (?:dag\w*|døgn\w*|samtale\w*)|ble fengslet|fengslet i (?:går|dag)|"
+            r"ankomst\w*|admission|admitted|arriv\w*|new(?:ly)? (?:inmate|prisoner)\w*"
+        ),
+        "innsettelse innkomstsamtale",
+    ),
+    Concept(
         "loslatelse",
         "Løslatelse",
         _re(r"løslat\w*|prøveløslat\w*|etter (?:endt )?soning|overgang\w*|ved utgang"),
         _re(
             r"løslat\w*|slippe\w* ut|slipper ut|kommer ut|komme ut|ut av fengsel\w*|"
             r"ferdig (?:å sone|sonet)|soning\w* er (?:ferdig|over)|etter soning\w*|prøveløslat\w*|"
+            r"flytte[st]? til (?:et )?(?:annet|nytt) fengsel|overføres|overført|overføring\w*|"
             r"releas\w*|get(?:s|ting)? out"
         ),
         "løslatelse",

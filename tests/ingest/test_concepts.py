@@ -31,6 +31,9 @@ from ingest.concepts import (
         ("Kan vi få vite hva han feiler?", "taushetsplikt"),
         ("Han går på LAR", "rus"),
         ("Han går på LAR", "legemidler"),
+        ("Hva skal vi gjøre i første samtale med en nyinnsatt?", "innsettelse"),
+        ("En som nettopp er satt inn", "innsettelse"),
+        ("Han blir flyttet til et annet fengsel", "loslatelse"),
     ],
 )
 def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
