@@ -1,9 +1,9 @@
 """What kind of answer a question asks for, and whether a candidate quote has that kind of answer.
 
 «Hvor ofte …» is answered by a frequency («minimum én gang per time», «kontinuerlig»), «Hvor
-lenge …» by a duration («inntil 14 dager», «22 timer»), «Hvor fort / Når må …» by a deadline
-(«snarest», «uten ugrunnet opphold»). The classic answer-type step of question answering: a
-sentence about the right topic but without the asked-for kind of answer («føre protokoll for
+lenge …» by a duration («inntil 14 dager», «22 timer»), «Hvor fort …» by a deadline («snarest»,
+«uten ugrunnet opphold»); not «Når må …», which as often asks in which situation. The classic
+answer-type step of question answering: a sentence about the right topic but without the asked-for kind of answer («føre protokoll for
 tilsyn» to «hvor ofte?») decides less than one that has it. General Norwegian and English
 expressions only, never the suites' wording.
 
@@ -31,8 +31,8 @@ _QUESTION: dict[Shape, re.Pattern[str]] = {
         re.I,
     ),
     "deadline": re.compile(
-        r"\bhvor (?:fort|raskt|snart|tidlig)\b|\bnår (?:må|skal|bør)\b|\binnen hvor\b"
-        r"|\bhow (?:soon|quickly|fast)\b|\bwhen (?:must|should|do)\b",
+        # Not «når må …»: «when» as often asks in which situation as how soon.
+        r"\bhvor (?:fort|raskt|snart|tidlig)\b|\binnen hvor\b|\bhow (?:soon|quickly|fast)\b",
         re.I,
     ),
 }
@@ -51,7 +51,7 @@ _ANSWER: dict[Shape, re.Pattern[str]] = {
     ),
     "deadline": re.compile(
         r"\bsnarest\w*|\bumiddelbart\b|\buten (?:ugrunnet )?opphold\b"
-        r"|\bså (?:raskt|snart|tidlig|fort) som mulig\b|\binnen\b|\bstraks\b|\bfør\b"
+        r"|\bså (?:raskt|snart|tidlig|fort) som mulig\b|\binnen\b|\bstraks\b|\braskest\b"
         r"|\bi forkant\b|\bsenest\b|\bsnart\b",
         re.I,
     ),

@@ -14,7 +14,7 @@ from assistant.shape import has_shape, question_shape
         ("How often must staff check on him?", "frequency"),
         ("Hvor lenge kan en innsatt sitte på isolat?", "duration"),
         ("Hvor raskt må legen komme?", "deadline"),
-        ("Når må vi varsle helsetjenesten?", "deadline"),
+        ("Når må vi varsle helsetjenesten?", None),
         ("Kan vi dele opplysninger?", None),
         ("Hvem har ansvaret for medisinene?", None),
     ],
@@ -44,6 +44,7 @@ def test_question_shape_returns_the_asking_words() -> None:
         ("lege skal varsles snarest", "deadline", True),
         ("varsle lege uten ugrunnet opphold", "deadline", True),
         ("føre protokoll for tilsyn", "deadline", False),
+        ("videreføre helsetjenester som innsatte hadde før innsettelse", "deadline", False),
         ("minimum én gang per time", None, False),
     ],
 )
