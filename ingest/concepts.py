@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-6"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-7"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 # Disclosure verbs as staff use them: a question of this shape is about sharing information.
 _TELL = (
     r"fortell\w*|si(?:er)? (?:det |noe )?(?:til|videre)|sa (?:det )?til|gi(?:r)? beskjed|"
-    r"gi(?:r)? (?:ut )?(?:opplysninger|info\w*)|dele|deler (?:med|opplysning\w*|info\w*)|delt|"
+    r"gi(?:r)? (?:ut )?(?:opplysninger|info\w*)|dele|deles|deler (?:med|opplysning\w*|info\w*)|delt|"
     r"deling|videreformidl\w*|"
     r"informer\w*|"
     r"sende\w* (?:over|journal\w*|papir\w*|opplysning\w*)|vis(?:e|er) (?:journal\w*|papir\w*)|"
@@ -62,9 +62,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "taushetsplikt",
         "Taushetsplikt",
         _re(r"taushetsplikt\w*|taushetsbelagt\w*|konfidensiell\w*"),
+        # A health word alone («psykisk sykdom») asks about health, not about sharing it.
         _re(
             rf"taushetsplikt\w*|taus|hemmelig\w*|konfidensiell\w*|confidential\w*|secre\w*|"
-            rf"{_TELL}|{_HEALTH_INFO}"
+            rf"{_TELL}"
         ),
         "taushetsplikt dele opplysninger",
     ),
@@ -84,6 +85,7 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(r"samtykk\w*"),
         _re(
             r"samtykk\w*|(?:sier|sa|syns|synes) (?:at )?(?:det er |det var )?(?:greit|ok|ja)|"
+            r"(?:sagt|si|svart|svarer|svarte) (?:ja|ok)|"
             r"går med på|gikk med på|(?:vil|ønsker) ikke at|ikke (?:vil|ønsker) at|nekter å (?:dele|gi|la)|"
             r"tillatelse\w*|"
             r"lov (?:av|fra) (?:ham|henne|den innsatte|innsatte)|spørre\w* (?:\w+ ){0,2}om lov|"
@@ -241,6 +243,59 @@ CONCEPTS: tuple[Concept, ...] = (
             r"drugs?|alcohol\w*|withdrawal"
         ),
         "rusmiddelproblemer avrusning",
+    ),
+    Concept(
+        "framstilling",
+        "Framstilling til behandling",
+        _re(r"framstilling\w*|fremstilling\w*|helseframstilling\w*"),
+        _re(
+            r"framstill\w*|fremstill\w*|kjøre\w* (?:\w+ ){0,2}til (?:sykehus|lege|tannlege|time|"
+            r"behandling|undersøkelse|poliklinikk|dps)\w*|følge\w* (?:\w+ ){0,2}til (?:sykehus|lege|"
+            r"tannlege|time|behandling)\w*|transport\w*|timen? (?:på|hos|ved) (?:sykehus|dps|"
+            r"poliklinikk|spesialist)\w*|escort\w*|hospital appointment\w*"
+        ),
+        "framstilling til behandling",
+    ),
+    Concept(
+        "legevakt",
+        "Legevakt og tid utenfor arbeidstiden",
+        _re(r"legevakt\w*|utenfor (?:arbeidstid|kontortid)\w*"),
+        _re(
+            r"legevakt\w*|om (?:natta|natten|kvelden|helga|helgen)|på (?:natta|natten|kvelden|"
+            r"helga|helgen)|nattestid|i helg\w*|utenfor (?:arbeidstid|kontortid)\w*|"
+            r"ikke (?:er )?på jobb|er stengt|after hours|at night|weekend\w*|out-of-hours"
+        ),
+        "legevakt utenfor arbeidstiden",
+    ),
+    Concept(
+        "funksjonsnedsettelse",
+        "Funksjonsnedsettelser og habilitering",
+        _re(
+            r"funksjonsnedsett\w*|nevroutvikling\w*|utviklingsforstyrr\w*|habilitering\w*|"
+            r"kognitiv\w*"
+        ),
+        _re(
+            r"adhd|autis\w*|asperger\w*|utviklingshemm\w*|psykisk utviklingshem\w*|lærevansk\w*|"
+            r"kognitiv\w*|funksjonsnedsett\w*|nevroutvikling\w*|habilitering\w*|"
+            r"disabilit\w*|learning difficult\w*"
+        ),
+        "funksjonsnedsettelser nevroutviklingsforstyrrelser habilitering",
+    ),
+    Concept(
+        "rettigheter",
+        "Rett til helsehjelp",
+        _re(
+            r"samme rett til\w*|fulle rettigheter|rett til (?:nødvendig\w* )?(?:og forsvarlig\w* )?"
+            r"helse\w*|på lik linje|likeverdig\w*|lovlig opphold"
+        ),
+        _re(
+            r"samme (?:helse\w*|rett\w*|tilbud\w*|behandling\w*)|som andre (?:folk|innbyggere|"
+            r"pasienter)|som alle andre|på lik linje|krav på (?:helse\w*|lege|behandling)|"
+            r"rett (?:på|til) (?:helse\w*|lege\w*|behandling\w*|tannlege\w*)|statsborger\w*|"
+            r"papirløs\w*|opphold\w*tillatelse\w*|lovlig opphold|utlending\w*|asyl\w*|"
+            r"right to (?:health\w*|treatment|a doctor)|same (?:health\w*|care)"
+        ),
+        "rett til helsehjelp samme rett som befolkningen for øvrig",
     ),
     Concept(
         "individuell_plan",

@@ -34,6 +34,11 @@ from ingest.concepts import (
         ("Hva skal vi gjøre i første samtale med en nyinnsatt?", "innsettelse"),
         ("En som nettopp er satt inn", "innsettelse"),
         ("Han blir flyttet til et annet fengsel", "loslatelse"),
+        ("Vi klarer ikke å kjøre ham til sykehuset i dag", "framstilling"),
+        ("Hvem tar seg av dem som blir syke om natta?", "legevakt"),
+        ("Har innsatte med ADHD rett på habilitering?", "funksjonsnedsettelse"),
+        ("Får innsatte de samme helsetjenestene som andre folk?", "rettigheter"),
+        ("Han har sagt ja til at vi deler info", "samtykke"),
     ],
 )
 def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
@@ -42,6 +47,11 @@ def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
 
 def test_a_question_about_something_else_gets_no_disclosure_concept() -> None:
     assert "taushetsplikt" not in recognise("Hvor ofte skal vi ha tilsyn på sikkerhetscelle?")
+
+
+def test_a_health_word_alone_is_no_question_of_disclosure() -> None:
+    found = recognise("Kan vi få opplæring om psykisk sykdom?")
+    assert "taushetsplikt" not in found and "helseopplysninger" in found
 
 
 def test_the_verb_lar_is_not_the_treatment_lar() -> None:
