@@ -37,7 +37,8 @@ _W = r"(?<![\wæøå-])"
 # Order matters: the specific names before the generic health words.
 _NAMES: tuple[tuple[str, str], ...] = (
     (KRIM, r"kriminalomsorgen\w*|fengselet|fengslet|fengselsleder\w*|fengselsbetjent\w*|"
-     r"betjent\w*|anstalten|kriminalomsorgens ansatte|de ansatte i kriminalomsorgen"),
+     r"betjent\w*|vakta|vakten[e]?|fengselsvakt\w*|anstalten|kriminalomsorgens ansatte|"
+     r"de ansatte i kriminalomsorgen"),
     (KOMMUNE, r"(?:den )?kommunale helse- og omsorgstjenesten\w*|kommunen\w*|"
      r"fengselshelsetjenesten\w*|helsetjenesten i fengsel\w*|fastlege\w*|legevakt\w*"),
     (SPES, r"spesialisthelsetjenesten\w*|helseforetak\w*|dps|distriktspsykiatrisk\w*|"

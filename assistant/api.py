@@ -202,6 +202,15 @@ class Assistant:
         sel = select(units, question, hits, self._siblings, self._before, named)
         if not sel.primary:
             return self._refusal(question, role, hits, None)
+        # A specific word the sources never use, in a question no concept places in the sources'
+        # topics: nothing quoted can answer that exact point.
+        unknown = (
+            None
+            if lang == "en" or query.concepts
+            else direct.unknown_term(question, self._known, self._names)
+        )
+        if not opening and unknown:
+            opening = PHRASES[lang]["not_named"].format(word=unknown)
         if not opening and not self._answers_the_point(question, sel):
             opening = PHRASES[lang]["not_direct"]
         framed = frame(sel, role, docs, lang, opening)
@@ -219,6 +228,11 @@ class Assistant:
             direct=not opening,
             language=lang,
         )
+
+    def _known(self, word: str) -> bool:
+        """True when the sources use `word`, a synonym of it or the word it misspells."""
+        # Compounds count by their parts («sikkerhetsgrunner», «helseavdelingen»).
+        return all(c.known for c in evidence.concepts(word, _analyze, _expand, self.vocab))
 
     def _answers_the_point(self, question: str, sel: Selection) -> bool:
         """False when the question's deciding term, or a limit it asks about («under 18 år»,

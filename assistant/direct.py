@@ -68,6 +68,37 @@ def deciding_term(
     return max(candidates, key=idf, default=None)
 
 
+# A word this rare in general Norwegian names a specific thing («kjæresten», «mobiltelefon»,
+# «ransake»); a word general Norwegian does not know at all (Zipf 0) is most often a typo or an
+# ad-hoc compound and says little.
+UNKNOWN_MAX_ZIPF = 4.0
+
+
+def unknown_term(
+    question: str,
+    known: Callable[[str], bool],
+    exclude: Collection[str] = (),
+) -> str | None:
+    """A specific word of the question the sources never use (not even through a synonym or a
+    repaired spelling, which `known` judges), as the asker wrote it; None when there is none.
+
+    Such a word is a deciding term no quote can hold: «Kan innsatte få besøk av kjæresten sin?»
+    is not answered by a passage about visits in general. Words a concept recognised
+    («glattcelle», «ringe»), service names and source names are judged elsewhere.
+    """
+    kept = legal_concepts.without_triggers(question)
+    for word in re.findall(r"[^\W\d_]{4,}", kept):
+        zipf = zipf_frequency(word.lower(), "nb")
+        if not 0.0 < zipf < UNKNOWN_MAX_ZIPF or word.lower() in exclude or _ACTOR.fullmatch(word):
+            continue
+        tokens = analyze(word, compounds=False)
+        if not tokens or any(_same_word(tokens[0], g, compounds=False) for g in _GENERIC):
+            continue
+        if not known(word):
+            return word
+    return None
+
+
 def _same_word(a: str, b: str, compounds: bool = True) -> bool:
     """Inflections, misspellings and (with `compounds`) compounds of one word
     («anbefalt»/«anbefalinger», «innsat»/«innsatt», «dato»/«løslatelsesdato»)."""

@@ -22,6 +22,8 @@ from assistant.actors import binds, sentence_actor
             "",
         ),
         ("Dersom uttalelse ikke kan innhentes, skal lege varsles snarest.", ""),
+        ("Vakta skal ikke få vite diagnosen.", "kriminalomsorgen"),
+        ("Legevakta skal vurdere ham.", "kommunehelse"),
     ],
 )
 def test_sentence_actor(sentence: str, actor: str) -> None:

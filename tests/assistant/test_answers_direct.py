@@ -178,3 +178,17 @@ def test_a_how_often_question_opens_with_the_frequency(real_assistant: Assistant
     first = flat(answer.citations[0].quote)
     assert answer.citations[0].passage.section == "7.1.2"
     assert "én gang per time" in first and "kontinuerlig tilsyn" in first, first
+
+
+def test_a_question_about_a_thing_the_sources_never_name_says_so(
+    real_assistant: Assistant,
+) -> None:
+    """No source mentions mobile phones: the answer must not present cell rules as the answer."""
+    answer = real_assistant.ask(
+        "Har innsatte lov til å ha mobiltelefon på cella?", "kriminalomsorgen"
+    )
+    assert answer.refused or not answer.direct
+    if not answer.refused:
+        assert answer.text.startswith(
+            "Kildene svarer ikke direkte på dette: de nevner ikke «mobiltelefon»"
+        )
