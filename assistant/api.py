@@ -172,9 +172,12 @@ class Assistant:
                 # Expansions (synonyms, glossary, concepts) weigh less than asked words; the
                 # conversation's words are context, weighed on their own.
                 synonyms={
-                    t: w
-                    for t, w in query.tokens.items()
-                    if w < 1.0 and t not in set(query.context_tokens)
+                    **{
+                        t: w
+                        for t, w in query.tokens.items()
+                        if w < 1.0 and t not in set(query.context_tokens)
+                    },
+                    **{t: NEW_CONCEPT_WEIGHT for t in new_aspect},
                 },
                 shape=shape,
                 asked=query.concepts if self.settings.concepts else None,
@@ -182,6 +185,12 @@ class Assistant:
 
         asked = question_shape(question)
         shape = (asked[0], _analyze(asked[1])) if asked else None
+        # A follow-up's new aspect («Og hvis han er 16?» → under 18) is what it asks: the legal
+        # words of a concept its own words bring, and the conversation did not, weigh as asked words.
+        new_aspect: list[str] = []
+        if context and self.settings.concepts:
+            fresh = set(legal_concepts.recognise(question)) - set(legal_concepts.recognise(context))
+            new_aspect = _analyze(legal_concepts.expansion(tuple(sorted(fresh))))
 
         units = scored(hits)
         lang = "en" if evidence.is_english(question) else "nb"
@@ -295,6 +304,9 @@ class Assistant:
         if topics:
             text += "\n\nNærliggende temaer kildene dekker:\n" + "\n".join(f"- {t}" for t in topics)
         return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
+
+
+NEW_CONCEPT_WEIGHT = 1.0
 
 
 def _gate_text(question: str) -> str:

@@ -218,6 +218,7 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(r"under 18 år|mindreårig\w*|unge innsatte"),
         _re(
             r"under 18|mindreårig\w*|ungdom\w*|unge|1[4-7] år|1[4-7]-åring\w*|på 1[4-7]|"
+            r"(?:er|bare|kun|han|hun) 1[4-7](?! ?(?:dager|døgn|timer|uker|måneder|prosent|%))|"
             r"minor\w*|juvenile\w*|under 18|teenager\w*|under-18"
         ),
         "under 18 år",

@@ -192,3 +192,16 @@ def test_a_question_about_a_thing_the_sources_never_name_says_so(
         assert answer.text.startswith(
             "Kildene svarer ikke direkte på dette: de nevner ikke «mobiltelefon»"
         )
+
+
+def test_a_follow_up_giving_an_age_quotes_the_under_18_rule(real_assistant: Assistant) -> None:
+    """«Og hvis han er 16?» brings a new aspect (under 18) to a sikkerhetscelle conversation: the
+    sentence on under-18s opens the answer, not a sentence on sikkerhetscelle in general."""
+    first = "Hvor ofte må vi se til en som er på sikkerhetscelle?"
+    before = real_assistant.ask(first, "kriminalomsorgen")
+    answer = real_assistant.ask(
+        "Og hvis han er 16?", "kriminalomsorgen", history=[Turn(first, before.text)]
+    )
+    assert "Innsatte under 18 år skal alltid ha kontinuerlig tilsyn" in flat(
+        answer.citations[0].quote
+    )

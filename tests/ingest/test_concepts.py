@@ -39,6 +39,7 @@ from ingest.concepts import (
         ("Har innsatte med ADHD rett på habilitering?", "funksjonsnedsettelse"),
         ("Får innsatte de samme helsetjenestene som andre folk?", "rettigheter"),
         ("Han har sagt ja til at vi deler info", "samtykke"),
+        ("Og hvis han er 16?", "under_18"),
     ],
 )
 def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
@@ -52,6 +53,10 @@ def test_a_question_about_something_else_gets_no_disclosure_concept() -> None:
 def test_a_health_word_alone_is_no_question_of_disclosure() -> None:
     found = recognise("Kan vi få opplæring om psykisk sykdom?")
     assert "taushetsplikt" not in found and "helseopplysninger" in found
+
+
+def test_a_number_of_days_is_no_age() -> None:
+    assert "under_18" not in recognise("Han har vært utelukket i 14 dager")
 
 
 def test_the_verb_lar_is_not_the_treatment_lar() -> None:

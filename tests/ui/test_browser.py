@@ -53,6 +53,8 @@ START_IN_VIEW_JS = """() => {
   let box = el.parentElement;
   while (box && !(/(auto|scroll)/.test(getComputedStyle(box).overflowY)
                   && box.scrollHeight > box.clientHeight)) box = box.parentElement;
+  // A short conversation scrolls nowhere: then the chat itself is the visible box.
+  box = box || document.querySelector("#chat");
   const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
   return {top: r.top - b.top, visible: b.height, overflows: r.height > b.height};
 }"""
