@@ -38,7 +38,9 @@ __all__ = ["Selection", "Unit", "list_key", "score_units", "select", "with_antec
 MAX_PRIMARY = 3  # units that decide the question
 MAX_PRIMARY_PASSAGES = 2
 PRIMARY_RELATIVE = 0.7  # a second or third deciding unit scores at least this share of the best
-MAX_EXTRA = 2  # further passages quoted because they add something
+# One further passage quoted because it adds something; the rest is «Mer i kildene». Measured on
+# core: two extras → one, median words 84 → 74, fact recall 0.671 → 0.654 (held-out suites alike).
+MAX_EXTRA = 1
 # An extra quote matches the question at least this share as well as the deciding one does,
 # judged without the retrieval prior (which is steep, so that the best passage decides).
 EXTRA_RELATIVE = 0.9
