@@ -53,8 +53,15 @@ class Assistant:
         )
         self._lists: dict[tuple[str, str, str], list[Passage]] = {}
         self._previous: dict[str, Passage] = {}
-        # Words that name a source («høringsutkastet», «NKROP»): never a question's deciding term.
+        # Words that name a source («høringsutkastet», «NKROP», «Helsedirektoratets»): never a
+        # question's deciding term.
         self._names = {n for doc in index.documents.values() for n in source_aliases(doc)}
+        self._names |= {
+            form
+            for doc in index.documents.values()
+            for word in re.findall(r"[^\W\d_]{8,}", doc.issuer.lower())
+            for form in (word, f"{word}s")
+        }
         last: Passage | None = None
         for p in index.passages:  # index order is document order
             if key := list_key(p):

@@ -136,15 +136,41 @@ def source_aliases(doc: Document) -> set[str]:
     return names
 
 
+# «Helsedirektoratets nettside», «departementenes rundskriv»: an owner's indefinite type noun
+# names a source as surely as the definite form does.
+_POSSESSED = re.compile(
+    r"\b[^\W\d_]{3,}s (nettside|rapport|årsrapport|veileder|høringsutkast|utkast|rundskriv|"
+    r"høringsinnspill|innspill|høringssvar)\b"
+)
+_POSSESSED_TYPE = {
+    "nettside": "nettside",
+    "rapport": "rapport",
+    "årsrapport": "rapport",
+    "veileder": "veileder",
+    "høringsutkast": "høringsutkast",
+    "utkast": "høringsutkast",
+    "rundskriv": "rundskriv",
+    "høringsinnspill": "høringsinnspill",
+    "innspill": "høringsinnspill",
+    "høringssvar": "høringsinnspill",
+}
+
+
 def mentioned_documents(question: str, documents: Mapping[str, Document]) -> set[str]:
-    """The documents a question names: a word alias, an issuer acronym or a phrase («the draft»)."""
+    """The documents a question names: a word alias, an issuer acronym, a phrase («the draft») or
+    an owner's type noun («Helsedirektoratets nettside»)."""
     lowered = " ".join(question.lower().split())
     words = set(re.findall(r"[^\W\d_]+", lowered))
+    possessed = {_POSSESSED_TYPE[m] for m in _POSSESSED.findall(lowered)}
     found: set[str] = set()
     for doc_id, doc in documents.items():
         aliases = source_aliases(doc)
         phrases = {a for a in aliases if " " in a}
-        if aliases & words or any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases):
+        if (
+            aliases & words
+            or doc.type in possessed
+            or any(re.search(rf"\b{re.escape(p)}\b", lowered) for p in phrases)
+        ):
             found.add(doc_id)
     return found
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.retrieve import _cites, make_query, question_refs
-from ingest.records import LegalRef, Passage
+from assistant.retrieve import _cites, make_query, mentioned_documents, question_refs
+from ingest.records import Document, LegalRef, Passage
 
 
 def _passage(*refs: LegalRef) -> Passage:
@@ -29,3 +29,21 @@ def test_a_query_carries_the_kind_of_answer_asked_for() -> None:
     assert make_query("Hvor ofte skal det være tilsyn?").shape == "frequency"
     assert make_query("Hvor lenge kan han sitte på isolat?").shape == "duration"
     assert make_query("Kan vi dele opplysninger?").shape is None
+
+
+DOCS = {
+    "side": Document(
+        "side", "Temaside", "nettside", "Helsedirektoratet", None, "informasjon", "", ""
+    ),
+    "rundskriv": Document(
+        "rundskriv", "Rundskriv", "rundskriv", "JD og HOD", None, "gjeldende", "", ""
+    ),
+}
+
+
+def test_an_owners_indefinite_type_noun_names_the_source() -> None:
+    assert mentioned_documents("Hva står på Helsedirektoratets nettside?", DOCS) == {"side"}
+    assert mentioned_documents("Hva sier nettsiden?", DOCS) == {"side"}
+    assert mentioned_documents("Hva sier departementenes rundskriv?", DOCS) == {"rundskriv"}
+    # An indefinite noun without an owner is an everyday word, not a source.
+    assert mentioned_documents("Kan vi lage en nettside om dette?", DOCS) == set()
