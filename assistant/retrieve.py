@@ -205,11 +205,18 @@ def _score_fusion(
 
 
 def _cites(passage: Passage, refs: Sequence[LegalRef]) -> bool:
-    return any(
-        have.provision == want.provision and want.law in ("", have.law)
-        for want in refs
-        for have in passage.refs
-    )
+    return _cites_level(passage, refs) > 0
+
+
+def _cites_level(passage: Passage, refs: Sequence[LegalRef]) -> int:
+    """2: the passage cites an asked provision down to the asked ledd; 1: the provision with
+    another or no ledd («§ 37» when «§ 37 syvende ledd» is asked); 0: none."""
+    level = 0
+    for want in refs:
+        for have in passage.refs:
+            if have.provision == want.provision and want.law in ("", have.law):
+                level = max(level, 2 if want.ledd in (None, have.ledd) else 1)
+    return level
 
 
 @dataclass(frozen=True)
@@ -268,16 +275,20 @@ def retrieve(
                 score *= DOC_MENTION_BOOST
             else:
                 score *= STATUS_PRIOR.get(docs[passage.doc_id].status, 1.0)
-        order = 0 if (pipeline == "hybrid" and query.refs and _cites(passage, query.refs)) else 1
+        # A passage citing the asked provision ranks first, the exact ledd before the § alone.
+        level = _cites_level(passage, query.refs) if pipeline == "hybrid" and query.refs else 0
+        order = 2 - level
         scored.append((score, order, pid))
     scored.sort(key=lambda t: (t[1], -t[0], t[2]))
+    # Only the passages citing the asked provision most exactly count as citing it.
+    exact = min((order for _, order, _ in scored), default=2)
     hits = [
         Hit(
             passage=index.by_id[pid],
             score=score,
             bm25_rank=bm25_rank.get(pid),
             dense_rank=dense_rank.get(pid),
-            cites_asked=order == 0,
+            cites_asked=order == exact < 2,
         )
         for score, order, pid in scored[:k]
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve import _cites, make_query, mentioned_documents, question_refs
+from assistant.retrieve import _cites, _cites_level, make_query, mentioned_documents, question_refs
 from ingest.records import Document, LegalRef, Passage
 
 
@@ -18,6 +18,17 @@ def test_bare_provision_matches_any_law_and_named_law_only_its_own() -> None:
     assert _cites(hpl21, bare) and _cites(fvl21, bare)
     named = question_refs("Hva sier helsepersonelloven § 21?")
     assert _cites(hpl21, named) and not _cites(fvl21, named)
+
+
+def test_the_asked_ledd_ranks_before_the_provision_alone() -> None:
+    asked = question_refs("Hva innebærer straffegjennomføringsloven § 37 syvende ledd?")
+    law = asked[0].law
+    exact = _passage(LegalRef(law, "§ 37", ledd=asked[0].ledd))
+    whole = _passage(LegalRef(law, "§ 37"))
+    other = _passage(LegalRef(law, "§ 38"))
+    assert asked[0].ledd
+    assert [_cites_level(p, asked) for p in (exact, whole, other)] == [2, 1, 0]
+    assert _cites_level(whole, question_refs(f"Hva sier {law} § 37?")) == 2
 
 
 def test_follow_up_borrows_the_law_named_earlier() -> None:
