@@ -205,3 +205,17 @@ def test_a_follow_up_giving_an_age_quotes_the_under_18_rule(real_assistant: Assi
     assert "Innsatte under 18 år skal alltid ha kontinuerlig tilsyn" in flat(
         answer.citations[0].quote
     )
+
+
+def test_the_quote_holding_the_exact_point_decides_with_its_status(
+    real_assistant: Assistant,
+) -> None:
+    """The circular says an inmate has a right to a coordinator; only the draft says who appoints
+    one. The draft's sentence opens the answer, labelled as a draft, instead of «not directly»."""
+    answer = real_assistant.ask(
+        "Hvem oppnevner koordinatoren for en innsatt som ønsker individuell plan?", "kommunehelse"
+    )
+    first = answer.citations[0]
+    assert "oppnevne" in first.quote and first.passage.doc_id.startswith("horingsutkast")
+    assert answer.direct
+    assert "høringsutkast – ikke gjeldende" in answer.text.split("\n")[0]
