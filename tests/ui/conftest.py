@@ -13,6 +13,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,23 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def set_file(page: Any, field: str, path: Path, attempts: int = 3) -> None:
+    """Put `path` into the Gradio file field `field` and wait until the page shows its name.
+
+    Gradio's upload can miss a file set while the component is still settling (a tab just
+    opened, a change event in flight): set it again, as a user would, up to `attempts` times.
+    """
+    box = page.locator(field)
+    for attempt in range(attempts):
+        box.locator("input[type=file]").first.set_input_files(str(path), timeout=30_000)
+        try:
+            box.get_by_text(path.name).first.wait_for(timeout=30_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pytest
 from assistant.settings import Settings
 from evals.sheet_write import write_rows, write_template
 from tests.evals.test_report import make_result
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served, set_file
 from ui.evaluation import EvalInputError, keep_upload, summary_html
 
 TIMEOUT_MS = 120_000
@@ -68,17 +68,9 @@ def _clear_upload(page: Any) -> None:
 
 def _upload_and_run(page: Any, path: Path) -> None:
     _clear_upload(page)
-    field = page.locator("#eval-upload")
     # A change event still in flight (the suite dropdown resets the upload field) can clear a file
-    # set at the same moment: set it again until the page shows it, as a user would.
-    for attempt in range(3):
-        field.locator("input[type=file]").set_input_files(str(path))
-        try:
-            field.get_by_text(path.name).first.wait_for(timeout=20_000)
-            break
-        except Exception:
-            if attempt == 2:
-                raise
+    # set at the same moment: `set_file` sets it again until the page shows it.
+    set_file(page, "#eval-upload", path)
     page.locator("#eval-run").click()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served
+from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served, set_file
 from tests.ui.test_upload import make_pdf
 from ui.live import current_build
 
@@ -128,8 +128,7 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         page.goto(served.url)
         page.locator("#role.restored").wait_for()
         page.get_by_role("tab", name="Dokumenter").click()
-        page.locator("#upload-file input[type=file]").set_input_files(str(pdf))
-        page.locator("#upload-file", has_text="besok.pdf").wait_for()  # uploaded to the server
+        set_file(page, "#upload-file", pdf)  # uploaded to the server
         for field, value in (("#upload-issuer", "Testfengselet"), ("#upload-title", TITLE)):
             box = page.locator(f"{field} input, {field} textarea").first
             box.fill(value)
