@@ -171,8 +171,11 @@ CONCEPTS: tuple[Concept, ...] = (
             r"tvangsinnleggelse\w*|akuttpsykiatri\w*|innleggelse\w*"
         ),
         _re(
-            r"tvangsinnlegg\w*|tvungent|tvungen|psykose\w*|psykotisk\w*|innlegg\w*|legges inn|"
-            r"lagt inn|akuttpsykiatri\w*|psykiatrisk (?:avdeling|sykehus|akutt)\w*|"
+            # A plain admission («innleggelse», «lagt inn») is no compulsory care: only with
+            # psychiatry or against the patient's will.
+            r"tvangsinnlegg\w*|tvungent|tvungen|psykose\w*|psykotisk\w*|mot (?:sin|hans|hennes) vilje|"
+            r"(?:innlegg\w*|legges inn|lagt inn|legge (?:\w+ )?inn) (?:på|i) (?:psykiatri\w*|akutt\w*|"
+            r"psykiatrisk\w*)|akuttpsykiatri\w*|psykiatrisk (?:avdeling|sykehus|akutt)\w*|"
             r"involuntar\w*|sectioned|committed to"
         ),
         "tvungent psykisk helsevern innleggelse",

@@ -55,6 +55,11 @@ def test_a_health_word_alone_is_no_question_of_disclosure() -> None:
     assert "taushetsplikt" not in found and "helseopplysninger" in found
 
 
+def test_a_plain_admission_is_no_compulsory_care() -> None:
+    assert "tvungent_helsevern" not in recognise("Pasienten skal tilbake etter innleggelse")
+    assert "tvungent_helsevern" in recognise("Kan han legges inn på psykiatrisk mot sin vilje?")
+
+
 def test_a_number_of_days_is_no_age() -> None:
     assert "under_18" not in recognise("Han har vært utelukket i 14 dager")
 
