@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from assistant import direct, evidence
-from assistant.compose import Selection, Unit, list_key, score_units, select
+from assistant.compose import Unit, list_key, score_units, select
 from assistant.followup import resolve
 from assistant.frame import PHRASES, frame, source_name
 from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
@@ -62,6 +62,9 @@ class Assistant:
             for word in re.findall(r"[^\W\d_]{8,}", doc.issuer.lower())
             for form in (word, f"{word}s")
         }
+        self._point = direct.Point(
+            self.idf, self.vocab.__contains__, self._known, self.vocab.correct, _expand, self._names
+        )
         last: Passage | None = None
         for p in index.passages:  # index order is document order
             if key := list_key(p):
@@ -220,17 +223,18 @@ class Assistant:
             return self._refusal(question, role, hits, None)
         # A specific word the sources never use, in a question no concept places in the sources'
         # topics: nothing quoted can answer that exact point.
-        unknown = (
-            None
-            if lang == "en" or query.concepts
-            else direct.unknown_term(question, self._known, self._names)
-        )
+        unknown = None if lang == "en" or query.concepts else self._point.unknown(question)
         if not opening and unknown:
             opening = PHRASES[lang]["not_named"].format(word=unknown)
-        if not opening and not self._answers_the_point(question, sel):
+        if not opening and not self._point.answered(question, sel.primary):
             # Another candidate quote may hold the exact point (often a draft or an opinion
             # saying what the rule does not): it then decides, labelled with its status.
-            other = self._holding_the_point(question, units, sel, hits, named)
+            other = self._point.holding(
+                question,
+                units,
+                sel,
+                lambda raised: select(raised, question, hits, self._siblings, self._before, named),
+            )
             if other is not None:
                 sel = other
             else:
@@ -255,45 +259,6 @@ class Assistant:
         """True when the sources use `word`, a synonym of it or the word it misspells."""
         # Compounds count by their parts («sikkerhetsgrunner», «helseavdelingen»).
         return all(c.known for c in evidence.concepts(word, _analyze, _expand, self.vocab))
-
-    def _holding_the_point(
-        self,
-        question: str,
-        units: Sequence[Unit],
-        sel: Selection,
-        hits: Sequence[Hit],
-        named: Collection[str],
-    ) -> Selection | None:
-        """The selection opening with the best candidate quote that holds the deciding term,
-        or None when no candidate holds it."""
-        shown = {u.passage.id for u in sel.primary}
-        best = max((u.score for u in units), default=0.0)
-        for unit in sorted(units, key=lambda u: -u.score):
-            if unit.passage.id in shown or unit.score < POINT_RELATIVE * best:
-                continue
-            trial = Selection(primary=[unit])
-            if self._answers_the_point(question, trial):
-                raised = [replace(u, score=best * 1.01) if u is unit else u for u in units]
-                again = select(raised, question, hits, self._siblings, self._before, named)
-                return again if self._answers_the_point(question, again) else None
-        return None
-
-    def _answers_the_point(self, question: str, sel: Selection) -> bool:
-        """False when the question's deciding term, or a limit it asks about («under 18 år»,
-        «5 dager»), is in none of the deciding quotes.
-
-        English questions are not judged: their words are not the sources' words.
-        """
-        if evidence.is_english(question):
-            return True
-        deciding: list[Unit] = sel.primary
-        if not direct.numbers_covered(question, deciding):
-            return False
-        term = direct.deciding_term(question, self.idf, self.vocab.__contains__, self._names)
-        if term is None:
-            return True
-        fixed = self.vocab.correct(term)
-        return direct.covers(term, deciding, [*_expand(term), *([fixed] if fixed else [])])
 
     def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
         task = evidence.is_task_request(question)
@@ -341,10 +306,8 @@ class Assistant:
         return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
 
 
+# How much a follow-up's new concept's legal words weigh in quote scoring (asked words weigh 1).
 NEW_CONCEPT_WEIGHT = 1.0
-# A candidate quote holding the deciding term the deciding quotes lack takes their place when it
-# scores at least this share of the best (set on core: first-citation .699 → .706).
-POINT_RELATIVE = 0.3
 
 
 def _gate_text(question: str) -> str:
