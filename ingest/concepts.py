@@ -6,7 +6,7 @@ legen»); the sources use legal terms («taushetsplikt», «helseopplysninger»,
 it the way legal databases do, with a documented vocabulary:
 
 - each concept has the legal terms that mark a passage as being about it (`tag_passage`, at ingest:
-  the passage text, its lead-in and its heading);
+  the passage text, its lead-in and the headings above it);
 - everyday expressions and question shapes that mark a question as being about it
   (`recognise`: «kan jeg fortelle/si til/gi beskjed om …» → disclosure and taushetsplikt;
   «isolat, isolere, sitte alene, glattcelle» → utelukkelse/sikkerhetscelle; «feiler, diagnose,
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-7"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-8"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,8 @@ SITUATIONS = frozenset(
 
 
 def tag_passage(text: str, context: str = "", heading: str = "") -> tuple[str, ...]:
-    """The concepts a passage is about: its text, its lead-in and its innermost heading."""
+    """The concepts a passage is about: its text, its lead-in and `heading` (the headings above it:
+    «5.3 Ved løslatelse …» marks the items of 5.3.1 that never say «løslatelse»)."""
     body = " ".join(f"{heading} {context} {text}".split())
     return tuple(c.id for c in CONCEPTS if c.passage.search(body))
 

@@ -153,7 +153,11 @@ def _with_refs(passages: list[Passage]) -> list[Passage]:
 def tag(doc: Document, passages: list[Passage]) -> list[Passage]:
     """Copies of `passages` (in document order) with `roles`, `concepts` and `refs` set."""
     with_roles = [
-        replace(p, roles=_roles(doc, p), concepts=tag_passage(p.text, p.context, p.heading))
+        replace(
+            p,
+            roles=_roles(doc, p),
+            concepts=tag_passage(p.text, p.context, " ".join(p.heading_path) or p.heading),
+        )
         for p in passages
     ]
     return _with_refs(_footnote_roles(with_roles))

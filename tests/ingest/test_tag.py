@@ -104,6 +104,16 @@ def test_text_decides_when_no_heading_names_a_service() -> None:
     assert set(tagged.roles) == {KOMMUNE, SPES}
 
 
+def test_concepts_come_from_every_heading_above_the_passage() -> None:
+    """5.3.1's items never say «løslatelse»; the section above them («Ved løslatelse …») does."""
+    path = ("5.3 Ved løslatelse/overføring ut av fengsel", "5.3.1 Kriminalomsorgens ansvar")
+    text = "så tidlig som mulig etablere samarbeid med helse- og omsorgstjenesten"
+    (tagged,) = tag(CIRCULAR, [passage(1, text, "5.3.1", path)])
+    assert "loslatelse" in tagged.concepts
+    (bare,) = tag(CIRCULAR, [passage(1, text, "5.2.1", ("5.2.1 Kriminalomsorgens ansvar",))])
+    assert "loslatelse" not in bare.concepts
+
+
 def test_document_title_as_heading_does_not_assign_roles() -> None:
     text = "Rundskrivet gjelder for alle fengsler."
     (tagged,) = tag(CIRCULAR, [passage(1, text, "1", (CIRCULAR.title, "1. VIRKEOMRÅDE"))])
