@@ -47,6 +47,7 @@ _TELL = (
     r"deling|videreformidl\w*|"
     r"informer\w*|"
     r"sende\w* (?:over|journal\w*|papir\w*|opplysning\w*)|vis(?:e|er) (?:journal\w*|papir\w*)|"
+    r"les(?:e|er)? (?:i )?(?:journal\w*|papir\w*)|innsyn\w*|tilgang til (?:journal\w*|opplysning\w*)|"
     r"snakke med (?:\w+ )?om|få vite|får vite|fått vite|tell|tells|telling|told|share\w*|"
     r"disclos\w*|pass(?:ing)? on"
 )

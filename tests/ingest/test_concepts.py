@@ -40,6 +40,7 @@ from ingest.concepts import (
         ("Får innsatte de samme helsetjenestene som andre folk?", "rettigheter"),
         ("Han har sagt ja til at vi deler info", "samtykke"),
         ("Og hvis han er 16?", "under_18"),
+        ("Kan vi lese journalen til en innsatt?", "taushetsplikt"),
     ],
 )
 def test_everyday_wording_is_recognised(question: str, concept: str) -> None:
