@@ -219,3 +219,11 @@ def test_the_quote_holding_the_exact_point_decides_with_its_status(
     assert "oppnevne" in first.quote and first.passage.doc_id.startswith("horingsutkast")
     assert answer.direct
     assert "høringsutkast – ikke gjeldende" in answer.text.split("\n")[0]
+
+
+def test_a_question_no_source_is_near_is_not_answered_as_if_it_were(
+    real_assistant: Assistant,
+) -> None:
+    """Voting is in no source; «innsattes egne valg» (choice) must not be shown as the answer."""
+    answer = real_assistant.ask("Kan innsatte stemme ved valg?", "alle")
+    assert answer.refused or not answer.direct
