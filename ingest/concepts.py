@@ -190,6 +190,8 @@ CONCEPTS: tuple[Concept, ...] = (
             r"(?:nettopp|akkurat|nylig) (?:\w+ )?(?:satt inn|kommet inn|kommet|fengslet)|"
             r"(?:blir|ble|er|har blitt) (?:\w+ )?satt inn|settes inn|kommer inn til oss|"
             r"kommet inn|første (?:dag\w*|døgn\w*|samtale\w*)|ble fengslet|fengslet i (?:går|dag)|"
+            r"inn (?:til|for) (?:å )?son\w*|inn i fengsel\w*|begynne\w* (?:å )?sone|skal sone|"
+            r"soningsstart\w*|"
             r"ankomst\w*|admission|admitted|arriv\w*|new(?:ly)? (?:inmate|prisoner)\w*"
         ),
         "innsettelse innkomstsamtale",

@@ -33,6 +33,7 @@ from ingest.concepts import (
         ("Han går på LAR", "legemidler"),
         ("Hva skal vi gjøre i første samtale med en nyinnsatt?", "innsettelse"),
         ("En som nettopp er satt inn", "innsettelse"),
+        ("En pasient hos oss skal inn til soning neste uke", "innsettelse"),
         ("Han blir flyttet til et annet fengsel", "loslatelse"),
         ("Vi klarer ikke å kjøre ham til sykehuset i dag", "framstilling"),
         ("Hvem tar seg av dem som blir syke om natta?", "legevakt"),
