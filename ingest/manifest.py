@@ -70,7 +70,9 @@ class Manifest:
     warnings: tuple[str, ...] = ()
 
     def by_file(self) -> dict[str, ManifestEntry]:
-        return {e.file: e for e in self.entries}
+        """Entries by file path relative to the manifest's folder, in normal POSIX form
+        («./vedlegg/x.txt» and «vedlegg/x.txt» are one key)."""
+        return {str(PurePosixPath(e.file)): e for e in self.entries}
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ingest.clean import clean_text
 from ingest.loaders import LoadError, load_file
@@ -82,9 +82,17 @@ def discover(paths: Sequence[Path | str]) -> tuple[list[CorpusFile], list[str]]:
     files: list[CorpusFile] = []
     warnings: list[str] = []
     seen: set[Path] = set()
+    read: dict[Path, dict[str, ManifestEntry]] = {}  # each manifest read (and warned about) once
+
+    def entries_of(folder: Path) -> dict[str, ManifestEntry]:
+        key = folder.absolute()
+        if key not in read:
+            read[key] = _entries(folder, warnings)
+        return read[key]
+
     for given in map(Path, paths):
         if given.is_dir():
-            folder, entries = given, _entries(given, warnings)
+            folder, entries = given, entries_of(given)
             listed: list[tuple[Path, ManifestEntry | None]] = [
                 (folder / name, entry) for name, entry in entries.items()
             ]
@@ -95,7 +103,7 @@ def discover(paths: Sequence[Path | str]) -> tuple[list[CorpusFile], list[str]]:
             )
             chosen = listed + [(p, None) for p in rest]
         elif given.exists() or given.is_symlink():
-            folder, entry = _manifest_for(given, warnings)
+            folder, entry = _manifest_for(given, entries_of)
             chosen = [(given, entry)]
         else:
             warnings.append(f"{given}: finnes ikke – hoppet over")
@@ -124,16 +132,17 @@ def _entries(folder: Path, warnings: list[str]) -> dict[str, ManifestEntry]:
         return {}
     manifest = read_manifest(manifest_path)
     warnings.extend(manifest.warnings)
-    return {str(PurePosixPath(e.file)): e for e in manifest.entries}
+    return manifest.by_file()
 
 
-def _manifest_for(path: Path, warnings: list[str]) -> tuple[Path, ManifestEntry | None]:
+def _manifest_for(
+    path: Path, entries_of: Callable[[Path], dict[str, ManifestEntry]]
+) -> tuple[Path, ManifestEntry | None]:
     """The folder and entry of a file given on its own: the nearest enclosing manifest that lists
     it (a file in `corpus/vedlegg/` is described by `corpus/manifest.toml`)."""
     for folder in path.absolute().parents:
         if (folder / MANIFEST_NAME).is_file():
-            entries = _entries(folder, warnings)
-            entry = entries.get(_key(path.absolute(), folder))
+            entry = entries_of(folder).get(_key(path.absolute(), folder))
             if entry is not None or folder == path.absolute().parent:
                 return folder, entry
             break

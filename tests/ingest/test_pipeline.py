@@ -231,3 +231,25 @@ def test_reloading_unchanged_files_gives_the_same_passage_ids(
     assert [p.id for d in again.documents for p in d.passages] == [
         p.id for d in mixed.documents for p in d.passages
     ]
+
+
+def test_a_manifest_is_read_once_however_its_files_are_given(tmp_path: Path) -> None:
+    """Files named one by one and their folder: one warning per manifest problem, and a
+    «./a.txt» entry matches a.txt (the page's listing uses the same normalised keys)."""
+    from ingest.manifest import read_manifest
+    from ingest.pipeline import discover
+
+    (tmp_path / "a.txt").write_text("1 A\n\nx", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("1 B\n\ny", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nid = "a"\nfile = "./a.txt"\ntitle = "A"\ntype = "rundskriv"\n'
+        'issuer = "X"\nstatus = "gjeldende"\ndate = "2020-01-01"\nextra = "z"\n',
+        encoding="utf-8",
+    )
+    files, warnings = discover([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path])
+    assert len([w for w in warnings if "extra" in w]) == 1
+    assert [(f.path.name, f.entry.id if f.entry else None) for f in files] == [
+        ("a.txt", "a"),
+        ("b.txt", None),
+    ]
+    assert set(read_manifest(tmp_path / "manifest.toml").by_file()) == {"a.txt"}
