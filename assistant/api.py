@@ -191,25 +191,27 @@ class Assistant:
                 # Expansions (synonyms, glossary, concepts) weigh less than asked words; the
                 # conversation's words are context, weighed on their own.
                 synonyms={
-                    **{
-                        t: w
-                        for t, w in query.tokens.items()
-                        if w < 1.0 and t not in set(query.context_tokens)
-                    },
-                    **{t: NEW_CONCEPT_WEIGHT for t in new_aspect},
+                    t: w
+                    for t, w in query.tokens.items()
+                    if w < 1.0 and t not in set(query.context_tokens)
                 },
                 shape=shape,
+                aspect=aspect,
                 asked=query.concepts if self.settings.concepts else None,
             )
 
         asked = question_shape(question)
         shape = (asked[0], _analyze(asked[1])) if asked else None
         # A follow-up's new aspect («Og hvis han er 16?» → under 18) is what it asks: the legal
-        # words of a concept its own words bring, and the conversation did not, weigh as asked words.
-        new_aspect: list[str] = []
+        # words of a concept its own words bring weigh as asked words, in passages on the
+        # conversation's topic (sikkerhetscelle), never in one on another topic.
+        aspect = None
         if context and self.settings.concepts:
-            fresh = set(legal_concepts.recognise(question)) - set(legal_concepts.recognise(context))
-            new_aspect = _analyze(legal_concepts.expansion(tuple(sorted(fresh))))
+            topic = set(legal_concepts.recognise(context))
+            fresh = set(legal_concepts.recognise(question)) - topic
+            if fresh and topic:
+                words = _analyze(legal_concepts.expansion(tuple(sorted(fresh))))
+                aspect = (words, frozenset(topic))
 
         units = scored(hits)
         lang = "en" if evidence.is_english(question) else "nb"
@@ -245,6 +247,7 @@ class Assistant:
                 units,
                 sel,
                 lambda raised: select(raised, question, hits, self._siblings, self._before, named),
+                legal_concepts.recognise(context) if context else (),
             )
             if other is not None:
                 sel = other
@@ -322,8 +325,6 @@ class Assistant:
 # ten such questions the sources do not answer («stemme ved valg», «besøk av kjæresten») ≤ 0.864;
 # the answerable ones on core and held-out ≥ 0.873 (a narrow margin; another model needs its own).
 NEAR_ONLY_DENSE = 0.868
-# How much a follow-up's new concept's legal words weigh in quote scoring (asked words weigh 1).
-NEW_CONCEPT_WEIGHT = 1.0
 
 
 def _gate_text(question: str) -> str:

@@ -188,15 +188,24 @@ class Point:
         """False when the question's deciding term, or a limit it asks about («under 18 år»,
         «5 dager»), is in none of the deciding quotes. English questions are not judged: their
         words are not the sources' words."""
+        return self._holds(question, deciding, self._term(question))
+
+    def _term(self, question: str) -> tuple[str, list[str]] | None:
+        """The question's deciding term and its alternatives (synonyms, a repaired spelling)."""
+        term = deciding_term(question, self.idf, self.known, self.names)
+        if term is None:
+            return None
+        fixed = self.correct(term)
+        return term, [*self.expand(term), *([fixed] if fixed else [])]
+
+    def _holds(
+        self, question: str, deciding: Sequence[Unit], term: tuple[str, list[str]] | None
+    ) -> bool:
         if is_english(question):
             return True
         if not numbers_covered(question, deciding):
             return False
-        term = deciding_term(question, self.idf, self.known, self.names)
-        if term is None:
-            return True
-        fixed = self.correct(term)
-        return covers(term, deciding, [*self.expand(term), *([fixed] if fixed else [])])
+        return term is None or covers(term[0], deciding, term[1])
 
     def unknown(self, question: str) -> str | None:
         return unknown_term(question, self.known_word, self.names)
@@ -207,15 +216,24 @@ class Point:
         units: Sequence[Unit],
         sel: Selection,
         reselect: Callable[[list[Unit]], Selection],
+        topic: Collection[str] = (),
     ) -> Selection | None:
         """The selection (`reselect` of the units) opening with the best candidate quote that
-        holds the deciding term the deciding quotes lack; None when no candidate holds it."""
+        holds the deciding term the deciding quotes lack; None when no candidate holds it.
+
+        A candidate must be on the `topic` (the conversation's concepts, when given): a
+        follow-up «Hva om han er under 18?» about taushetsplikt is not answered by the under-18
+        rule for isolation.
+        """
+        term = self._term(question)
         shown = {u.passage.id for u in sel.primary}
         best = max((u.score for u in units), default=0.0)
         for unit in sorted(units, key=lambda u: -u.score):
             if unit.passage.id in shown or unit.score < POINT_RELATIVE * best:
                 continue
-            if self.answered(question, [unit]):
+            if topic and not set(topic) & set(unit.passage.concepts):
+                continue
+            if self._holds(question, [unit], term):
                 again = reselect([replace(u, score=best * 1.01) if u is unit else u for u in units])
-                return again if self.answered(question, again.primary) else None
+                return again if self._holds(question, again.primary, term) else None
         return None

@@ -72,16 +72,20 @@ def score_units(
     synonyms: dict[str, float] | None = None,
     shape: tuple[Shape, Sequence[str]] | None = None,
     asked: tuple[str, ...] | None = None,
+    aspect: tuple[Sequence[str], frozenset[str]] | None = None,
 ) -> list[Unit]:
     """Score every unit of the top passages: question-token coverage × a retrieval-score prior.
 
     `shape` is the kind of answer asked for and the asking words' tokens (`assistant.shape`);
-    `asked` the concepts recognised in the question and its context (None: concept layer off).
+    `asked` the concepts recognised in the question and its context (None: concept layer off);
+    `aspect` a follow-up's new words and the conversation's concepts: in a passage tagged with one
+    of those concepts the new words weigh as asked words.
     """
     focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
     focus_w.update({t: idf(t) for t in set(focus)})
     context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
     total = sum(focus_w.values()) or 1.0
+    on_topic_w = {**focus_w, **{t: idf(t) for t in aspect[0]}} if aspect else focus_w
     units: list[Unit] = []
     # The best score, not the first hit's: a passage citing a provision the question names is
     # ranked first whatever its score, and gets a full prior of its own.
@@ -94,6 +98,7 @@ def score_units(
         passage = hit.passage
         rank_prior = 1.0 if hit.cites_asked or top <= 0 else (hit.score / top) ** power
         ptoks = set(analyze(passage.context)) if passage.context else set()
+        weights = on_topic_w if aspect and aspect[1] & set(passage.concepts) else focus_w
         elsewhere = (
             asked is not None
             and passage.kind == "list_item"
@@ -101,7 +106,7 @@ def score_units(
         )
         for i, (s, e) in enumerate(units_of(passage)):
             toks = set(analyze(passage.text[s:e])) | ptoks
-            cover = sum(w for t, w in focus_w.items() if t in toks)
+            cover = sum(w for t, w in weights.items() if t in toks)
             cover += sum(w for t, w in context_w.items() if t in toks)
             shaped = shape is not None and has_shape(passage.text[s:e], shape[0])
             if shaped and shape is not None:

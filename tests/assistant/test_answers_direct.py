@@ -12,10 +12,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.api import Assistant
-from assistant.records import Turn
+from assistant.records import Answer, Turn
 from ingest.sentences import leans_back, split_sentences
 
 pytestmark = pytest.mark.slow
+
+
+def follow_up(assistant: Assistant, first: str, then: str, role: str) -> Answer:
+    """The answer to `then` asked after `first` in one conversation."""
+    before = assistant.ask(first, role)
+    return assistant.ask(then, role, history=[Turn(first, before.text)])
 
 
 def flat(text: str) -> str:
@@ -56,10 +62,7 @@ def test_a_follow_up_on_under_18s_keeps_the_sikkerhetscelle_topic(
     real_assistant: Assistant,
 ) -> None:
     first = "Hvor ofte må vi se til en innsatt på sikkerhetscelle?"
-    before = real_assistant.ask(first, "kriminalomsorgen")
-    answer = real_assistant.ask(
-        "Og for dem under 18 år?", "kriminalomsorgen", history=[Turn(first, before.text)]
-    )
+    answer = follow_up(real_assistant, first, "Og for dem under 18 år?", "kriminalomsorgen")
     lead = "Ved bruk av sikkerhetscelle eller sikkerhetsseng skal kriminalomsorgen"
     continuous = [
         c
@@ -72,11 +75,8 @@ def test_a_follow_up_on_under_18s_keeps_the_sikkerhetscelle_topic(
 
 def test_a_named_source_that_is_silent_is_said_to_be_silent(real_assistant: Assistant) -> None:
     first = "Hvor ofte må vi se til en innsatt på sikkerhetscelle?"
-    before = real_assistant.ask(first, "kriminalomsorgen")
-    answer = real_assistant.ask(
-        "Og hva sier høringsutkastet om dette?",
-        "kriminalomsorgen",
-        history=[Turn(first, before.text)],
+    answer = follow_up(
+        real_assistant, first, "Og hva sier høringsutkastet om dette?", "kriminalomsorgen"
     )
     assert answer.text.startswith("Høringsutkastet sier ikke noe om dette"), answer.text
     assert not answer.direct
@@ -108,6 +108,7 @@ def test_no_quoted_sentence_loses_what_it_refers_to(
     real_assistant: Assistant, question: str, role: str
 ) -> None:
     answer = real_assistant.ask(question, role)
+    assert not answer.refused and answer.citations, answer.text
     shown = {c.passage.id for c in answer.citations}
     for c in answer.citations:
         p = c.passage
@@ -161,12 +162,11 @@ def test_a_follow_up_asking_a_number_the_sources_do_not_state_says_so(
     real_assistant: Assistant,
 ) -> None:
     first = "Kan jeg fortelle betjentene hva en innsatt feiler?"
-    before = real_assistant.ask(first, "kommunehelse")
-    answer = real_assistant.ask(
-        "Hva om han er under 18?", "kommunehelse", history=[Turn(first, before.text)]
-    )
-    under_18 = any("18" in c.quote for c in answer.citations)
-    assert answer.direct == under_18, answer.text
+    answer = follow_up(real_assistant, first, "Hva om han er under 18?", "kommunehelse")
+    # The sources say nothing on taushetsplikt for under-18s: the under-18 rule for isolation
+    # («Ved utelukkelse … Innsatte under 18 år skal ha kontinuerlig tilsyn») is no answer.
+    assert not answer.direct and answer.text.startswith("Kildene svarer ikke direkte"), answer.text
+    assert all(c.passage.section.startswith("6") for c in answer.citations), answer.text
 
 
 def test_a_how_often_question_opens_with_the_frequency(real_assistant: Assistant) -> None:
@@ -187,21 +187,17 @@ def test_a_question_about_a_thing_the_sources_never_name_says_so(
     answer = real_assistant.ask(
         "Har innsatte lov til å ha mobiltelefon på cella?", "kriminalomsorgen"
     )
-    assert answer.refused or not answer.direct
-    if not answer.refused:
-        assert answer.text.startswith(
-            "Kildene svarer ikke direkte på dette: de nevner ikke «mobiltelefon»"
-        )
+    assert not answer.refused and not answer.direct
+    assert answer.text.startswith(
+        "Kildene svarer ikke direkte på dette: de nevner ikke «mobiltelefon»"
+    )
 
 
 def test_a_follow_up_giving_an_age_quotes_the_under_18_rule(real_assistant: Assistant) -> None:
     """«Og hvis han er 16?» brings a new aspect (under 18) to a sikkerhetscelle conversation: the
     sentence on under-18s opens the answer, not a sentence on sikkerhetscelle in general."""
     first = "Hvor ofte må vi se til en som er på sikkerhetscelle?"
-    before = real_assistant.ask(first, "kriminalomsorgen")
-    answer = real_assistant.ask(
-        "Og hvis han er 16?", "kriminalomsorgen", history=[Turn(first, before.text)]
-    )
+    answer = follow_up(real_assistant, first, "Og hvis han er 16?", "kriminalomsorgen")
     assert "Innsatte under 18 år skal alltid ha kontinuerlig tilsyn" in flat(
         answer.citations[0].quote
     )
@@ -226,4 +222,4 @@ def test_a_question_no_source_is_near_is_not_answered_as_if_it_were(
 ) -> None:
     """Voting is in no source; «innsattes egne valg» (choice) must not be shown as the answer."""
     answer = real_assistant.ask("Kan innsatte stemme ved valg?", "alle")
-    assert answer.refused or not answer.direct
+    assert not answer.refused and answer.text.startswith("Kildene svarer ikke direkte på dette.")

@@ -13,7 +13,7 @@ from assistant.compose import (
     select,
     with_antecedent,
 )
-from assistant.frame import frame
+from assistant.frame import _group, frame
 from assistant.records import Hit
 from ingest.analysis import analyze
 from ingest.records import Document, Passage
@@ -154,25 +154,28 @@ def test_a_list_item_binds_the_actor_of_its_lead_in() -> None:
 
 
 def test_a_health_personnel_duty_is_never_yours_for_kriminalomsorgen() -> None:
-    other = _passage(
-        "rundskriv:6.1:1", "Kriminalomsorgen har taushetsplikt etter forvaltningsloven."
-    )
-    hits = [Hit(other, 1.0), Hit(HEALTH, 0.95)]
-    sel = _select(hits, "Har vi og helsepersonell taushetsplikt?")
+    """Grouping by the actor a sentence binds: a duty of helsepersonell found in 6.2 is another
+    service's for kriminalomsorgen and the asker's own for a health service."""
+    own = _passage("rundskriv:6.1:1", "Kriminalomsorgen har taushetsplikt etter forvaltningsloven.")
+    health = Unit(HEALTH, 0, len(HEALTH.text), 1.0, 1)
+    ours = Unit(own, 0, len(own.text), 1.0, 1)
+    assert _group(health, "kriminalomsorgen", DOCS) == "others"
+    assert _group(health, "kommunehelse", DOCS) == "yours"
+    assert _group(ours, "kriminalomsorgen", DOCS) == "yours"
+    # And in the framed text: the health personnel sentence is under «Andre tjenester».
+    sel = Selection(primary=[ours], extra=[health])
     text = frame(sel, "kriminalomsorgen", DOCS).text
-    for line in text.split("**Ditt ansvar**")[1:]:
-        section = line.split("\n\n**")[0]
-        assert "Helsepersonell" not in section.split("**")[1:2], text
+    assert "**Andre tjenester**" in text and "**Ditt ansvar**" not in text
+    assert text.index("**Andre tjenester**") < text.index("strengere taushetsplikt")
 
 
 def test_non_binding_sources_are_labelled_inline() -> None:
     draft = _passage("utkast:plan:1", "Innsatte på sikkerhetscelle bør få tilsyn.", doc="utkast")
     page = _passage("side:x:1", "Helsedirektoratet gir tilskudd til tilsyn.", doc="side")
-    sel = _select([Hit(draft, 1.0), Hit(page, 0.9)], "Hvem skal ha tilsyn på sikkerhetscelle?")
-    framed = frame(sel, "alle", DOCS)
+    units = [Unit(p, 0, len(p.text), 1.0, 1) for p in (draft, page)]
+    framed = frame(Selection(primary=units[:1], extra=units[1:]), "alle", DOCS)
     assert "høringsutkast – ikke gjeldende" in framed.text
-    if any(c.passage.doc_id == "side" for c in framed.citations):
-        assert "informasjonsside – ikke regelverk" in framed.text
+    assert "informasjonsside – ikke regelverk" in framed.text
     assert any("høringsutkast" in n for n in framed.notes)
 
 
