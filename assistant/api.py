@@ -154,7 +154,7 @@ class Assistant:
             # No topic of the sources recognised, not a conversation, and no passage close in
             # meaning: what is quoted is near the question, not an answer to it.
             near_only = not (history or query.concepts) and found.dense_top < NEAR_ONLY_DENSE
-            answer = self._compose(question, role, query, hits, context, near_only)
+            answer = self._compose(question, role, query, hits, context, near_only, documents)
         t3 = time.perf_counter()
         timings = {
             "prepare": (t1 - t0) * 1000,
@@ -179,6 +179,7 @@ class Assistant:
         hits: Sequence[Hit],
         context: str,
         near_only: bool = False,
+        documents: Collection[str] | None = None,
     ) -> Answer:
         def scored(found: Sequence[Hit]) -> list[Unit]:
             return score_units(
@@ -218,6 +219,8 @@ class Assistant:
         docs = self.index.documents
         opening = ""
         named = mentioned_documents(question, docs)
+        if documents is not None:  # the asker's filter (--only, the page's choice) holds
+            named &= set(documents)
         if named and not any(u.passage.doc_id in named for u in units):
             # The source the question names may answer below the top hits: look in it alone.
             within = retrieve(self.index, query, role=role, k=5, documents=named).hits

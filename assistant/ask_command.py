@@ -44,12 +44,7 @@ STALE_WARNING = (
 
 def warn_if_stale(settings: Settings, err: TextIO) -> bool:
     """Print a warning when the corpus changed after the index was built; True if it did."""
-    from ingest.index import index_is_stale
-
-    store = "server" if settings.chroma_host else "local"
-    if not settings.corpus.is_dir():
-        return False
-    stale = index_is_stale([settings.corpus], settings.index_dir, settings.embedder, store)
+    stale = settings.corpus.is_dir() and settings.index_stale()
     if stale:
         print(STALE_WARNING, file=err)
     return stale
@@ -80,13 +75,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"hjemmel ask: {exc}", file=sys.stderr)
         return 1
     warn_if_stale(settings, sys.stderr)
-    if args.batch:
-        return run_batch(assistant, args.batch, sys.stdout, sys.stderr, args.pipeline)
     try:
         documents = only_documents(getattr(args, "only", None), assistant.index.documents)
     except ValueError as exc:
         print(f"hjemmel ask: --only: {exc}", file=sys.stderr)
         return 2
+    if args.batch:
+        return run_batch(
+            assistant, args.batch, sys.stdout, sys.stderr, args.pipeline, documents=documents
+        )
     answer = assistant.ask(
         args.question, role=args.role, pipeline=args.pipeline, documents=documents
     )
@@ -179,7 +176,15 @@ def _lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
                 yield number, line
 
 
-def run_batch(assistant: Any, path: Path, out: TextIO, err: TextIO, pipeline: str) -> int:
+def run_batch(
+    assistant: Any,
+    path: Path,
+    out: TextIO,
+    err: TextIO,
+    pipeline: str,
+    documents: set[str] | None = None,
+) -> int:
+    """Answer each line of a JSONL file; `documents` (--only) restricts every answer's sources."""
     if not path.is_file():
         print(f"hjemmel ask: fant ikke batchfilen {path}", file=err)
         return 2
@@ -189,7 +194,9 @@ def run_batch(assistant: Any, path: Path, out: TextIO, err: TextIO, pipeline: st
             if isinstance(line, UnicodeDecodeError):
                 raise ValueError(f"ugyldig UTF-8 (byte {line.start + 1} på linjen)")
             item_id, question, role, history = _parse_line(line)
-            answer = assistant.ask(question, role=role, history=history, pipeline=pipeline)
+            answer = assistant.ask(
+                question, role=role, history=history, pipeline=pipeline, documents=documents
+            )
         except (ValueError, UnknownRoleError) as exc:
             failures += 1
             _report(out, err, path, number, str(exc))

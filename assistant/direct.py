@@ -25,7 +25,7 @@ from wordfreq import zipf_frequency
 
 from assistant.actors import MENTION
 from assistant.compose import Selection, Unit
-from assistant.evidence import is_english
+from assistant.evidence import COMMON_ZIPF, is_english
 from ingest import concepts as legal_concepts
 from ingest.analysis import analyze
 from ingest.records import Document, Passage
@@ -40,11 +40,10 @@ _GENERIC = frozenset(
         compounds=False,
     )
 )
-_ACTOR = MENTION
 MIN_IDF = 1.5  # a word in more than about a fifth of the passages decides nothing
 # A word this common in general Norwegian (wordfreq Zipf; «godt» 5.6, «krav» 4.9, «vedtak» 4.3,
-# «godkjenne» 3.6) says how something is asked, not what is asked about.
-MAX_ZIPF = 4.5
+# «godkjenne» 3.6) says how something is asked, not what is asked about (the refusal gate's limit).
+MAX_ZIPF = COMMON_ZIPF
 
 
 def deciding_term(
@@ -67,7 +66,7 @@ def deciding_term(
         t = tokens[0]
         # Inflections and misspellings of a generic word are generic; compounds ending in one
         # («foreldreansvar», «tannhelse») are not.
-        if _ACTOR.fullmatch(word) or any(_same_word(t, g, compounds=False) for g in _GENERIC):
+        if MENTION.fullmatch(word) or any(_same_word(t, g, compounds=False) for g in _GENERIC):
             continue
         if known(t) and idf(t) >= MIN_IDF:
             candidates.append(t)
@@ -95,7 +94,7 @@ def unknown_term(
     kept = legal_concepts.without_triggers(question)
     for word in re.findall(r"[^\W\d_]{4,}", kept):
         zipf = zipf_frequency(word.lower(), "nb")
-        if not 0.0 < zipf < UNKNOWN_MAX_ZIPF or word.lower() in exclude or _ACTOR.fullmatch(word):
+        if not 0.0 < zipf < UNKNOWN_MAX_ZIPF or word.lower() in exclude or MENTION.fullmatch(word):
             continue
         tokens = analyze(word, compounds=False)
         if not tokens or any(_same_word(tokens[0], g, compounds=False) for g in _GENERIC):

@@ -19,9 +19,8 @@ from assistant.actors import binds, unit_actor
 from assistant.cite import source_note
 from assistant.compose import Selection, Unit, list_key
 from assistant.records import Citation
-from ingest.records import Document
+from ingest.records import SERVICE_ROLES, Document
 
-SERVICE_ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse")
 BINDING = ("gjeldende",)
 
 DOC_SHORT = {

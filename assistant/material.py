@@ -195,8 +195,3 @@ def ref_token_units(norm: str, tokens: Sequence[tuple[int, int]]) -> list[tuple[
     """For each token, the legal reference (`ref_units`) it lies in, or None."""
     units = ref_units(norm)
     return [next((u for u in units if s < u[1] and e > u[0]), None) for s, e in tokens]
-
-
-def ref_token_mask(norm: str, tokens: Sequence[tuple[int, int]]) -> list[bool]:
-    """For each token, whether it lies in a legal reference (a law's name or a § group)."""
-    return [u is not None for u in ref_token_units(norm, tokens)]

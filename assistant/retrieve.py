@@ -204,10 +204,6 @@ def _score_fusion(
     }
 
 
-def _cites(passage: Passage, refs: Sequence[LegalRef]) -> bool:
-    return _cites_level(passage, refs) > 0
-
-
 def _cites_level(passage: Passage, refs: Sequence[LegalRef]) -> int:
     """2: the passage cites an asked provision down to the asked ledd; 1: the provision with
     another or no ledd («§ 37» when «§ 37 syvende ledd» is asked); 0: none."""

@@ -49,6 +49,21 @@ class Settings:
         return self.home / "runs"
 
     @property
+    def store(self) -> str:
+        """Where the vectors live: «server» (a Chroma server) or «local» (on disk)."""
+        return "server" if self.chroma_host else "local"
+
+    def index_stale(self) -> bool:
+        """True when the bundled corpus changed after the index was built (or the settings did).
+        False when that cannot be told: a broken corpus folder is ingestion's to report."""
+        from ingest.index import index_is_stale
+
+        try:
+            return index_is_stale([self.corpus], self.index_dir, self.embedder, self.store)
+        except Exception:
+            return False
+
+    @property
     def feedback_db(self) -> Path:
         return self.home / "feedback.sqlite3"
 

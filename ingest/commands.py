@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _run_locked(args: argparse.Namespace, settings: Settings, paths: list[Path]) -> int:
     spec = args.embedder or settings.embedder
-    store = "server" if settings.chroma_host else "local"
+    store = settings.store
     if args.if_stale and not index_is_stale(paths, settings.index_dir, spec, store):
         print(f"Indeksen i {settings.index_dir} er oppdatert; ingenting å gjøre.")
         return 0

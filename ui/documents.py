@@ -40,13 +40,7 @@ def may_edit(username: str | None, login_on: bool, allowed: Collection[str]) -> 
 
 
 def is_stale(settings: Settings) -> bool:
-    from ingest.index import index_is_stale
-
-    try:
-        store = "server" if settings.chroma_host else "local"
-        return index_is_stale([settings.corpus], settings.index_dir, settings.embedder, store)
-    except Exception:  # a broken corpus folder is reported by ingestion, not here
-        return False
+    return settings.index_stale()
 
 
 def _refresh(live: LiveLike) -> tuple[Any, ...]:

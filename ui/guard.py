@@ -31,7 +31,6 @@ from ui.auth import load_users, make_checker
 from ui.upload import MAX_UPLOAD_BYTES
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-MAX_UPLOAD = MAX_UPLOAD_BYTES  # one limit for the page's uploads (ui.upload), 50 MB like a PDF's
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 5_000_000  # a request body beyond it is refused (413) unread
 ANSWER_WORKERS = 4
 QUEUE_MAX = 64
@@ -207,7 +206,7 @@ def launch_options(
     return {
         "auth": checker,
         "auth_message": "Logg inn for å bruke hjemmel." if checker else None,
-        "max_file_size": MAX_UPLOAD,
+        "max_file_size": MAX_UPLOAD_BYTES,  # one limit for the page's uploads (ui.upload)
         "app_kwargs": {
             "openapi_url": None,
             "docs_url": None,

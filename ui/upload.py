@@ -196,7 +196,7 @@ def ingest_corpus(settings: Settings, progress: Progress = _no_progress) -> tupl
                 settings.index_dir,
                 settings.embedder,
                 settings.cache_dir,
-                store="server" if settings.chroma_host else "local",
+                store=settings.store,
                 chroma_host=settings.chroma_host,
                 chroma_port=settings.chroma_port,
             )

@@ -122,3 +122,15 @@ def test_unknown_role_on_the_command_line_is_rejected(
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "kommunehelse" in err and "kriminalomsorgen" in err
+
+
+def test_batch_with_only_answers_from_the_named_documents_alone(
+    real_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = json.dumps({"id": "a", "question": "Hva sier NKROP om samtykke?", "role": "alle"})
+    batch = real_env / "bare.jsonl"
+    batch.write_text(line + "\n", encoding="utf-8")
+    code = main(["ask", "--batch", str(batch), "--only", "rundskriv"])
+    out = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert code == 0 and out["citations"]
+    assert {c["doc_id"] for c in out["citations"]} == {"rundskriv"}
