@@ -217,28 +217,33 @@ def add_document(
     """Validate, copy into the corpus with a manifest entry and re-ingest; returns the new id."""
     corpus = Path(settings.corpus)
     check_file(upload, max_bytes)
-    entries = _manifest_entries(corpus)
-    titles = known_titles | {str(getattr(e, "title", "")) for e in entries}
-    check_meta(meta, titles)
-    taken = {str(getattr(e, "id", "")) for e in entries}
-    doc_id = unique_id(slugify(meta.title)[:48], taken)
-    target = corpus / f"{UPLOAD_PREFIX}{doc_id}{upload.suffix.lower()}"
-    if target.exists():
-        raise UploadError(f"Filen {target.name} finnes allerede i korpuset.")
-    progress(0.02, "Lagrer filen …")
-    with _locked(settings), _restoring(corpus, target):
-        with tempfile.NamedTemporaryFile(dir=corpus, prefix=".opplasting-", delete=False) as tmp:
-            partial = Path(tmp.name)
-        try:
-            shutil.copyfile(upload, partial)
-            partial.replace(target)
-        finally:
-            partial.unlink(missing_ok=True)
-        with (corpus / MANIFEST_NAME).open("a", encoding="utf-8") as fh:
-            fh.write(manifest_entry(doc_id, meta, target.name))
-        ids = ingest_corpus(settings, progress)
-        if doc_id not in ids:
-            raise UploadError(f"{upload.name}: dokumentet kunne ikke leses inn.")
+    # The manifest is read, the title and id chosen and the file written under one lock: two
+    # uploads at once must not both take the same id or title.
+    with _locked(settings):
+        entries = _manifest_entries(corpus)
+        titles = known_titles | {str(getattr(e, "title", "")) for e in entries}
+        check_meta(meta, titles)
+        taken = {str(getattr(e, "id", "")) for e in entries}
+        doc_id = unique_id(slugify(meta.title)[:48], taken)
+        target = corpus / f"{UPLOAD_PREFIX}{doc_id}{upload.suffix.lower()}"
+        if target.exists():
+            raise UploadError(f"Filen {target.name} finnes allerede i korpuset.")
+        progress(0.02, "Lagrer filen …")
+        with _restoring(corpus, target):
+            with tempfile.NamedTemporaryFile(
+                dir=corpus, prefix=".opplasting-", delete=False
+            ) as tmp:
+                partial = Path(tmp.name)
+            try:
+                shutil.copyfile(upload, partial)
+                partial.replace(target)
+            finally:
+                partial.unlink(missing_ok=True)
+            with (corpus / MANIFEST_NAME).open("a", encoding="utf-8") as fh:
+                fh.write(manifest_entry(doc_id, meta, target.name))
+            ids = ingest_corpus(settings, progress)
+            if doc_id not in ids:
+                raise UploadError(f"{upload.name}: dokumentet kunne ikke leses inn.")
     return doc_id
 
 
@@ -255,19 +260,20 @@ def remove_document(
         raise UploadError("Bare dokumenter som er lastet opp her kan fjernes fra siden.")
     corpus = Path(settings.corpus)
     manifest = corpus / MANIFEST_NAME
-    text = manifest.read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=\[\[document\]\]\s*$)", text)
-    kept = [b for b in blocks if not re.search(rf'(?m)^id = "{re.escape(doc_id)}"\s*$', b)]
-    if len(kept) == len(blocks):
-        raise UploadError(f"Fant ikke dokumentet «{doc_id}» i manifestet.")
     file = corpus / Path(doc_path).name
-    saved = file.read_bytes() if file.is_file() else None
-    try:
-        with _locked(settings), _restoring(corpus):
-            manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
-            file.unlink(missing_ok=True)
-            ingest_corpus(settings, progress)
-    except BaseException:
-        if saved is not None and not file.exists():
-            file.write_bytes(saved)
-        raise
+    with _locked(settings):  # the manifest read and rewritten under one lock
+        text = manifest.read_text(encoding="utf-8")
+        blocks = re.split(r"(?m)^(?=\[\[document\]\]\s*$)", text)
+        kept = [b for b in blocks if not re.search(rf'(?m)^id = "{re.escape(doc_id)}"\s*$', b)]
+        if len(kept) == len(blocks):
+            raise UploadError(f"Fant ikke dokumentet «{doc_id}» i manifestet.")
+        saved = file.read_bytes() if file.is_file() else None
+        try:
+            with _restoring(corpus):
+                manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
+                file.unlink(missing_ok=True)
+                ingest_corpus(settings, progress)
+        except BaseException:
+            if saved is not None and not file.exists():
+                file.write_bytes(saved)
+            raise
