@@ -97,13 +97,6 @@ def chosen_documents(
     return ids if (picked or only_binding) else None
 
 
-def ask_assistant(
-    assistant: Any, question: str, role: str, history: Sequence[Turn], documents: set[str] | None
-) -> Answer:
-    answer: Answer = assistant.ask(question, role=role, history=history, documents=documents)
-    return answer
-
-
 def view(store: conv.Store, index: IndexView, unlisted: Collection[str]) -> tuple[list[Any], str]:
     """The chat messages and the citation panel of the active conversation."""
     chat: list[dict[str, Any]] = []
@@ -148,7 +141,9 @@ def answer_step(
         chat, panel = view(store, index, live.unlisted)
         return gr.update(), chat, panel, gr.update(), NO_SOURCES_CHOSEN
     try:
-        answer = ask_assistant(assistant, question, role, conv.history(store), documents)
+        answer = assistant.ask(
+            question, role=role, history=conv.history(store), documents=documents
+        )
         record = conv.answer_record(answer)
     except Exception:
         # The page must stay usable: log the cause, show a plain message, keep the chat.
@@ -167,7 +162,7 @@ def ask_once(
     index = assistant.index
     role = role if role in ROLES else "alle"
     picked = chosen_documents(index, False, documents, live.unlisted)
-    answer = ask_assistant(assistant, question, role, (), picked)
+    answer = assistant.ask(question, role=role, documents=picked)
     return {
         "answer": answer.to_json(),
         "markdown": answer_markdown(answer, 1),

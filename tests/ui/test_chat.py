@@ -24,7 +24,6 @@ from ui.chat import (
     NO_SOURCES_CHOSEN,
     SEARCHING,
     answer_step,
-    ask_assistant,
     chosen_documents,
     examples_for,
     rate,
@@ -138,8 +137,8 @@ def test_filters_choose_documents_and_reach_the_assistant() -> None:
     assert chosen_documents(index, True, None, {"rs"}) == set()  # unlisted is never binding
     assert chosen_documents(index, False, ["hu"], ()) == {"hu"}
     filtering = _Filtering()
-    ask_assistant(filtering, "q", "alle", (), {"rs"})
-    assert filtering.documents_seen == [{"rs"}]
+    answer_step(_Live(filtering), "q", "alle", "", True, None)
+    assert filtering.documents_seen == [{"rs"}]  # only binding sources: the circular
     out = answer_step(_Live(), "q", "alle", "", True, ["hu"])
     assert out[-1] == NO_SOURCES_CHOSEN
 

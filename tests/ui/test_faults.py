@@ -174,7 +174,8 @@ def test_an_abusive_session_is_bounded(home: Path, page: str) -> None:
     follow = assistant.ask(
         "Og for dem under 18?", history=[Turn(long_question, refused_text(refused))]
     )
-    assert not any(long_question[:200] in n for n in follow.notes)
+    alone = assistant.ask("Og for dem under 18?")
+    assert follow.text == alone.text and not any("oppfølging" in n for n in follow.notes)
     # A flood from one session is cut off by the rate limit; another session still gets answers.
     errors = 0
     for _ in range(40):
