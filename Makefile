@@ -35,8 +35,8 @@ run: install
 	$(VENV)/bin/hjemmel serve
 
 test: install browser
-	$(VENV)/bin/ruff check ingest assistant evals ui tests
-	$(VENV)/bin/ruff format --check ingest assistant evals ui tests
+	$(VENV)/bin/ruff check analysis ingest assistant evals ui tests
+	$(VENV)/bin/ruff format --check analysis ingest assistant evals ui tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
@@ -44,8 +44,8 @@ test-fast: install
 	$(VENV)/bin/pytest -q -m "not slow and not browser"
 
 lint: install
-	$(VENV)/bin/ruff check ingest assistant evals ui tests
-	$(VENV)/bin/ruff format --check ingest assistant evals ui tests
+	$(VENV)/bin/ruff check analysis ingest assistant evals ui tests
+	$(VENV)/bin/ruff format --check analysis ingest assistant evals ui tests
 	$(VENV)/bin/mypy
 
 bench: install

@@ -14,18 +14,25 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from assistant import direct, evidence
-from assistant.compose import Unit, list_key, score_units, select
-from assistant.followup import resolve
-from assistant.frame import PHRASES, frame, source_name
+from analysis import concepts as legal_concepts
+from analysis.norwegian import analyze, analyze_query
+from analysis.shape import question_shape
+from assistant.answer import evidence
+from assistant.answer import point as direct
+from assistant.answer.followup import resolve
+from assistant.answer.render import PHRASES, frame, source_name
+from assistant.answer.retrieve import (
+    Query,
+    make_query,
+    mentioned_documents,
+    retrieve,
+    source_aliases,
+)
+from assistant.answer.select import Unit, list_key, score_units, select
+from assistant.answer.vocab import Vocabulary
 from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
 from assistant.records import Answer, Hit, Turn, check_role
-from assistant.retrieve import Query, make_query, mentioned_documents, retrieve, source_aliases
 from assistant.settings import Settings
-from assistant.shape import question_shape
-from assistant.vocab import Vocabulary
-from ingest import concepts as legal_concepts
-from ingest.analysis import analyze, analyze_query
 from ingest.index import Index, IndexMissingError
 from ingest.records import Passage
 

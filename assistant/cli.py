@@ -19,16 +19,16 @@ from assistant.settings import Settings, SettingsError
 
 # name -> (module, one-line Norwegian help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("ingest.commands", "Les inn dokumenter og bygg indeksen"),
-    "passages": ("ingest.passages_command", "List avsnittene i indeksen"),
-    "bench": ("ingest.bench", "Mål tidsbruk (ingest, ask)"),
-    "ask": ("assistant.ask_command", "Still ett spørsmål (eller en batch)"),
-    "chat": ("assistant.chat_command", "Samtale i terminalen"),
+    "ingest": ("assistant.commands.ingest", "Les inn dokumenter og bygg indeksen"),
+    "passages": ("assistant.commands.passages", "List avsnittene i indeksen"),
+    "bench": ("assistant.commands.bench", "Mål tidsbruk (ingest, ask)"),
+    "ask": ("assistant.commands.ask", "Still ett spørsmål (eller en batch)"),
+    "chat": ("assistant.commands.chat", "Samtale i terminalen"),
     "serve": ("ui.serve", "Start nettsiden"),
     "users": ("ui.users_command", "Legg til eller fjern brukere for innlogging"),
     "eval": ("evals.command", "Kjør evalueringssettet"),
-    "verify": ("assistant.verify_command", "Sjekk et sitat mot kildene"),
-    "refs": ("assistant.refs_command", "List lovhenvisninger i kildene"),
+    "verify": ("assistant.commands.verify", "Sjekk et sitat mot kildene"),
+    "refs": ("assistant.commands.refs", "List lovhenvisninger i kildene"),
 }
 
 

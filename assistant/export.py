@@ -1,7 +1,7 @@
 """Export an Answer as Markdown or as a Word document (.docx), with its sources as endnotes.
 
 The answer text keeps its [n] markers; a closing «Kilder» section lists each citation with its
-formal reference (assistant.cite: the full form the first time a document is cited, the short
+formal reference (assistant.legal.cite: the full form the first time a document is cited, the short
 form «Rundskrivet punkt 7.1.3, 2. avsnitt» after that), the source's status and date beside it,
 a warning when the source is not binding, and the quoted passage. python-docx has no endnote API, so in .docx the endnotes are that
 closing section, with the markers set in superscript.
@@ -19,9 +19,9 @@ from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.text.paragraph import Paragraph
 
-from assistant.cite import NOT_BINDING, formal_reference, references, status_label
+from assistant.legal.cite import NOT_BINDING, formal_reference, references, status_label
+from assistant.legal.verify import CorpusView
 from assistant.records import ROLE_LABELS, Answer, Citation
-from assistant.verify import CorpusView
 
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|\[\d+\])")
 

@@ -33,7 +33,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     users_file: Path | None = None
-    # The concept layer (ingest.concepts) as a retrieval signal; off to measure what it adds.
+    # The concept layer (analysis.concepts) as a retrieval signal; off to measure what it adds.
     concepts: bool = True
 
     @property

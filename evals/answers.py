@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from analysis.sentences import leans_back, split_sentences
 from evals.metrics import normalize
-from ingest.sentences import leans_back, split_sentences
 
 if TYPE_CHECKING:
     from assistant.records import Answer, Citation

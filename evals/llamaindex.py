@@ -5,7 +5,7 @@
   (top-k 2)»).
 - `llamaindex_hybrid`: what a competent engineer builds in an afternoon: `SentenceSplitter` of 256
   tokens with 32 overlapping, a `VectorStoreIndex` over a Chroma collection on disk, BM25 over the
-  same chunks with the project's Norwegian analysis (`ingest.analysis.analyze`, on chunks and
+  same chunks with the project's Norwegian analysis (`analysis.norwegian.analyze`, on chunks and
   questions alike), both fused by `QueryFusionRetriever` in reciprocal-rank mode, top-k 10 (each retriever's ties
   broken by chunk id, so runs repeat exactly).
 
@@ -175,7 +175,7 @@ def norwegian_bm25(nodes: Sequence[Any], top_k: int) -> Any:
     from llama_index.core.retrievers import BaseRetriever
     from llama_index.core.schema import NodeWithScore, QueryBundle
 
-    from ingest.analysis import analyze
+    from analysis.norwegian import analyze
 
     class NorwegianBM25(BaseRetriever):
         def __init__(self) -> None:

@@ -2,7 +2,7 @@
 
 A few hundred passages fit comfortably in plain dicts, so this is a small, dependency-free
 implementation. It deliberately does no text analysis: callers pass tokens produced by
-`ingest.analysis` (passages) and its query counterpart (questions), so indexing and querying stay
+`analysis.norwegian` (passages) and its query counterpart (questions), so indexing and querying stay
 consistent by construction.
 """
 

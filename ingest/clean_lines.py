@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.sentences import ABBREVIATIONS
+from analysis.sentences import ABBREVIATIONS
 
 # Private-use sentinels: «\ue000N\ue001» marks footnote reference N, «\ue002P\ue003» a page change.
 MARK_OPEN, MARK_CLOSE, PAGE_OPEN, PAGE_CLOSE = "\ue000", "\ue001", "\ue002", "\ue003"

@@ -16,7 +16,7 @@ bm25.json, chroma/ (local store) and format.json (written last); `index_dir/curr
 symlink to the live build, replaced atomically. One writer at a time (`ingest.lock`); under the
 lock, crash leftovers (half-written builds, stray links) are removed first, and after the swap every
 build that is neither live nor leased by a reader (`ingest.leases`) is pruned. Nothing here parses
-files or analyses text itself: `ingest.pipeline` and `ingest.analysis` do that.
+files or analyses text itself: `ingest.pipeline` and `analysis.norwegian` do that.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def embed_text(p: Passage) -> str:
 
 def analyzer() -> tuple[Callable[[str], list[str]], str]:
     """The passage analyser and its version, recorded so that analysis changes force a rebuild."""
-    analysis = importlib.import_module("ingest.analysis")
+    analysis = importlib.import_module("analysis.norwegian")
     version = getattr(analysis, "ANALYSIS_VERSION", None)
     if version is None:
         # Without a declared version, any change to the analysis code must still force a rebuild.

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, get_args
 
+from analysis.records import Frame, LegalRef
+
+__all__ = ["CleanText", "Document", "Frame", "LegalRef", "Passage"]
+
 DocType = Literal[
     "rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"
 ]
@@ -66,44 +70,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class LegalRef:
-    """A normalised reference to a legal provision: law + § (+ ledd, nr., bokstav).
-
-    `provision` is always at the level of the §, written «§ 37», «§ 13 b», «§ 3-16», «§ 186 a»
-    (or «kapittel 7» where a chapter-numbered law is cited by chapter).
-    """
-
-    law: str
-    provision: str
-    ledd: str | None = None
-    nr: str | None = None
-    bokstav: str | None = None
-
-    @property
-    def label(self) -> str:
-        parts = [self.law, self.provision]
-        if self.ledd:
-            parts.append(f"{self.ledd} ledd")
-        if self.nr:
-            parts.append(f"nr. {self.nr}")
-        if self.bokstav:
-            parts.append(f"bokstav {self.bokstav}")
-        return " ".join(parts)
-
-    @property
-    def key(self) -> str:
-        """The provision at § level, e.g. «helsepersonelloven § 21»."""
-        return f"{self.law} {self.provision}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LegalRef:
-        return cls(**data)
-
-
-@dataclass(frozen=True)
 class Passage:
     """A citable unit: a paragraph, list item, footnote or comment, with its exact cleaned text.
 
@@ -127,7 +93,9 @@ class Passage:
     context: str = ""
     footnotes: tuple[str, ...] = field(default=())
     referenced_from: tuple[str, ...] = field(default=())
-    concepts: tuple[str, ...] = ()  # legal concepts it is about (ingest.concepts)
+    concepts: tuple[str, ...] = ()  # legal concepts it is about (analysis.concepts)
+    # One frame per sentence (a list item: one for the item read with its lead-in), in text order.
+    frames: tuple[Frame, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -137,6 +105,7 @@ class Passage:
         data["footnotes"] = list(self.footnotes)
         data["referenced_from"] = list(self.referenced_from)
         data["concepts"] = list(self.concepts)
+        data["frames"] = [f.to_dict() for f in self.frames]
         return data
 
     @classmethod
@@ -148,6 +117,7 @@ class Passage:
         d["footnotes"] = tuple(d.get("footnotes", ()))
         d["referenced_from"] = tuple(d.get("referenced_from", ()))
         d["concepts"] = tuple(d.get("concepts", ()))
+        d["frames"] = tuple(Frame.from_dict(f) for f in d.get("frames", ()))
         return cls(**d)
 
     def public_json(self) -> dict[str, Any]:

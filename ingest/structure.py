@@ -20,10 +20,10 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from analysis.sentences import split_sentences
 from ingest.clean_lines import COMMENT_RE, ENUM_RE
 from ingest.manifest import fold_ascii
 from ingest.records import CleanText, Document, Passage, PassageKind
-from ingest.sentences import split_sentences
 
 CHUNKER_VERSION = "structure-1"
 

@@ -8,9 +8,9 @@ do we read the text, and then only the grammatical actor of a duty («kriminalom
 Consultation drafts and responses about municipal services fall back to `kommunehelse`.
 
 Legal concepts (taushetsplikt, utelukkelse, …) come from the controlled vocabulary in
-`ingest.concepts`, matched on the passage text, its lead-in and its heading.
+`analysis.concepts`, matched on the passage text, its lead-in and its heading.
 
-Legal references come from `ingest.legalrefs`; a bare «§ 12» is attributed to the law named last in
+Legal references come from `analysis.legalrefs`; a bare «§ 12» is attributed to the law named last in
 the same passage or, failing that, in the preceding passages of the same section.
 
 Deliberately not here: splitting, headings or page numbers (`ingest.structure`), and any rule about
@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.concepts import tag_passage
-from ingest.legalrefs import extract_refs, last_law_named
+from analysis.concepts import tag_passage
+from analysis.legalrefs import extract_refs, last_law_named
 from ingest.records import SERVICE_ROLES, Document, Passage
 
 KRIM, KOMMUNE, SPES = "kriminalomsorgen", "kommunehelse", "spesialisthelse"

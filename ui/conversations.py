@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.cite import formal_reference
+from assistant.legal.cite import formal_reference
+from assistant.legal.verify import CorpusView
 from assistant.records import Answer, Citation, Turn
-from assistant.verify import CorpusView
 from ui.render import IndexView
 
 Store = dict[str, Any]

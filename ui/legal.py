@@ -1,4 +1,4 @@
-"""The legal advisers' tabs: «Sjekk sitat» (assistant.verify) and «Lovhenvisninger» (assistant.refs).
+"""The legal advisers' tabs: «Sjekk sitat» (assistant.legal.verify) and «Lovhenvisninger» (assistant.legal.refs).
 
 Formats what those modules return: the quote check's four statuses in their own colours — only a
 verbatim quote where claimed is green; verbatim but elsewhere is orange, as a wrong citation — and
@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.cite import section_label
+from assistant.legal.cite import section_label
 from ui.render import status_badge
 
 STATUS_TEXT = {
@@ -108,7 +108,7 @@ def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
 
 
 def build_verify_tab(assistant: Any) -> None:
-    from assistant.verify import diff_html, verify_quote
+    from assistant.legal.verify import diff_html, verify_quote
 
     quote = gr.Textbox(label="Sitat", lines=4, elem_id="verify-quote")
     claimed = gr.Textbox(
@@ -145,7 +145,7 @@ def _refs_table(entries: list[Any], index: Any) -> str:
 
 
 def build_refs_tab(assistant: Any) -> None:
-    from assistant.refs import RefQueryError, provision_index
+    from assistant.legal.refs import RefQueryError, provision_index
 
     with gr.Row():
         law = gr.Textbox(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
-from assistant.cite import formal_reference
+from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import STATUS_LABELS, Document, Passage
 

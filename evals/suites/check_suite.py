@@ -45,15 +45,17 @@ KEYS = (
     "facts",
     "expect_refusal",
 )
-# Optional item keys: `actor`, who the gold sentence binds (for role-label accuracy).
-OPTIONAL_KEYS = ("actor",)
+# Optional item keys: `actor`, who the gold sentence binds (for role-label accuracy); `short`,
+# «ja» or «nei» for a yes/no question whose sources settle it (the short answer line's accuracy).
+OPTIONAL_KEYS = ("actor", "short")
+SHORTS = ("ja", "nei")
 ACTORS = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "helsepersonell", "felles")
 TOPICS = ("taushetsplikt", "isolasjon", "annet")
 ROLES = ("kriminalomsorgen", "kommunehelse", "spesialisthelse", "jurist", "alle")
 LANGS = ("no", "en")
 TAGS = (
     "paraphrase", "english", "typo", "provision", "list",
-    "refusal", "offtopic", "followup", "draft", "opinion",
+    "refusal", "offtopic", "followup", "draft", "opinion", "nearmiss",
 )  # fmt: skip
 PREFIX_TOPIC = {"tp": "taushetsplikt", "is": "isolasjon", "an": "annet"}
 QUOTE_WORDS = (6, 20)
@@ -193,6 +195,10 @@ def _check_shape(item: dict[str, Any], rep: Report, where: str) -> bool:
         return False
     if "actor" in item and item["actor"] not in ACTORS:
         rep.errors.append(f"{where}: actor er ikke en av {ACTORS}")
+    if "short" in item and item["short"] not in SHORTS:
+        rep.errors.append(f"{where}: short er ikke en av {SHORTS}")
+    if "short" in item and "nearmiss" in item.get("tags", ()):
+        rep.errors.append(f"{where}: et nearmiss-spørsmål har ikke short (kildene avgjør det ikke)")
     iid, refusal = item["id"], item["expect_refusal"]
     prefix = iid.split("-")[0]
     checks = [
@@ -223,6 +229,10 @@ def _check_shape(item: dict[str, Any], rep: Report, where: str) -> bool:
         (
             ("refusal" in item["tags"] or "offtopic" in item["tags"]) == refusal,
             "tag refusal/offtopic når og bare når expect_refusal",
+        ),
+        (
+            not ("nearmiss" in item["tags"] and refusal),
+            "et nearmiss-spørsmål avvises ikke (kildene har noe nært)",
         ),
     ]
     for good, msg in checks:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from assistant.actors import binds
+from analysis.actors import binds
 from assistant.api import Assistant
 from assistant.records import ROLES, Answer, Citation, Turn, UnknownRoleError
 

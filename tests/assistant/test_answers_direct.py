@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.sentences import leans_back, split_sentences
 from assistant.api import Assistant
 from assistant.records import Answer, Turn
-from ingest.sentences import leans_back, split_sentences
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ask_command import STALE_WARNING, only_documents, warn_if_stale
+from assistant.commands.ask import STALE_WARNING, only_documents, warn_if_stale
 from assistant.settings import Settings
 
 

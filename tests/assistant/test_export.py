@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 
-from assistant.cite import formal_reference, issuer_short, references
 from assistant.export import answer_to_docx, answer_to_markdown
+from assistant.legal.cite import formal_reference, issuer_short, references
 from assistant.records import Answer, Citation
-from tests.assistant.test_verify import make_doc, make_index
+from tests.assistant.legal.test_verify import make_doc, make_index
 
 DOC = make_doc(status="innspill", date="2023-05-29")
 INDEX = make_index(

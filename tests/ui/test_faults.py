@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from assistant.api import Assistant
-from assistant.ask_command import run_batch
+from assistant.commands.ask import run_batch
 from assistant.redact import is_fodselsnummer
 from assistant.settings import Settings
 from tests.faultkit import build, write_corpus

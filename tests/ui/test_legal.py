@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.refs import provision_index
-from assistant.verify import verify_quote
-from tests.assistant.test_refs import SMALL as REFS
-from tests.assistant.test_verify import SMALL
+from assistant.legal.refs import provision_index
+from assistant.legal.verify import verify_quote
+from tests.assistant.legal.test_refs import SMALL as REFS
+from tests.assistant.legal.test_verify import SMALL
 from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, Served
 from ui.legal import STATUS_STYLE, _refs_table, _verify_summary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from assistant.cite import formal_reference
+from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import Document, Passage
 from ui.render import (

@@ -1,0 +1,279 @@
+"""Write the answer around its quotes: lead line, labelled bullets, role groups, numbered citations.
+
+Takes a `compose.Selection` and returns Markdown with [n] markers, the answer's citations (primary
+and extra quotes, numbered in order of appearance) and the «Mer i kildene» citations (numbered after
+them, never in the answer's citations). Each quote is labelled by the actor it binds
+(`analysis.actors`); every non-binding source (utkast, innspill, informasjon, historisk, ukjent)
+is tagged inline where it is quoted. The frame text is Norwegian, or English for an English
+question (quotes stay Norwegian, with a line saying so). It invents no claim: the only words not
+quoted are source names, section numbers, actor labels and fixed phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.actors import binds, unit_actor
+from assistant.answer.select import Selection, Unit, list_key
+from assistant.legal.cite import source_note
+from assistant.records import Citation
+from ingest.records import SERVICE_ROLES, Document
+
+BINDING = ("gjeldende",)
+
+DOC_SHORT = {
+    "nb": {
+        "rundskriv": "rundskrivet",
+        "veileder": "veilederen",
+        "høringsutkast": "høringsutkastet",
+        "høringsinnspill": "høringsinnspillet",
+        "rapport": "rapporten",
+        "nettside": "nettsiden",
+    },
+    "en": {
+        "rundskriv": "the circular",
+        "veileder": "the guide",
+        "høringsutkast": "the consultation draft",
+        "høringsinnspill": "the consultation response",
+        "rapport": "the report",
+        "nettside": "the web page",
+    },
+}
+STATUS_INLINE = {
+    "nb": {
+        "utkast": "høringsutkast – ikke gjeldende",
+        "innspill": "høringsinnspill – en mening, ikke en regel",
+        "informasjon": "informasjonsside – ikke regelverk",
+        "historisk": "historisk – ikke nødvendigvis dagens regler",
+        "ukjent": "ukjent status – ikke bekreftet som gjeldende",
+    },
+    "en": {
+        "utkast": "consultation draft – not in force",
+        "innspill": "consultation response – an opinion, not a rule",
+        "informasjon": "information page – not a rule",
+        "historisk": "historical – not necessarily today's rules",
+        "ukjent": "unknown status – not confirmed as in force",
+    },
+}
+ACTOR_TEXT = {
+    "nb": {
+        "kriminalomsorgen": "Kriminalomsorgen",
+        "kommunehelse": "Kommunal helse- og omsorgstjeneste",
+        "spesialisthelse": "Spesialisthelsetjenesten",
+        "helsepersonell": "Helsepersonell",
+        "felles": "Felles",
+    },
+    "en": {
+        "kriminalomsorgen": "Correctional service",
+        "kommunehelse": "Municipal health and care service",
+        "spesialisthelse": "Specialist health service",
+        "helsepersonell": "Health personnel",
+        "felles": "Both services",
+    },
+}
+PHRASES = {
+    "nb": {
+        "according": "Ifølge",
+        "section": "punkt",
+        "sections": "punktene",
+        "and": "og",
+        "from": "fra",
+        "not_direct": "Kildene svarer ikke direkte på dette. Nærmest er:",
+        "not_named": "Kildene svarer ikke direkte på dette: de nevner ikke «{word}». Nærmest er:",
+        "silent": "{source} sier ikke noe om dette. Nærmest er:",
+        "more_items": "({n} punkter til i listen)",
+        "more_item": "(1 punkt til i listen)",
+        "yours": "Ditt ansvar",
+        "others": "Andre tjenester",
+        "general": "Generelt",
+        "note": "Merk",
+        "also": "Også relevant",
+        "quotes_lang": "",
+    },
+    "en": {
+        "according": "According to",
+        "section": "section",
+        "sections": "sections",
+        "and": "and",
+        "from": "from",
+        "not_direct": "The sources do not answer this directly. Closest:",
+        "not_named": "The sources do not answer this directly: they never mention «{word}». Closest:",
+        "silent": "{source} says nothing about this. Closest:",
+        "more_items": "({n} more items in the list)",
+        "more_item": "(1 more item in the list)",
+        "yours": "Your responsibility",
+        "others": "Other services",
+        "general": "General",
+        "note": "Note",
+        "also": "Also relevant",
+        "quotes_lang": "The quotes are verbatim from the Norwegian sources.",
+    },
+}
+_NUMBERED = re.compile(r"^\d+(\.\d+)*$")
+
+
+@dataclass(frozen=True)
+class Framed:
+    text: str
+    citations: tuple[Citation, ...]
+    further: tuple[Citation, ...]
+    notes: tuple[str, ...]
+
+
+def source_name(doc: Document, lang: str) -> str:
+    name = DOC_SHORT[lang].get(doc.type) or getattr(doc, "short_title", "") or doc.title
+    if doc.type == "høringsinnspill" and doc.issuer:
+        name += f" {PHRASES[lang]['from']} {doc.issuer.split(' (')[0]}"
+    return name
+
+
+def _where(
+    units: Sequence[Unit], documents: dict[str, Document], lang: str, inline: str = " ("
+) -> str:
+    """«rundskrivet punkt 7.1.3 og 7.1.2» built from the units' metadata; a non-binding source's
+    status follows its name in parentheses, or after `inline` («, ») inside other brackets."""
+    words = PHRASES[lang]
+    by_doc: dict[str, list[str]] = {}
+    for unit in units:
+        sections = by_doc.setdefault(unit.passage.doc_id, [])
+        if unit.passage.section and unit.passage.section not in sections:
+            sections.append(unit.passage.section)
+    parts = []
+    for doc_id, sections in list(by_doc.items())[:3]:
+        doc = documents[doc_id]
+        name = source_name(doc, lang)
+        numbered = [s for s in sections if _NUMBERED.match(s)][:3]
+        if numbered:
+            word = words["section"] if len(numbered) == 1 else words["sections"]
+            joined = f" {words['and']} ".join(
+                [", ".join(numbered[:-1]), numbered[-1]] if len(numbered) > 1 else numbered
+            )
+            name = f"{name} {word} {joined}"
+        status = STATUS_INLINE[lang].get(doc.status)
+        close = ")" if inline == " (" else ""
+        parts.append(f"{name}{inline}{status}{close}" if status else name)
+    return f" {words['and']} ".join(parts)
+
+
+def lead_line(units: Sequence[Unit], documents: dict[str, Document], lang: str = "nb") -> str:
+    where = _where(units, documents, lang)
+    if lang == "en":
+        where = where.replace(" section", ", section", 1)
+    return f"{PHRASES[lang]['according']} {where}:"
+
+
+class _Numbers:
+    """One marker per passage, in order of first appearance."""
+
+    def __init__(self, start: int = 1) -> None:
+        self.of: dict[str, int] = {}
+        self.units: dict[int, Unit] = {}
+        self.next = start
+
+    def __call__(self, unit: Unit) -> int:
+        if unit.passage.id not in self.of:
+            self.of[unit.passage.id] = self.next
+            self.units[self.next] = unit
+            self.next += 1
+        return self.of[unit.passage.id]
+
+    def citations(self, documents: dict[str, Document]) -> tuple[Citation, ...]:
+        return tuple(
+            Citation(
+                n,
+                u.passage,
+                documents[u.passage.doc_id],
+                u.quote,
+                verified=True,
+                actor=unit_actor(u.passage, u.quote),
+            )
+            for n, u in sorted(self.units.items())
+        )
+
+
+def _bullets(
+    units: Sequence[Unit],
+    documents: dict[str, Document],
+    number: _Numbers,
+    sel: Selection,
+    lang: str,
+    where: bool,
+) -> list[str]:
+    """Markdown bullets; list items that share a lead-in are nested under it once."""
+    lines: list[str] = []
+    previous: tuple[str, str, str] | None = None
+    for i, unit in enumerate(units):
+        actor = unit_actor(unit.passage, unit.quote)
+        label = f"**{ACTOR_TEXT[lang][actor]}**" if actor else ""
+        # Extra quotes name their place; the deciding ones stand under the lead line, which
+        # names theirs (and a non-binding source's status).
+        place = f"({_where([unit], documents, lang, inline=', ')})" if where else ""
+        head = " ".join(x for x in (label, place) if x)
+        text = " ".join(unit.quote.split())
+        key = list_key(unit.passage)
+        if key:
+            if key != previous:
+                lead = " ".join(unit.passage.context.split())
+                lines.append(f"- {head + ': ' if head else ''}*{lead}*")
+            lines.append(f"    - {text} [{number(unit)}]")
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            rest = sel.list_rest.get(key, 0)
+            if rest and (nxt is None or list_key(nxt.passage) != key):
+                phrase = PHRASES[lang]["more_item" if rest == 1 else "more_items"]
+                lines.append(f"    - *{phrase.format(n=rest)}*")
+        else:
+            lines.append(f"- {head + ': ' if head else ''}{text} [{number(unit)}]")
+        previous = key
+    return lines
+
+
+def _group(unit: Unit, role: str, documents: dict[str, Document]) -> str:
+    if documents[unit.passage.doc_id].status not in BINDING:
+        return "note"
+    if role not in SERVICE_ROLES:
+        return "also"
+    actor = unit_actor(unit.passage, unit.quote, strict=True)
+    if not actor:
+        return "general"
+    return "yours" if binds(actor, role) else "others"
+
+
+def frame(
+    sel: Selection,
+    role: str,
+    documents: dict[str, Document],
+    lang: str = "nb",
+    opening: str = "",
+) -> Framed:
+    """The answer text, its citations, the «Mer i kildene» citations and the notes.
+
+    `opening` is a line shown before the lead line («Kildene svarer ikke direkte …»).
+    """
+    words = PHRASES[lang]
+    number = _Numbers()
+    lines = [opening] if opening else []
+    lines += [lead_line(sel.primary, documents, lang), ""]
+    lines += _bullets(sel.primary, documents, number, sel, lang, where=False)
+    groups: dict[str, list[Unit]] = {}
+    for unit in sel.extra:
+        groups.setdefault(_group(unit, role, documents), []).append(unit)
+    for name in ("yours", "others", "general", "also", "note"):
+        if groups.get(name):
+            lines += ["", f"**{words[name]}**"]
+            lines += _bullets(groups[name], documents, number, sel, lang, where=True)
+    notes: list[str] = []
+    for unit in sel.cited:
+        note = source_note(documents[unit.passage.doc_id])
+        if note and note not in notes:
+            notes.append(note)
+    if notes:
+        lines += ["", *(f"> {note}" for note in notes)]
+    if words["quotes_lang"]:
+        lines += ["", f"*{words['quotes_lang']}*"]
+    citations = number.citations(documents)
+    more = _Numbers(start=len(citations) + 1)
+    for unit in sel.further:
+        more(unit)
+    return Framed("\n".join(lines).strip(), citations, more.citations(documents), tuple(notes))
