@@ -36,7 +36,7 @@ COVERS: dict[str, frozenset[str]] = {
 _W = r"(?<![\wæøå-])"
 # Order matters: the specific names before the generic health words.
 _NAMES: tuple[tuple[str, str], ...] = (
-    (KRIM, r"kriminalomsorgen\w*|fengselet|fengslet|fengselsleder\w*|fengselsbetjent\w*|"
+    (KRIM, r"kriminalomsorgen\w*|fengselet|fengslet|fengselsleder\w*|fengselsledelse\w*|fengselsbetjent\w*|"
      r"betjent\w*|vakta|vakten[e]?|fengselsvakt\w*|anstalten|kriminalomsorgens ansatte|"
      r"de ansatte i kriminalomsorgen"),
     (KOMMUNE, r"(?:den )?kommunale helse- og omsorgstjenesten\w*|kommunen\w*|"
@@ -59,7 +59,7 @@ _SUBJECT = re.compile(
     + r")(?![\wæøå])(?: [\wæøå]+){0,3} (?:har|er|skal|må|bør|kan|plikter)(?![\wæøå])",
     re.I,
 )
-_PASSIVE = re.compile(r"\s+(?:\w+\s+)?\w+es(?![\wæøå])", re.I)
+_PASSIVE = re.compile(r"\s+(?:\w+\s+){0,2}\w+es(?![\wæøå])", re.I)
 _BOTH = re.compile(
     r"(?<![\wæøå])(både|begge (?:tjenestene|etatene)|tjenestene|etatene|partene)(?![\wæøå])", re.I
 )
@@ -90,8 +90,17 @@ def sentence_actor(text: str, strict: bool = False) -> str:
     if modal and _PASSIVE.match(flat, modal.end()):
         return ""  # «lege skal varsles», «kan deles med …»: a passive duty names no actor
     if modal:
-        before = [(i, a) for i, a in mentions if i < modal.start()]
+        # «For å lette samarbeidet mellom X og Y, bør det …»: a fronted clause before a comma is
+        # no subject; the subject follows the verb (inverted order).
+        fronted = flat[: modal.start()].rstrip().endswith(",")
+        before = [(i, a) for i, a in mentions if i < modal.start() and not fronted]
         after = [(i, a) for i, a in mentions if modal.end() <= i <= modal.end() + 40]
+        # «Fengselet og helse- og omsorgstjenesten må …»: the prison and a health service joined
+        # as the subject bind both sides.
+        clause = flat[: modal.start()].rsplit(",", 1)[-1]
+        joined = {a for i, a in before if i >= modal.start() - len(clause)}
+        if KRIM in joined and joined - {KRIM} and re.search(r"\bog\b", clause):
+            return FELLES
         # Subject before the modal, unless an adverbial opens the sentence (inverted order).
         if before and not (after and before[-1][0] < modal.start() - 60):
             return before[-1][1] if modal.start() - before[-1][0] < 80 or not after else after[0][1]

@@ -62,7 +62,7 @@ def modality(text: str, where: Where = "text", base: int = 0) -> Span | None:
 
 def _actor(sentence: str, base: int, modal: Span | None) -> Span | None:
     """The actor a sentence binds, located at its mention (analysis.actors decides which)."""
-    if modal is not None and modal.label == "rett" or lx.INMATE_SUBJECT.match(sentence):
+    if (modal is not None and modal.label == "rett") or lx.INMATE_SUBJECT.match(sentence):
         inmate = lx.INMATE.search(sentence)
         if inmate and (modal is None or inmate.start() < modal.start - base):
             return Span("innsatt", base + inmate.start(), base + inmate.end())
@@ -100,7 +100,11 @@ def _direction(sentence: str, counterpart: Span | None, base: int) -> str:
 
 def _basis(sentence: str, base: int, after: str, after_base: int) -> list[Span]:
     spans = [
-        Span(", ".join(r.label for r in m.refs) or " ".join(m.provisions), base + m.start, base + m.end)
+        Span(
+            ", ".join(r.label for r in m.refs) or " ".join(m.provisions),
+            base + m.start,
+            base + m.end,
+        )
         for m in scan(sentence)
     ]
     if after and _BASIS_NEXT.match(after):
@@ -129,6 +133,10 @@ def frame_sentence(
     sentence = text[start:end]
     modal = modality(sentence, "text", start)
     lead_modal = modality(lead_in, "context") if lead_in else None
+    if lead_modal is not None and start == 0 and modal is not None and modal.start - start > 25:
+        # «gjennomføre innkomstsamtale … forhold som kan tyde på …»: a modal inside the item is
+        # not its duty; the lead-in's is.
+        modal = None
     actor = _actor(sentence, start, modal)
     if lead_in and (actor is None or modal is None):
         # An item continues its lead-in: who acts and how is said there.
@@ -183,6 +191,44 @@ def parse_frames(
         lead = lead_in if kind == "list_item" else ""
         out.append(frame_sentence(text, s, e, lead, structural_actor, after))
     return tuple(out)
+
+
+def structural_actor(roles: Iterable[str]) -> str:
+    """The actor a section's roles name as a whole: one service, health personnel (both health
+    services) or both sides (all three); "" otherwise."""
+    found = set(roles)
+    if len(found) == 1:
+        return next(iter(found))
+    if found == {"kommunehelse", "spesialisthelse"}:
+        return "helsepersonell"
+    if found == {"kriminalomsorgen", "kommunehelse", "spesialisthelse"}:
+        return "felles"
+    return ""
+
+
+def frame_json(frame: Frame, text: str, context: str = "") -> dict[str, object]:
+    """A frame with each field's words, for `hjemmel passages --json` and `ask --explain`."""
+
+    def one(span: Span | None) -> dict[str, str] | None:
+        if span is None:
+            return None
+        return {"label": span.label, "text": span_text(span, text, context), "from": span.where}
+
+    def many(spans: tuple[Span, ...]) -> list[dict[str, str] | None]:
+        return [one(s) for s in spans]
+
+    return {
+        "sentence": text[frame.start : frame.end],
+        "actor": one(frame.actor),
+        "modality": one(frame.modality),
+        "actions": many(frame.actions),
+        "counterpart": one(frame.counterpart),
+        "direction": frame.direction,
+        "conditions": many(frame.conditions),
+        "time": many(frame.time),
+        "basis": many(frame.basis),
+        "concepts": list(frame.concepts),
+    }
 
 
 def span_text(span: Span, text: str, context: str = "") -> str:

@@ -43,7 +43,7 @@ MODAL = _named(
         r"har det (?:\w+ ){0,2}ansvaret|er ansvarlig|forplikter|er pålagt|sørge for|"
         r"det er (?:\w+ ){1,3}som (?:vurderer|avgjør|bestemmer)",
         "kan": r"kan|har adgang til|har anledning til|gis anledning|får lov|har lov",
-        "bor": r"bør|anbefales|anbefaler|tilstrebes",
+        "bor": r"bør|anbefales|anbefaler|tilstrebes|(?:gitt )?anbefalinger om å",
     }
 )
 MODAL_LABELS = {"bor": "bør", "bor_ikke": "bør_ikke"}
@@ -98,7 +98,7 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for label, pattern in (
         (
             "dele",
-            r"del(?:e|er|es|t|te|ing\w*)|gi(?:r|s|tt)? (?:(?!innhent)\w+ ){0,5}opplysning\w*|"
+            r"del(?:e|er|es|t|te|ing\w*)|gi(?:r|s|tt)? (?:(?!innhent)[\wæøå,-]+ ){0,8}opplysning\w*|"
             r"videreformidl\w*|formidl\w* (?:\w+ ){0,3}(?:opplysning|informasjon)\w*|utveksl\w*|"
             r"spredning\w*|utlever\w* (?:\w+ ){0,2}opplysning\w*|tilgang til (?:\w+ ){0,2}opplysning\w*",
         ),
@@ -108,7 +108,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("informere", r"informer\w*|orienter\w*"),
         ("innhente", r"innhent\w*|hente inn|be\w* om (?:tilsyn|uttalelse|råd)\w*"),
-        ("tilse", r"tilsyn\w*|tilse\w*|se til (?:den|de|innsatt)\w*"),
+        (
+            "tilse",
+            r"tilsyn\w*|tilse\w*|se til (?:den|de|innsatt)\w*|gjøre seg kjent med|følge med på",
+        ),
         ("henvise", r"henvis\w*"),
         ("samarbeide", r"samarbeid\w*|samordn\w*|samhandl\w*|koordiner\w*"),
         ("vurdere", r"vurder\w*"),

@@ -24,11 +24,12 @@ import Stemmer
 from wordfreq import zipf_frequency
 
 from analysis.concepts import CONCEPTS_VERSION
+from analysis.frames import FRAMES_VERSION
 from analysis.legalrefs import scan
 
 # Bump when tokens change, and the concept vocabulary's version when tagging changes: either
 # rebuilds the index.
-ANALYSIS_VERSION = f"analysis-9+{CONCEPTS_VERSION}"
+ANALYSIS_VERSION = f"analysis-9+{CONCEPTS_VERSION}+{FRAMES_VERSION}"
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.

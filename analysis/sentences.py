@@ -80,7 +80,8 @@ _BACK_OPENERS = re.compile(
 _BACK_INSIDE = re.compile(
     r"\b(slike (tilfeller|situasjoner|saker|forhold)|i så fall|nevnte|ovennevnte|ovenfor|"
     r"disse (tilfellene|situasjonene|opplysningene|vilkårene)|dette tilfellet|"
-    r"denne (bestemmelsen|plikten|vurderingen|situasjonen))\b",
+    r"denne (bestemmelsen|plikten|vurderingen|situasjonen|formuleringen|setningen|anbefalingen)|"
+    r"for dette|for denne)\b",
     re.I,
 )
 
@@ -89,3 +90,19 @@ def leans_back(sentence: str) -> bool:
     """True when the sentence refers back to an earlier one and cannot be quoted alone."""
     text = sentence.lstrip(" -–•*\t\n")
     return bool(_BACK_OPENERS.match(text) or _BACK_INSIDE.search(text))
+
+
+# What a sentence that leans back adds to the one before it: the legal basis («Hjemmelen for dette
+# er …»), the scope («Dette unntaket omfatter …», «Det innebærer …») or the author's verdict
+# («Vi stiller spørsmål ved denne formuleringen og mener …», «Altså …»).
+_CARRIES = re.compile(
+    r"§|\b(hjemmel\w*|omfatte[rt]?|innebære[rt]?|betyr|altså|følger av|mener|stiller spørsmål|"
+    r"bør (?:omformuleres|endres|fjernes|presiseres)|kritikk\w*|uenig\w*|gjelder (?:ikke|bare|kun))\b",
+    re.I,
+)
+
+
+def carries_on(sentence: str) -> bool:
+    """True when a sentence leans on the one before it and carries its basis, scope or verdict:
+    quoted without it, the sentence before may state what the source does not."""
+    return leans_back(sentence) and bool(_CARRIES.search(sentence))

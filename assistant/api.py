@@ -1,9 +1,12 @@
 """The product's public API: `Assistant.load(settings).ask(question, role, history) -> Answer`.
 
-Loads the index once and answers with citations: resolve a follow-up, retrieve (hybrid by default),
-weigh the evidence, refuse when it is too weak, otherwise compose an extractive answer whose every
-quote is a verbatim slice of a cited passage. The CLI, the chat page and the evaluation suite all call
-this; none of them reach into the stages. It holds no conversation state: callers pass `history`.
+Loads the index once and answers with citations, stage by stage (`assistant.answer`): understand
+the question once, retrieve candidate passages, rank every sentence of them (learned weights over
+frame agreement, words, retrieval and structure), refuse when nothing is near, select what
+decides, hedge when no quoted sentence fills the asked slot, and render a short answer line and
+the quotes. Every quote is a verbatim slice of a cited passage. The CLI, the chat page and the
+evaluation suite all call this; none of them reach into the stages. It holds no conversation
+state: callers pass `history`.
 """
 
 from __future__ import annotations
@@ -11,24 +14,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from analysis import concepts as legal_concepts
 from analysis.norwegian import analyze, analyze_query
-from analysis.shape import question_shape
-from assistant.answer import evidence
+from assistant.answer import evidence, hedge, status
 from assistant.answer import point as direct
-from assistant.answer.followup import resolve
+from assistant.answer.features import Weights
+from assistant.answer.rank import Ranked, Ranker, rank
 from assistant.answer.render import PHRASES, frame, source_name
-from assistant.answer.retrieve import (
-    Query,
-    make_query,
-    mentioned_documents,
-    retrieve,
-    source_aliases,
-)
-from assistant.answer.select import Unit, list_key, score_units, select
+from assistant.answer.retrieve import Candidates, candidates, mentioned_documents, source_aliases
+from assistant.answer.select import Margins, Selection, list_key, select
+from assistant.answer.understand import Lexicon, Question, understand
 from assistant.answer.vocab import Vocabulary
 from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
 from assistant.records import Answer, Hit, Turn, check_role
@@ -42,14 +41,26 @@ MAX_QUESTION_CHARS = MAX_TURN_QUESTION_CHARS  # one limit, kept in assistant.lim
 RETRIEVED_KEPT = 10  # an answer keeps this much of the ranking (evaluation reads hit@10 from it)
 REFUSAL = "Jeg finner ikke dette i kildene."
 _SURFACE = re.compile(r"[^\W\d_]+")
+# The single-signal baselines rank by their retriever's score alone.
+_SINGLE = {"bm25": "bm25", "dense": "dense"}
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What one ask did, stage by stage (for `hjemmel ask --explain` and the evaluation)."""
+
+    question: Question
+    found: Candidates
+    ranked: Ranked
 
 
 class Assistant:
     """Question → Answer over one opened index. Thread-safe for concurrent `ask` calls."""
 
-    def __init__(self, index: Index, settings: Settings) -> None:
+    def __init__(self, index: Index, settings: Settings, ranker: Ranker | None = None) -> None:
         self.index = index
         self.settings = settings
+        self.ranker = ranker or (Ranker.load(settings.ranker) if settings.ranker else Ranker.load())
         self.vocab = Vocabulary(
             (_analyze_whole(f"{p.text} {p.context} {p.heading}") for p in index.passages),
             (
@@ -62,15 +73,30 @@ class Assistant:
         self._previous: dict[str, Passage] = {}
         # Words that name a source («høringsutkastet», «NKROP», «Helsedirektoratets»): never a
         # question's deciding term.
-        self._names = {n for doc in index.documents.values() for n in source_aliases(doc)}
-        self._names |= {
+        names = {n for doc in index.documents.values() for n in source_aliases(doc)}
+        names |= {
             form
             for doc in index.documents.values()
             for word in re.findall(r"[^\W\d_]{8,}", doc.issuer.lower())
             for form in (word, f"{word}s")
         }
-        self._point = direct.Point(
-            self.idf, self.vocab.__contains__, self._known, self.vocab.correct, _expand, self._names
+        point = direct.Point(
+            self.idf, self.vocab.__contains__, self._known, self.vocab.correct, _expand, names
+        )
+        self.lexicon = Lexicon(
+            correct=self.vocab.correct,
+            evidence_concepts=lambda text: evidence.concepts(
+                text, _analyze_whole, _expand, self.vocab
+            ),
+            deciding=point.term,
+            unknown=point.unknown,
+            documents=index.documents,
+            named=lambda text: mentioned_documents(text, index.documents),
+        )
+        self.margins = Margins(
+            self.ranker.margin("primary", Margins.primary),
+            self.ranker.margin("extra", Margins.extra),
+            self.ranker.margin("further", Margins.further),
         )
         last: Passage | None = None
         for p in index.passages:  # index order is document order
@@ -80,16 +106,6 @@ class Assistant:
                 if last is not None and (last.doc_id, last.section) == (p.doc_id, p.section):
                     self._previous[p.id] = last
                 last = p
-
-    def _before(self, passage: Passage) -> Passage | None:
-        """The paragraph (or comment) right before `passage` in its section: what its first
-        sentence may lean on."""
-        return self._previous.get(passage.id)
-
-    def _siblings(self, passage: Passage) -> list[Passage]:
-        """Every item of the list `passage` belongs to, in document order."""
-        key = list_key(passage)
-        return self._lists.get(key, [passage]) if key else [passage]
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> Assistant:
@@ -104,6 +120,36 @@ class Assistant:
     def idf(self, token: str) -> float:
         return self.vocab.idf(token)
 
+    def _before(self, passage: Passage) -> Passage | None:
+        """The paragraph (or comment) right before `passage` in its section."""
+        return self._previous.get(passage.id)
+
+    def _siblings(self, passage: Passage) -> list[Passage]:
+        """Every item of the list `passage` belongs to, in document order."""
+        key = list_key(passage)
+        return self._lists.get(key, [passage]) if key else [passage]
+
+    def understand(self, question: str, role: str, history: Sequence[Turn]) -> Question:
+        """The question analysed once (`assistant.answer.understand`)."""
+        return understand(question, role, history, self.lexicon, self.settings.concepts)
+
+    def trace(
+        self,
+        q: Question,
+        pipeline: str = "hybrid",
+        documents: Collection[str] | None = None,
+    ) -> Trace:
+        """Retrieve and rank for an understood question."""
+        found = candidates(self.index, q.tokens, q.dense_text, pipeline, documents)
+        named = set(q.named) & set(documents) if documents is not None else set(q.named)
+        if named and not any(self.index.by_id[pid].doc_id in named for pid in found.ids):
+            # The source the question names may answer below the pools: look in it alone.
+            within = candidates(self.index, q.tokens, q.dense_text, pipeline, named)
+            found = _merged(found, within)
+        ranker = Ranker.single(_SINGLE[pipeline]) if pipeline in _SINGLE else self.ranker
+        ranked = rank(q, found, self.index, ranker, Weights.of(q, self.idf))
+        return Trace(q, found, ranked)
+
     def retrieve(
         self,
         question: str,
@@ -114,13 +160,9 @@ class Assistant:
         documents: Collection[str] | None = None,
     ) -> list[Hit]:
         check_role(role)
-        # assistant.limits: bounded question and history, no personal data, no refused turns.
         question, history = prepare(question, history)
-        query = make_query(
-            question, resolve(question, history), self.vocab.correct, self.settings.concepts
-        )
-        found = retrieve(self.index, query, role=role, k=k, pipeline=pipeline, documents=documents)
-        return found.hits
+        q = self.understand(question, role, history)
+        return self.trace(q, pipeline, documents).ranked.hits[:k]
 
     def ask(
         self,
@@ -131,145 +173,86 @@ class Assistant:
         documents: Collection[str] | None = None,
     ) -> Answer:
         """Answer `question` for `role`; `documents` restricts the sources to those ids."""
+        return self.ask_traced(question, role, history, pipeline, documents)[0]
+
+    def ask_traced(
+        self,
+        question: str,
+        role: str = "alle",
+        history: Sequence[Turn] = (),
+        pipeline: str = "hybrid",
+        documents: Collection[str] | None = None,
+    ) -> tuple[Answer, Trace | None]:
+        """`ask`, with what each stage did (None when the question was refused unread)."""
         check_role(role)
         # assistant.limits: bounded question and history, no personal data, no refused turns.
         question, history = prepare(question, history)
         t0 = time.perf_counter()
         problem = _check_question(question)
         if problem:
-            return Answer(question, role, problem, (), refused=True, notes=(problem,))
-        context = resolve(question, history)
-        query = make_query(question, context, self.vocab.correct, self.settings.concepts)
+            return Answer(question, role, problem, (), refused=True, notes=(problem,)), None
+        q = self.understand(question, role, history)
         t1 = time.perf_counter()
-        k = self.settings.top_k
-        found = retrieve(
-            self.index,
-            query,
-            role=role,
-            k=max(k, RETRIEVED_KEPT),
-            pipeline=pipeline,
-            documents=documents,
-        )
-        hits = found.hits[:k]
+        tr = self.trace(q, pipeline, documents)
+        hits = tr.ranked.hits[: self.settings.top_k]
         t2 = time.perf_counter()
-        asked = f"{context} {question}".strip()
-        gate = _gate_text(asked) if self.settings.concepts else asked
-        ev = self._evidence(gate, found.dense_top, hits)
-        if not ev.sufficient:
+        ev = self._evidence(q, tr.found.dense_top, hits)
+        if q.ask.status and q.named and not q.task_request:
+            answer = self._compose(q, tr.ranked, documents)  # a source's own standing
+        elif not ev.sufficient:
             answer = self._refusal(question, role, hits, ev)
         else:
-            # No topic of the sources recognised, not a conversation, and no passage close in
-            # meaning: what is quoted is near the question, not an answer to it.
-            near_only = not (history or query.concepts) and found.dense_top < NEAR_ONLY_DENSE
-            answer = self._compose(question, role, query, hits, context, near_only, documents)
+            answer = self._compose(q, tr.ranked, documents)
         t3 = time.perf_counter()
         timings = {
-            "prepare": (t1 - t0) * 1000,
+            "understand": (t1 - t0) * 1000,
             "retrieve": (t2 - t1) * 1000,
             "compose": (t3 - t2) * 1000,
             "total": (t3 - t0) * 1000,
         }
-        return replace(
+        answer = replace(
             answer,
             role=role,
             timings_ms=timings,
-            resolved_question=f"{context} {question}".strip(),
-            retrieved=tuple(found.hits),
-            topics=legal_concepts.labels(query.concepts),
+            resolved_question=q.asked,
+            retrieved=tuple(tr.ranked.hits[:RETRIEVED_KEPT]),
+            topics=legal_concepts.labels(q.concepts),
         )
+        return answer, tr
 
     def _compose(
-        self,
-        question: str,
-        role: str,
-        query: Query,
-        hits: Sequence[Hit],
-        context: str,
-        near_only: bool = False,
-        documents: Collection[str] | None = None,
+        self, q: Question, ranked: Ranked, documents: Collection[str] | None = None
     ) -> Answer:
-        def scored(found: Sequence[Hit]) -> list[Unit]:
-            return score_units(
-                found,
-                query.focus_tokens,
-                query.context_tokens,
-                _analyze,
-                self.idf,
-                follow_up=bool(context),
-                # Expansions (synonyms, glossary, concepts) weigh less than asked words; the
-                # conversation's words are context, weighed on their own.
-                synonyms={
-                    t: w
-                    for t, w in query.tokens.items()
-                    if w < 1.0 and t not in set(query.context_tokens)
-                },
-                shape=shape,
-                aspect=aspect,
-                asked=query.concepts if self.settings.concepts else None,
-            )
-
-        asked = question_shape(question)
-        shape = (asked[0], _analyze(asked[1])) if asked else None
-        # A follow-up's new aspect («Og hvis han er 16?» → under 18) is what it asks: the legal
-        # words of a concept its own words bring weigh as asked words, in passages on the
-        # conversation's topic (sikkerhetscelle), never in one on another topic.
-        aspect = None
-        if context and self.settings.concepts:
-            topic = set(legal_concepts.recognise(context))
-            fresh = set(legal_concepts.recognise(question)) - topic
-            if fresh and topic:
-                words = _analyze(legal_concepts.expansion(tuple(sorted(fresh))))
-                aspect = (words, frozenset(topic))
-
-        units = scored(hits)
-        lang = "en" if evidence.is_english(question) else "nb"
+        lang = q.language if q.language == "en" else "nb"
         docs = self.index.documents
+        named = set(q.named) & set(documents) if documents is not None else set(q.named)
+        units = ranked.units
         opening = ""
-        named = mentioned_documents(question, docs)
-        if documents is not None:  # the asker's filter (--only, the page's choice) holds
-            named &= set(documents)
-        if named and not any(u.passage.doc_id in named for u in units):
-            # The source the question names may answer below the top hits: look in it alone.
-            within = retrieve(self.index, query, role=role, k=5, documents=named).hits
-            on_topic = [h for h in within if set(h.passage.concepts) & set(query.concepts)]
-            units += scored(on_topic or within[:3])
-        silent = direct.silent_sources(named, self.index.passages, query.concepts)
+        silent = direct.silent_sources(named, self.index.passages, q.concepts)
         if silent:
             # The source the question names says nothing on the topic: say so, show the nearest.
             units = [u for u in units if u.passage.doc_id not in silent]
             name = direct.source_title(silent[0], docs, source_name(docs[silent[0]], lang))
             opening = PHRASES[lang]["silent"].format(source=name)
-        sel = select(units, question, hits, self._siblings, self._before, named)
+        if q.ask.status and named and not silent:
+            return self._status(q, named, units, lang)
+        sel = select(units, q.lists, self._siblings, self._before, self.margins)
         if not sel.primary:
-            return self._refusal(question, role, hits, None)
-        # A specific word the sources never use, in a question no concept places in the sources'
-        # topics: nothing quoted can answer that exact point.
-        unknown = None if lang == "en" or query.concepts else self._point.unknown(question)
-        if not opening and unknown:
-            opening = PHRASES[lang]["not_named"].format(word=unknown)
-        if not opening and near_only and lang == "nb":
-            opening = PHRASES[lang]["not_direct"]  # «Kan innsatte stemme ved valg?»
-        if not opening and not self._point.answered(question, sel.primary):
-            # Another candidate quote may hold the exact point (often a draft or an opinion
-            # saying what the rule does not): it then decides, labelled with its status.
-            other = self._point.holding(
-                question,
-                units,
-                sel,
-                lambda raised: select(raised, question, hits, self._siblings, self._before, named),
-                legal_concepts.recognise(context) if context else (),
-            )
-            if other is not None:
-                sel = other
-            else:
-                opening = PHRASES[lang]["not_direct"]
-        framed = frame(sel, role, docs, lang, opening)
+            return self._refusal(q.text, q.role, ranked.hits, None)
+        if not opening and q.unknown:
+            opening = PHRASES[lang]["not_named"].format(word=q.unknown)
+        if not opening and not hedge.answers(q, sel.primary):
+            opening = PHRASES[lang]["not_direct"]
+        return self._answer(q, sel, lang, opening)
+
+    def _answer(self, q: Question, sel: Selection, lang: str, opening: str) -> Answer:
+        framed = frame(sel, q.role, self.index.documents, lang, opening, q.ask)
         notes = framed.notes
-        if context:
-            notes = (f"Tolket som oppfølging av: «{context}»", *notes)
+        if q.context:
+            notes = (f"Tolket som oppfølging av: «{q.context}»", *notes)
         return Answer(
-            question,
-            role,
+            q.text,
+            q.role,
             framed.text,
             framed.citations,
             False,
@@ -277,27 +260,38 @@ class Assistant:
             further=framed.further,
             direct=not opening,
             language=lang,
+            short=framed.short,
         )
+
+    def _status(self, q: Question, named: set[str], units: Sequence[Any], lang: str) -> Answer:
+        """«Er høringsutkastet gjeldende?»: the status, then the document's own words."""
+        doc = self.index.documents[sorted(named)[0]]
+        own = status.own_words(doc, self.index.passages)
+        sel = Selection(primary=own)
+        sel.further = [u for u in units if u.passage.doc_id == doc.id][:3]
+        line = status.verdict(doc, source_name(doc, "nb"))
+        framed = frame(sel, q.role, self.index.documents, lang, line)
+        return Answer(
+            q.text, q.role, framed.text, framed.citations, False, framed.notes,
+            further=framed.further, direct=True, language=lang, short=line,
+        )  # fmt: skip
 
     def _known(self, word: str) -> bool:
         """True when the sources use `word`, a synonym of it or the word it misspells."""
         # Compounds count by their parts («sikkerhetsgrunner», «helseavdelingen»).
         return all(c.known for c in evidence.concepts(word, _analyze, _expand, self.vocab))
 
-    def _evidence(self, question: str, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
-        task = evidence.is_task_request(question)
-        if task or not hits:
-            return evidence.Evidence(0.0, 1.0, 0.0, task_request=task)
-        found = evidence.concepts(question, _analyze_whole, _expand, self.vocab)
-        english = evidence.is_english(question)
+    def _evidence(self, q: Question, dense_top: float, hits: Sequence[Hit]) -> evidence.Evidence:
+        if q.task_request or not hits:
+            return evidence.Evidence(0.0, 1.0, 0.0, task_request=q.task_request)
         return evidence.Evidence(
-            coverage=evidence.coverage(found, hits, _analyze),
-            missing=evidence.missing_share(found, english),
+            coverage=evidence.coverage(q.found, hits, _analyze),
+            missing=evidence.missing_share(q.found, q.english),
             dense=dense_top,
-            english=english,
-            count_missing=evidence.quantity_unanswered(question, hits, _expand),
-            limit_missing=evidence.limit_unanswered(question, hits),
-            focus_unknown=evidence.focus_unknown(question, found, english),
+            english=q.english,
+            count_missing=evidence.quantity_unanswered(q.gate_text, hits, _expand),
+            limit_missing=evidence.limit_unanswered(q.gate_text, hits),
+            focus_unknown=evidence.focus_unknown(q.gate_text, q.found, q.english),
         )
 
     def _refusal(
@@ -330,21 +324,18 @@ class Assistant:
         return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
 
 
-# A question no concept recognises, asked outside a conversation, whose best dense match is below
-# this opens «Kildene svarer ikke direkte». Measured with the default model (multilingual-e5-small):
-# ten such questions the sources do not answer («stemme ved valg», «besøk av kjæresten») ≤ 0.864;
-# the answerable ones on core and held-out ≥ 0.873 (a narrow margin; another model needs its own).
-NEAR_ONLY_DENSE = 0.868
-
-
-def _gate_text(question: str) -> str:
-    """The question as the refusal gate reads it: everyday words a concept recognised
-    («ringe», «isolat») are replaced by the concept's legal words («varsle lege», «utelukkelse»),
-    so a plain question in staff's words is not refused for words the sources never use."""
-    kept = legal_concepts.without_triggers(question)
-    if kept == question:
-        return question
-    return f"{kept} {legal_concepts.expansion(legal_concepts.recognise(question))}"
+def _merged(a: Candidates, b: Candidates) -> Candidates:
+    """`a` with the passages only `b` found (their signals as `b` measured them)."""
+    extra = [pid for pid in b.ids if pid not in a.ids]
+    return Candidates(
+        ids=(*a.ids, *extra),
+        bm25={**{p: b.bm25[p] for p in extra if p in b.bm25}, **a.bm25},
+        dense={**{p: b.dense[p] for p in extra if p in b.dense}, **a.dense},
+        bm25_rank={**{p: b.bm25_rank[p] for p in extra if p in b.bm25_rank}, **a.bm25_rank},
+        dense_rank={**{p: b.dense_rank[p] for p in extra if p in b.dense_rank}, **a.dense_rank},
+        cosine={**{p: b.cosine[p] for p in extra if p in b.cosine}, **a.cosine},
+        dense_top=a.dense_top,
+    )
 
 
 def _check_question(question: str) -> str | None:

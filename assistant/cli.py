@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("ui.serve", "Start nettsiden"),
     "users": ("ui.users_command", "Legg til eller fjern brukere for innlogging"),
     "eval": ("evals.command", "Kjør evalueringssettet"),
+    "train": (
+        "evals.train_command",
+        "Tren rangeringen på evalueringssettene (med kryssvalidering)",
+    ),
     "verify": ("assistant.commands.verify", "Sjekk et sitat mot kildene"),
     "refs": ("assistant.commands.refs", "List lovhenvisninger i kildene"),
 }

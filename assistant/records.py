@@ -117,6 +117,8 @@ class Answer:
     # False when the sources do not answer the exact point and the answer shows what is nearest.
     direct: bool = True
     language: str = "nb"  # "en" when the frame text is English (quotes stay Norwegian)
+    # The short answer line («Ja – … [1].»), "" when the frames do not settle the question.
+    short: str = ""
 
     def to_json(self, item_id: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {} if item_id is None else {"id": item_id}
@@ -131,6 +133,7 @@ class Answer:
                 "further": [c.to_json() for c in self.further],
                 "topics": list(self.topics),
                 "direct": self.direct,
+                "short": self.short,
                 "language": self.language,
                 "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             }

@@ -35,6 +35,9 @@ class Settings:
     users_file: Path | None = None
     # The concept layer (analysis.concepts) as a retrieval signal; off to measure what it adds.
     concepts: bool = True
+    # The ranking model (assistant/answer/ranker.json when unset); cross-validation points it at a
+    # model fitted without the suite being scored.
+    ranker: Path | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -94,7 +97,7 @@ class Settings:
                 raise SettingsError(f"Ukjent innstilling: {name}")
             default = getattr(cls(), name)
             try:
-                if name in ("home", "corpus", "users_file"):
+                if name in ("home", "corpus", "users_file", "ranker"):
                     out[name] = Path(str(raw)) if raw not in (None, "") else default
                 elif name in ("chroma_port", "top_k", "port"):
                     out[name] = int(raw)

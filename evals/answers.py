@@ -43,6 +43,8 @@ class AnswerFacts:
     words: int
     citations: tuple[Cited, ...]
     backref_violations: tuple[str, ...]  # the offending quoted sentences
+    short: str = ""  # the short answer line, "" when none
+    direct: bool = True  # False when the answer opens «Kildene svarer ikke direkte»
 
 
 def count_words(text: str) -> int:
@@ -116,4 +118,6 @@ def answer_facts(answer: Answer) -> AnswerFacts:
         words=count_words(answer.text),
         citations=cited,
         backref_violations=backref_violations(answer.citations, answer.text),
+        short=answer.short,
+        direct=answer.direct,
     )

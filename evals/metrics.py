@@ -23,6 +23,14 @@ ANSWER_KEYS: tuple[str, ...] = (
     "citations_le5",
     "backref_violations",
     "role_label_accuracy",
+    "any_citation_gold",
+    "first_citation_everyday",
+    "followup_first_citation",
+    "nearmiss_hedged",
+    "offtopic_refused",
+    "short_share",
+    "short_accuracy",
+    "short_answered",
 )
 # The summary keys every pipeline reports (the `--json` shape), in display order.
 SUMMARY_KEYS: tuple[str, ...] = (
@@ -224,7 +232,48 @@ def answer_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | int |
     }
     checked = [r["backref_violations"] for r in rows if r.get("backref_violations") is not None]
     out["backref_violations"] = sum(len(v) for v in checked) if checked else None
+    out.update(_frame_summary(rows, answerable, shown))
     return out
+
+
+def _frame_summary(
+    rows: Sequence[Mapping[str, Any]],
+    answerable: Sequence[Mapping[str, Any]],
+    shown: Sequence[Mapping[str, Any]],
+) -> dict[str, float | int | None]:
+    """Some citation gold; first citation on everyday wording (tag paraphrase, not English) and on
+    follow-ups; near misses hedged; off-topic refused; the short answer line's share, and its
+    accuracy and coverage where the suite says «ja»/«nei» (`short`)."""
+
+    def tagged(tag: str) -> list[Mapping[str, Any]]:
+        return [r for r in rows if tag in r.get("tags", ())]
+
+    everyday = [r for r in answerable if "paraphrase" in r.get("tags", ()) and r["lang"] != "en"]
+    followups = [r for r in answerable if r.get("history")]
+    near = tagged("nearmiss")
+    off = tagged("offtopic")
+    expected = [r for r in rows if r.get("short_expected") and r.get("words") is not None]
+    given = [r for r in expected if r.get("short_correct") is not None]
+    if not any("any_citation_gold" in r for r in rows):
+        return {k: None for k in (
+            "any_citation_gold", "first_citation_everyday", "followup_first_citation",
+            "nearmiss_hedged", "offtopic_refused", "short_share", "short_accuracy",
+            "short_answered",
+        )}  # fmt: skip
+    return {
+        "any_citation_gold": _round(mean(r.get("any_citation_gold") for r in answerable)),
+        "first_citation_everyday": _round(mean(r.get("first_citation_gold") for r in everyday)),
+        "followup_first_citation": _round(mean(r.get("first_citation_gold") for r in followups)),
+        "nearmiss_hedged": _round(
+            sum(1 for r in near if r.get("hedged")) / len(near) if near else None
+        ),
+        "offtopic_refused": _round(sum(1 for r in off if r["refused"]) / len(off) if off else None),
+        "short_share": _round(
+            sum(1 for r in shown if r.get("short")) / len(shown) if shown else None
+        ),
+        "short_accuracy": _round(mean(r.get("short_correct") for r in given)),
+        "short_answered": _round(len(given) / len(expected) if expected else None),
+    }
 
 
 def group_summaries(

@@ -40,6 +40,14 @@ LABELS: dict[str, str] = {
     "citations_le5": "≤ 5 sitater",
     "backref_violations": "tilbakevisninger uten forløper",
     "role_label_accuracy": "riktig aktørmerke",
+    "any_citation_gold": "et sitat er gull",
+    "first_citation_everyday": "første sitat er gull (hverdagsspråk)",
+    "followup_first_citation": "første sitat er gull (oppfølging)",
+    "nearmiss_hedged": "nesten-treff sagt «svarer ikke direkte»",
+    "offtopic_refused": "utenfor tema avvist",
+    "short_share": "svar med kortsvar",
+    "short_accuracy": "kortsvar riktig (ja/nei)",
+    "short_answered": "ja/nei-spørsmål med kortsvar",
     "latency_p95_ms": "svartid p95 (ms)",
 }
 

@@ -117,11 +117,18 @@ def _answer_level(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> di
     # Judged where the gold is cited: an uncited gold is a retrieval miss, counted elsewhere.
     if item.actor and not item.expect_refusal and holder is not None:
         role_label = 1.0 if holder.actor == item.actor else 0.0
-    first = None
+    first = anywhere = None
     if not item.expect_refusal:
         first = 1.0 if cited and cited[0].passage_id in gold else 0.0
+        anywhere = 1.0 if any(c.passage_id in gold for c in cited) else 0.0
+    verdict = _verdict(facts.short) if answered else None
     return {
         "first_citation_gold": first,
+        "any_citation_gold": anywhere,
+        "hedged": (not facts.direct) or outcome.refused,
+        "short": facts.short if answered else None,
+        "short_expected": item.short,
+        "short_correct": None if not (item.short and verdict) else float(verdict == item.short),
         "words": facts.words if answered else None,
         "n_citations": len(cited) if answered else None,
         "backref_violations": list(facts.backref_violations),
@@ -131,8 +138,19 @@ def _answer_level(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> di
     }
 
 
+def _verdict(short: str) -> str | None:
+    """«ja» or «nei» for a short line opening with it; None for another short line or none."""
+    word = short.split(" ", 1)[0].strip(",–-").lower() if short else ""
+    return word if word in ("ja", "nei") else None
+
+
 ANSWER_ROW_KEYS = (
     "first_citation_gold",
+    "any_citation_gold",
+    "hedged",
+    "short",
+    "short_expected",
+    "short_correct",
     "words",
     "n_citations",
     "backref_violations",

@@ -24,27 +24,27 @@ TEMPLATE: tuple[dict[str, str], ...] = (
      "gull": "[rundskriv 6.1] Ansatte i kriminalomsorgen har, uavhengig av innsattes samtykke, "
              "plikt til å varsle helse- og omsorgstjenesten",
      "forventet_avvisning": "nei", "oppfølging_av": "",
-     "fakta": "uavhengig av innsattes samtykke", "språk": "no", "tagger": "", "aktør": "kriminalomsorgen"},
+     "fakta": "uavhengig av innsattes samtykke", "språk": "no", "tagger": "", "aktør": "kriminalomsorgen", "kortsvar": "ja"},
     {"id": "m-02", "tema": "isolasjon", "rolle": "kriminalomsorgen",
      "spørsmål": "Hvilken lov gir oss adgang til å holde en innsatt utenfor fellesskapet?",
      "gull": "Kriminalomsorgens adgang til å utelukke en innsatt fra fellesskapet følger av "
              "straffegjennomføringsloven § 37.",
      "forventet_avvisning": "nei", "oppfølging_av": "",
-     "fakta": "straffegjennomføringsloven § 37 | strgjfl. § 37", "språk": "no", "tagger": "", "aktør": ""},
+     "fakta": "straffegjennomføringsloven § 37 | strgjfl. § 37", "språk": "no", "tagger": "", "aktør": "", "kortsvar": ""},
     {"id": "m-03", "tema": "isolasjon", "rolle": "kriminalomsorgen",
      "spørsmål": "Og hvor raskt må vi si fra til legen?",
      "gull": "[rundskriv 7.1.2] varsle lege i den kommunale helse- og omsorgstjenesten uten "
              "ugrunnet opphold",
      "forventet_avvisning": "nei", "oppfølging_av": "m-02",
-     "fakta": "uten ugrunnet opphold", "språk": "no", "tagger": "followup", "aktør": ""},
+     "fakta": "uten ugrunnet opphold", "språk": "no", "tagger": "followup", "aktør": "", "kortsvar": ""},
     {"id": "m-04", "tema": "isolasjon", "rolle": "kommunehelse",
      "spørsmål": "Hvor ofte skal helsepersonell se til en innsatt på sikkerhetscelle?",
      "gull": "rundskriv:7.1.3:3", "forventet_avvisning": "nei", "oppfølging_av": "",
-     "fakta": "en gang per døgn", "språk": "no", "tagger": "", "aktør": ""},
+     "fakta": "en gang per døgn", "språk": "no", "tagger": "", "aktør": "", "kortsvar": ""},
     {"id": "m-05", "tema": "annet", "rolle": "alle",
      "spørsmål": "Hvor mange innsatte sitter i norske fengsler i dag?", "gull": "",
      "forventet_avvisning": "ja", "oppfølging_av": "", "fakta": "", "språk": "no",
-     "tagger": "refusal", "aktør": ""},
+     "tagger": "refusal", "aktør": "", "kortsvar": ""},
 )  # fmt: skip
 
 
@@ -76,6 +76,7 @@ def row_of(item: dict[str, Any]) -> dict[str, str]:
         "språk": item.get("lang", "no"),
         "tagger": ", ".join(item.get("tags", [])),
         "aktør": item.get("actor", ""),
+        "kortsvar": item.get("short", ""),
     }
 
 

@@ -4,7 +4,7 @@ One row per question; the first row names the columns (any order, case ignored):
 
 - `id` (unique), `tema` (free text, «annet» when empty), `rolle` (one of assistant's roles, «alle»
   when empty), `spørsmål`, `gull`, `forventet_avvisning` (ja/nei), `oppfølging_av`;
-- optional: `fakta`, `språk` (no/en), `tagger` (comma-separated), `aktør`.
+- optional: `fakta`, `språk` (no/en), `tagger` (comma-separated), `aktør`, `kortsvar` (ja/nei).
 
 A cell with several values separates them by line breaks or «;». `gull` entries are an exact phrase
 from a source («[rundskriv 6.1] phrase» names document and section, «[rundskriv] phrase» only the
@@ -32,7 +32,7 @@ from assistant.records import ACTOR_LABELS, ROLES
 from evals.metrics import normalize
 
 REQUIRED = ("id", "tema", "rolle", "spørsmål", "gull", "forventet_avvisning", "oppfølging_av")
-OPTIONAL = ("fakta", "språk", "tagger", "aktør")
+OPTIONAL = ("fakta", "språk", "tagger", "aktør", "kortsvar")
 ACTORS = tuple(ACTOR_LABELS)  # the assistant's actors (and ROLES its roles), not copies
 YES = ("ja", "j", "x", "yes", "true", "sann", "1")
 NO = ("nei", "n", "", "no", "false", "usann", "0")
@@ -177,6 +177,9 @@ def _item(
     actor = cells.get("aktør", "").casefold()
     if actor and actor not in ACTORS:
         bad("aktør", f"ukjent aktør «{cells['aktør']}» (gyldige: {', '.join(ACTORS)})")
+    short = cells.get("kortsvar", "").casefold()
+    if short and short not in ("ja", "nei"):
+        bad("kortsvar", f"«{cells['kortsvar']}» er verken ja eller nei")
     ref = cells["oppfølging_av"].strip()
     if ref == cells["id"]:
         bad("oppfølging_av", "et spørsmål kan ikke være oppfølging av seg selv")
@@ -197,6 +200,8 @@ def _item(
     }
     if actor:
         item["actor"] = actor
+    if short:
+        item["short"] = short
     return item
 
 

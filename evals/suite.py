@@ -40,6 +40,7 @@ class SuiteItem:
     facts: tuple[tuple[str, ...], ...]
     expect_refusal: bool
     actor: str | None = None  # who the gold sentence binds (role-label accuracy), when given
+    short: str | None = None  # «ja»/«nei»: the short answer a yes/no question settles, when given
 
 
 def suite_names() -> list[str]:
@@ -83,6 +84,7 @@ def _item(data: dict[str, Any]) -> SuiteItem:
         facts=facts,
         expect_refusal=bool(data.get("expect_refusal", False)),
         actor=data.get("actor") or None,
+        short=data.get("short") or None,
     )
 
 

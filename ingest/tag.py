@@ -10,6 +10,9 @@ Consultation drafts and responses about municipal services fall back to `kommune
 Legal concepts (taushetsplikt, utelukkelse, …) come from the controlled vocabulary in
 `analysis.concepts`, matched on the passage text, its lead-in and its heading.
 
+Sentence frames (who must do what, for whom, when, on which basis) come from `analysis.frames`,
+read with a list item's lead-in and the section's role as actor of a passive sentence.
+
 Legal references come from `analysis.legalrefs`; a bare «§ 12» is attributed to the law named last in
 the same passage or, failing that, in the preceding passages of the same section.
 
@@ -23,6 +26,7 @@ import re
 from dataclasses import replace
 
 from analysis.concepts import tag_passage
+from analysis.frames import parse_frames, structural_actor
 from analysis.legalrefs import extract_refs, last_law_named
 from ingest.records import SERVICE_ROLES, Document, Passage
 
@@ -151,7 +155,7 @@ def _with_refs(passages: list[Passage]) -> list[Passage]:
 
 
 def tag(doc: Document, passages: list[Passage]) -> list[Passage]:
-    """Copies of `passages` (in document order) with `roles`, `concepts` and `refs` set."""
+    """Copies of `passages` (in document order) with `roles`, `concepts`, `refs` and `frames` set."""
     with_roles = [
         replace(
             p,
@@ -160,4 +164,7 @@ def tag(doc: Document, passages: list[Passage]) -> list[Passage]:
         )
         for p in passages
     ]
-    return _with_refs(_footnote_roles(with_roles))
+    return [
+        replace(p, frames=parse_frames(p.text, p.kind, p.context, structural_actor(p.roles)))
+        for p in _with_refs(_footnote_roles(with_roles))
+    ]

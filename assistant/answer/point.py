@@ -10,24 +10,24 @@ leaving out the domain's everyday words and words the concept layer already tran
 («høringsutkastet») is also checked for that source being silent on the topic. It neither
 retrieves nor refuses: refusal (nothing near) is `assistant.answer.evidence`'s.
 
-`Point` binds the checks to one index's vocabulary: `answered` (the deciding quotes hold the point),
-`unknown` (a specific word of the question the sources never use: «mobiltelefon») and `holding` (a
-candidate quote that holds the point the deciding ones lack decides instead).
+`Point` binds the checks to one index's vocabulary: `term` (the deciding term and its alternatives)
+and `unknown` (a specific word of the question the sources never use: «mobiltelefon»). Whether the
+quotes fill the asked slot is `assistant.answer.hedge`'s.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from wordfreq import zipf_frequency
 
 from analysis import concepts as legal_concepts
 from analysis.actors import MENTION
 from analysis.norwegian import analyze
-from assistant.answer.evidence import COMMON_ZIPF, is_english
-from assistant.answer.select import Selection, Unit
+from assistant.answer.evidence import COMMON_ZIPF
+from assistant.answer.units import Unit
 from ingest.records import Document, Passage
 
 # Words so common in this domain that they decide nothing («innsatt», «fengsel», «skal»).
@@ -163,11 +163,6 @@ def source_title(doc_id: str, documents: Mapping[str, Document], name: str) -> s
     return name[:1].upper() + name[1:] if name else documents[doc_id].title
 
 
-# A candidate quote holding the deciding term the deciding quotes lack takes their place when it
-# scores at least this share of the best (set on core: first-citation .699 → .706).
-POINT_RELATIVE = 0.3
-
-
 @dataclass(frozen=True)
 class Point:
     """The checks above bound to one index's vocabulary.
@@ -183,13 +178,7 @@ class Point:
     expand: Callable[[str], list[str]]
     names: Collection[str]
 
-    def answered(self, question: str, deciding: Sequence[Unit]) -> bool:
-        """False when the question's deciding term, or a limit it asks about («under 18 år»,
-        «5 dager»), is in none of the deciding quotes. English questions are not judged: their
-        words are not the sources' words."""
-        return self._holds(question, deciding, self._term(question))
-
-    def _term(self, question: str) -> tuple[str, list[str]] | None:
+    def term(self, question: str) -> tuple[str, list[str]] | None:
         """The question's deciding term and its alternatives (synonyms, a repaired spelling)."""
         term = deciding_term(question, self.idf, self.known, self.names)
         if term is None:
@@ -197,42 +186,5 @@ class Point:
         fixed = self.correct(term)
         return term, [*self.expand(term), *([fixed] if fixed else [])]
 
-    def _holds(
-        self, question: str, deciding: Sequence[Unit], term: tuple[str, list[str]] | None
-    ) -> bool:
-        if is_english(question):
-            return True
-        if not numbers_covered(question, deciding):
-            return False
-        return term is None or covers(term[0], deciding, term[1])
-
     def unknown(self, question: str) -> str | None:
         return unknown_term(question, self.known_word, self.names)
-
-    def holding(
-        self,
-        question: str,
-        units: Sequence[Unit],
-        sel: Selection,
-        reselect: Callable[[list[Unit]], Selection],
-        topic: Collection[str] = (),
-    ) -> Selection | None:
-        """The selection (`reselect` of the units) opening with the best candidate quote that
-        holds the deciding term the deciding quotes lack; None when no candidate holds it.
-
-        A candidate must be on the `topic` (the conversation's concepts, when given): a
-        follow-up «Hva om han er under 18?» about taushetsplikt is not answered by the under-18
-        rule for isolation.
-        """
-        term = self._term(question)
-        shown = {u.passage.id for u in sel.primary}
-        best = max((u.score for u in units), default=0.0)
-        for unit in sorted(units, key=lambda u: -u.score):
-            if unit.passage.id in shown or unit.score < POINT_RELATIVE * best:
-                continue
-            if topic and not set(topic) & set(unit.passage.concepts):
-                continue
-            if self._holds(question, [unit], term):
-                again = reselect([replace(u, score=best * 1.01) if u is unit else u for u in units])
-                return again if self._holds(question, again.primary, term) else None
-        return None

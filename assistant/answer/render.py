@@ -15,8 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.actors import binds, unit_actor
+from analysis.actors import COVERS
+from analysis.asks import Ask
+from analysis.records import Frame
 from assistant.answer.select import Selection, Unit, list_key
+from assistant.answer.short import short_line
 from assistant.legal.cite import source_note
 from assistant.records import Citation
 from ingest.records import SERVICE_ROLES, Document
@@ -63,7 +66,7 @@ ACTOR_TEXT = {
         "kommunehelse": "Kommunal helse- og omsorgstjeneste",
         "spesialisthelse": "Spesialisthelsetjenesten",
         "helsepersonell": "Helsepersonell",
-        "felles": "Felles",
+        "felles": "Begge",
     },
     "en": {
         "kriminalomsorgen": "Correctional service",
@@ -114,12 +117,35 @@ PHRASES = {
 _NUMBERED = re.compile(r"^\d+(\.\d+)*$")
 
 
+def quote_actor(unit: Unit, strict: bool = False) -> str:
+    """Who the quoted sentences bind, read off their frames: the first sentence of the quote that
+    names its actor (a list item's from its lead-in); else the section's role for a rule of a
+    passive sentence. `strict`: only a rule's actor counts (for «Ditt ansvar»)."""
+    frames: list[Frame] = [
+        f for f in unit.passage.frames if f.start < unit.end and f.end > unit.start
+    ]
+    for f in frames:
+        named = f.actor is not None and f.actor.where != "structure" and f.actor.label != "innsatt"
+        if named and f.actor is not None and (not strict or f.modality is not None):
+            return f.actor.label
+    for f in frames:
+        if f.actor is not None and f.actor.where == "structure" and f.modality is not None:
+            return f.actor.label
+    return ""
+
+
+def binds(actor: str, role: str) -> bool:
+    """True when a duty of `actor` is the asker's own duty."""
+    return role in COVERS.get(actor, frozenset())
+
+
 @dataclass(frozen=True)
 class Framed:
     text: str
     citations: tuple[Citation, ...]
     further: tuple[Citation, ...]
     notes: tuple[str, ...]
+    short: str = ""  # the short answer line, "" when there is none
 
 
 def source_name(doc: Document, lang: str) -> str:
@@ -187,7 +213,7 @@ class _Numbers:
                 documents[u.passage.doc_id],
                 u.quote,
                 verified=True,
-                actor=unit_actor(u.passage, u.quote),
+                actor=quote_actor(u),
             )
             for n, u in sorted(self.units.items())
         )
@@ -205,7 +231,7 @@ def _bullets(
     lines: list[str] = []
     previous: tuple[str, str, str] | None = None
     for i, unit in enumerate(units):
-        actor = unit_actor(unit.passage, unit.quote)
+        actor = quote_actor(unit)
         label = f"**{ACTOR_TEXT[lang][actor]}**" if actor else ""
         # Extra quotes name their place; the deciding ones stand under the lead line, which
         # names theirs (and a non-binding source's status).
@@ -234,7 +260,7 @@ def _group(unit: Unit, role: str, documents: dict[str, Document]) -> str:
         return "note"
     if role not in SERVICE_ROLES:
         return "also"
-    actor = unit_actor(unit.passage, unit.quote, strict=True)
+    actor = quote_actor(unit, strict=True)
     if not actor:
         return "general"
     return "yours" if binds(actor, role) else "others"
@@ -246,14 +272,16 @@ def frame(
     documents: dict[str, Document],
     lang: str = "nb",
     opening: str = "",
+    ask: Ask | None = None,
 ) -> Framed:
     """The answer text, its citations, the «Mer i kildene» citations and the notes.
 
-    `opening` is a line shown before the lead line («Kildene svarer ikke direkte …»).
+    `opening` is a line shown before the lead line («Kildene svarer ikke direkte …»); without
+    one, the short answer line of `ask` (`assistant.answer.short`) opens when the frames settle it.
     """
     words = PHRASES[lang]
     number = _Numbers()
-    lines = [opening] if opening else []
+    lines: list[str] = []
     lines += [lead_line(sel.primary, documents, lang), ""]
     lines += _bullets(sel.primary, documents, number, sel, lang, where=False)
     groups: dict[str, list[Unit]] = {}
@@ -272,8 +300,16 @@ def frame(
         lines += ["", *(f"> {note}" for note in notes)]
     if words["quotes_lang"]:
         lines += ["", f"*{words['quotes_lang']}*"]
+    short = ""
+    if not opening and ask is not None and lang == "nb":
+        short = short_line(ask, sel.cited, number.of)
+    head = opening or short
+    if head:
+        lines = [head, "", *lines]
     citations = number.citations(documents)
     more = _Numbers(start=len(citations) + 1)
     for unit in sel.further:
         more(unit)
-    return Framed("\n".join(lines).strip(), citations, more.citations(documents), tuple(notes))
+    return Framed(
+        "\n".join(lines).strip(), citations, more.citations(documents), tuple(notes), short
+    )

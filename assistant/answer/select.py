@@ -1,63 +1,56 @@
-"""Extractive answer selection: which verbatim spans answer the question, and in what order.
+"""Select: which ranked sentences an answer quotes, and in what order.
 
-Given the scored candidate units of the ranked passages (`assistant.answer.units`), it picks what a legal
-adviser would say first:
+Given the ranked units (`assistant.answer.rank`), it picks what a legal adviser would say first:
 
-- `primary`: the one to three units that decide the question, best first;
-- `extra`: at most a few more that add something (another passage, another actor);
-- `further`: the best unit of each remaining retrieved passage, for «Mer i kildene».
+- `primary`: the sentence that decides (the best-ranked), with the one to two that decide with it
+  (scoring within PRIMARY_MARGIN of it; one contiguous quote per passage, two passages at most);
+- `extra`: at most one sentence of another passage that adds something (within EXTRA_MARGIN);
+- `further`: «Mer i kildene», the best sentence of each other candidate passage within
+  FURTHER_MARGIN of the deciding one (none is fine), in ranking order.
 
-A unit is never quoted without what it leans on: a sentence that refers back («Dette …», «I slike
-tilfeller …») is widened to the sentence before it, or brings the preceding paragraph's last
-sentence when it opens its paragraph; a list item is shown under its lead-in, the whole list only
-when the question asks for the list. Every quote is a slice of its passage's text by construction.
-It does not retrieve, decide refusal or write text (`assistant.answer.render` does).
+A unit is never quoted without what it leans on (`with_antecedent`, and the preceding paragraph's
+last sentence when it opens its paragraph leaning back) nor without the sentence after it that
+carries its basis, scope or verdict (`with_continuation`); a list item is quoted whole under its
+lead-in, the whole list only when the question asks for the list. Every quote is a slice of its
+passage's text by construction. It does not rank, refuse or write text.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from analysis.actors import sentence_actor
 from assistant.answer.units import (
     Unit,
     last_sentence,
     list_key,
     opens_leaning,
-    score_units,
-    units_of,
+    whole,
     with_antecedent,
+    with_continuation,
 )
-from assistant.records import Hit
 from ingest.records import Passage
 
-__all__ = ["Selection", "Unit", "list_key", "score_units", "select", "with_antecedent"]
+__all__ = ["Selection", "Unit", "list_key", "select"]
 
 MAX_PRIMARY = 3  # units that decide the question
 MAX_PRIMARY_PASSAGES = 2
-PRIMARY_RELATIVE = 0.7  # a second or third deciding unit scores at least this share of the best
-# One further passage quoted because it adds something; the rest is «Mer i kildene». Measured on
-# core: two extras → one, median words 84 → 74, fact recall 0.671 → 0.654 (held-out suites alike).
 MAX_EXTRA = 1
-# An extra quote matches the question at least this share as well as the deciding one does,
-# judged without the retrieval prior (which is steep, so that the best passage decides).
-EXTRA_RELATIVE = 0.9
 MAX_CITED = 5  # passages cited, unless the question asks for a whole list
 MAX_FURTHER = 5
 MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the question asks for it
-# Within the deciding passage, a sentence binding a named actor («Helsepersonell har …», «X skal
-# …») is preferred to one explaining it («Taushetsplikten skal også bidra til …»).
-DUTY_PRIOR = 1.3
-# A question asks for a whole list when it asks for duties or tasks, not for any «hvilke X»
-# («Hvilke medisiner står han på?» is no question about a list in the sources).
-_LIST_QUESTION = re.compile(
-    r"\b(hvilke (plikter|oppgaver|tiltak|krav|rettigheter|regler|elementer)|"
-    r"hva (skal|må) \w+ gjøre|hva (er|inneb\w*) \w*\s*(plikt|oppgave|ansvar)\w*|"
-    r"list\w*|oppgavene|pliktene|what are the|which duties|what must)\b",
-    re.I,
-)
+# Margins below the deciding sentence's score (the ranker's units: a pairwise log-odds), used when
+# the model file holds none of its own (`evals.train` fits them; see `Ranker.margin`).
+PRIMARY_MARGIN = 1.0
+EXTRA_MARGIN = 1.5
+FURTHER_MARGIN = 3.0
+
+
+@dataclass(frozen=True)
+class Margins:
+    primary: float = PRIMARY_MARGIN
+    extra: float = EXTRA_MARGIN
+    further: float = FURTHER_MARGIN
 
 
 @dataclass
@@ -74,45 +67,30 @@ class Selection:
     def cited(self) -> list[Unit]:
         return [*self.primary, *self.extra]
 
-
-def asks_for_list(question: str) -> bool:
-    return bool(_LIST_QUESTION.search(question))
+    @property
+    def deciding(self) -> Unit | None:
+        return self.primary[0] if self.primary else None
 
 
 def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage | None]) -> None:
-    """Add `unit` (widened to its antecedent) and, when it opens its paragraph leaning back, the
-    preceding paragraph's last sentence right before it."""
-    unit = with_antecedent(unit)
+    """Add `unit` widened to what it leans on and to what carries it on; when it opens its
+    paragraph leaning back, the preceding paragraph's last sentence goes right before it."""
+    unit = with_continuation(with_antecedent(whole(unit)))
     if opens_leaning(unit):
         before = previous(unit.passage)
         if before is not None:
-            # Its last sentence joins the quote of that paragraph (one span per passage, merged).
             chosen.append(last_sentence(before, unit.score, unit.rank))
     chosen.append(unit)
 
 
-def _rule_first(ordered: list[Unit]) -> list[Unit]:
-    """Within the best passage, put the sentence stating a rule first (DUTY_PRIOR)."""
-    top = ordered[0].passage.id
-    same = [u for u in ordered if u.passage.id == top]
-    pick = max(same, key=lambda u: u.score * (DUTY_PRIOR if _binds_someone(u) else 1.0))
-    if pick is ordered[0]:
-        return ordered
-    return [replace(pick, score=ordered[0].score), *(u for u in ordered if u is not pick)]
-
-
-def _binds_someone(unit: Unit) -> bool:
-    return bool(sentence_actor(unit.quote, strict=True))
-
-
 def _adjacent(unit: Unit, chosen: Sequence[Unit]) -> bool:
-    """True when `unit` touches a chosen span of its passage (only whitespace between)."""
+    """True when `unit` touches or overlaps a chosen span of its passage."""
     text = unit.passage.text
     for u in chosen:
         if u.passage.id != unit.passage.id:
             continue
         lo, hi = sorted([(u.start, u.end), (unit.start, unit.end)])
-        if not text[lo[1] : hi[0]].strip():
+        if hi[0] <= lo[1] or not text[lo[1] : hi[0]].strip():
             return True
     return False
 
@@ -131,62 +109,54 @@ def _merge(units: Sequence[Unit]) -> list[Unit]:
 
 
 def select(
-    units: Sequence[Unit],
-    question: str,
-    hits: Sequence[Hit],
+    ordered: Sequence[Unit],
+    lists: bool,
     siblings: Callable[[Passage], Sequence[Passage]],
     previous: Callable[[Passage], Passage | None],
-    named: Collection[str] = (),
+    margins: Margins = Margins(),
 ) -> Selection:
-    """Pick the deciding units, the few that add something, and «Mer i kildene».
-
-    `named` are the documents the question names («Hva mener NKROP …»): when they have a
-    candidate unit, the answer opens with it.
-    """
+    """Pick the deciding units, the one that adds something, and «Mer i kildene» from `ordered`
+    (best first); `lists`: the question asks for a whole list of duties."""
     sel = Selection()
-    ordered = sorted(units, key=lambda u: (-u.score, u.rank, u.start))
     ordered = [u for u in ordered if u.passage.kind != "footnote" or u.rank == 1]
     if not ordered:
         return sel
-    if any(u.passage.doc_id in named for u in ordered):
-        ordered.sort(key=lambda u: u.passage.doc_id not in named)  # stable: score order kept
-    ordered = _rule_first(ordered)
     best = ordered[0].score
     primary: list[Unit] = []
     for unit in ordered:
         passages = {u.passage.id for u in primary}
-        if len(primary) >= MAX_PRIMARY or unit.score < PRIMARY_RELATIVE * best:
+        if len(primary) >= MAX_PRIMARY or unit.score < best - margins.primary:
             break
+        if any(u.start <= unit.start < u.end for u in primary if u.passage.id == unit.passage.id):
+            continue  # already quoted (a widened span or a whole list item)
         if unit.passage.id not in passages and len(passages) >= MAX_PRIMARY_PASSAGES:
             continue
         if unit.passage.id in passages and not _adjacent(unit, primary):
-            continue  # one contiguous quote per passage: a distant sentence would drag in the rest
+            continue  # one contiguous quote per passage: a distant sentence drags in the rest
         _take(unit, primary, previous)
     cited = {u.passage.id for u in primary}
-    best_cover = max(u.cover for u in primary)
     extra: list[Unit] = []
     for unit in ordered:
         if len(extra) >= MAX_EXTRA or len(cited) >= MAX_CITED:
             break
-        if unit.passage.id in cited or unit.cover < EXTRA_RELATIVE * best_cover:
+        if unit.passage.id in cited or unit.score < best - margins.extra:
             continue
         _take(unit, extra, previous)
         cited |= {u.passage.id for u in extra}
     in_primary = {u.passage.id for u in primary}
     # An extra quote's antecedent may lie in a passage the primary quotes: that quote widens.
     sel.primary = _merge([*primary, *(u for u in extra if u.passage.id in in_primary)])
-    sel.extra = []
-    lists = {list_key(u.passage) for u in sel.primary} - {None}
+    keys = {list_key(u.passage) for u in sel.primary} - {None}
     for unit in _merge(extra):
         if unit.passage.id in in_primary:
             continue
-        if list_key(unit.passage) in lists:
+        if list_key(unit.passage) in keys:
             sel.primary.append(unit)  # another item of a list already quoted joins it
         else:
             sel.extra.append(unit)
     sel.primary = _lists_together(sel.primary)
-    _lists(sel, question, siblings)
-    sel.further = _further(ordered, hits, {u.passage.id for u in sel.cited})
+    _lists(sel, lists, siblings)
+    sel.further = _further(ordered, {u.passage.id for u in sel.cited}, best - margins.further)
     return sel
 
 
@@ -204,9 +174,10 @@ def _lists_together(units: Sequence[Unit]) -> list[Unit]:
     return out
 
 
-def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence[Passage]]) -> None:
+def _lists(
+    sel: Selection, whole_list: bool, siblings: Callable[[Passage], Sequence[Passage]]
+) -> None:
     """Whole list when asked for (up to MAX_LIST_ITEMS); otherwise count the items not shown."""
-    whole = asks_for_list(question)
     for i, unit in enumerate(list(sel.primary)):
         key = list_key(unit.passage)
         items = siblings(unit.passage) if key else ()
@@ -214,7 +185,7 @@ def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence
             continue
         have = {u.passage.id for u in sel.cited}
         # Only the deciding list is completed: another service's list stays a matching item.
-        if whole and i == 0 and len(items) <= MAX_LIST_ITEMS:
+        if whole_list and i == 0 and len(items) <= MAX_LIST_ITEMS:
             at = sel.primary.index(unit)
             added = [
                 Unit(q, 0, len(q.text), unit.score, unit.rank) for q in items if q.id not in have
@@ -231,17 +202,15 @@ def _lists(sel: Selection, question: str, siblings: Callable[[Passage], Sequence
             sel.list_rest[key] = sum(1 for q in siblings(unit.passage) if q.id not in have)
 
 
-def _further(ordered: Sequence[Unit], hits: Sequence[Hit], cited: set[str]) -> list[Unit]:
-    """The best unit of each retrieved passage not cited, in ranking order."""
-    best: dict[str, Unit] = {}
-    for unit in ordered:
-        best.setdefault(unit.passage.id, unit)
+def _further(ordered: Sequence[Unit], cited: set[str], floor: float) -> list[Unit]:
+    """The best unit of each other candidate passage scoring at least `floor`, best first."""
     out: list[Unit] = []
-    for hit in hits:
-        p = hit.passage
-        if p.id in cited or p.kind in ("footnote", "heading") or len(out) >= MAX_FURTHER:
+    seen = set(cited)
+    for unit in ordered:
+        if len(out) >= MAX_FURTHER or unit.score < floor:
+            break
+        if unit.passage.id in seen or unit.passage.kind in ("footnote", "heading"):
             continue
-        first = (units_of(p) or [(0, len(p.text))])[0]
-        found = best.get(p.id) or Unit(p, first[0], first[1], 0.0, 99)
-        out.append(with_antecedent(found))
+        seen.add(unit.passage.id)
+        out.append(with_antecedent(whole(unit)))
     return out

@@ -1,129 +1,41 @@
-"""Candidate quotes: a passage cut into units (list items whole, paragraphs by sentence), scored
-against the question, and widened to what they lean on.
+"""Candidate quotes: a sentence (or a whole list item) of a passage, with its score, and the spans
+it must be quoted with.
 
-A unit's score is question-token coverage (idf-weighted; synonyms and conversation context count
-less) × a prior from the passage's retrieval score, damped for long sentences, with small priors for
-a paragraph's first sentence and a sentence citing a provision. `with_antecedent` widens a sentence
-that refers back («Dette …», «I slike tilfeller …») to the sentences it leans on in its passage.
-Every unit is a span of its passage's text, so every quote is verbatim. It does not choose which
-units an answer shows (`assistant.answer.select`) or write text (`assistant.answer.render`).
+A `Unit` is a span of its passage's text, so every quote is verbatim. `with_antecedent` widens a
+sentence that refers back («Dette …», «I slike tilfeller …») to the sentences it leans on in its
+passage; `with_continuation` brings the sentence after it when that one leans on it and carries
+the legal basis, the scope or the author's verdict («Hjemmelen for dette er …», «Dette unntaket
+omfatter …»). It does not choose which units an answer shows (`assistant.answer.select`).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from analysis.concepts import other_situation
-from analysis.sentences import leans_back, split_sentences
-from analysis.shape import Shape, has_shape
-from assistant.records import Hit
+from analysis.records import Frame
+from analysis.sentences import carries_on, leans_back, split_sentences
 from ingest.records import Passage
-
-CANDIDATE_PASSAGES = 8
-# A passage's prior is (its retrieval score / the best) ** SCORE_POWER; passages under
-# RETRIEVAL_CUTOFF of the best are not quoted. A follow-up's new aspect («under 18 år?») may sit
-# in a passage the conversation ranks lower, so follow-ups use a flatter prior and lower cut-off.
-SCORE_POWER, RETRIEVAL_CUTOFF = 8.0, 0.5
-# A sentence that states a rule decides more than one that explains it: the first sentence of a
-# paragraph and a sentence citing a provision get a small prior.
-FIRST_SENTENCE_PRIOR = 1.15
-PROVISION_PRIOR = 1.1
-FOLLOW_UP_POWER, FOLLOW_UP_CUTOFF = 0.5, 0.3
-# A unit holding the kind of answer the question asks for («hvor ofte» → «én gang per time»)
-# covers the asking words and gets this prior (`analysis.shape`).
-SHAPE_PRIOR = 1.5
-# A list item whose lead-in sets a circumstance the question does not ask about («Ved utelukkelse
-# skal kriminalomsorgen:» to a question about an inmate who will not eat) states a rule for
-# another situation: its score is damped (`analysis.concepts.SITUATIONS`).
-SITUATION_PENALTY = 0.8
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A candidate quote: a span of one passage with its score."""
+    """A candidate quote: a span of one passage, its score and the frame it was scored by."""
 
     passage: Passage
     start: int
     end: int
     score: float
-    rank: int
-    cover: float = 0.0  # the score without the retrieval prior: how well it matches the question
+    rank: int  # the passage's place in the ranking (1 = best)
+    frame: Frame | None = None
+    features: tuple[float, ...] = ()
 
     @property
     def quote(self) -> str:
         return self.passage.text[self.start : self.end]
 
-
-def units_of(passage: Passage) -> list[tuple[int, int]]:
-    if passage.kind in ("list_item", "footnote"):
-        return [(0, len(passage.text))]
-    return split_sentences(passage.text)
-
-
-def score_units(
-    hits: Sequence[Hit],
-    focus: Sequence[str],
-    context: Sequence[str],
-    analyze: Callable[[str], list[str]],
-    idf: Callable[[str], float],
-    follow_up: bool = False,
-    synonyms: dict[str, float] | None = None,
-    shape: tuple[Shape, Sequence[str]] | None = None,
-    asked: tuple[str, ...] | None = None,
-    aspect: tuple[Sequence[str], frozenset[str]] | None = None,
-) -> list[Unit]:
-    """Score every unit of the top passages: question-token coverage × a retrieval-score prior.
-
-    `shape` is the kind of answer asked for and the asking words' tokens (`analysis.shape`);
-    `asked` the concepts recognised in the question and its context (None: concept layer off);
-    `aspect` a follow-up's new words and the conversation's concepts: in a passage tagged with one
-    of those concepts the new words weigh as asked words.
-    """
-    focus_w = {t: w * idf(t) for t, w in (synonyms or {}).items()}
-    focus_w.update({t: idf(t) for t in set(focus)})
-    context_w = {t: 0.4 * idf(t) for t in set(context) if t not in focus_w}
-    total = sum(focus_w.values()) or 1.0
-    on_topic_w = {**focus_w, **{t: idf(t) for t in aspect[0]}} if aspect else focus_w
-    units: list[Unit] = []
-    # The best score, not the first hit's: a passage citing a provision the question names is
-    # ranked first whatever its score, and gets a full prior of its own.
-    top = max((h.score for h in hits[:CANDIDATE_PASSAGES]), default=0.0)
-    cutoff, power = (
-        (FOLLOW_UP_CUTOFF, FOLLOW_UP_POWER) if follow_up else (RETRIEVAL_CUTOFF, SCORE_POWER)
-    )
-    kept = [h for h in hits[:CANDIDATE_PASSAGES] if h.cites_asked or h.score >= cutoff * top]
-    for rank, hit in enumerate(kept, start=1):
-        passage = hit.passage
-        rank_prior = 1.0 if hit.cites_asked or top <= 0 else (hit.score / top) ** power
-        ptoks = set(analyze(passage.context)) if passage.context else set()
-        weights = on_topic_w if aspect and aspect[1] & set(passage.concepts) else focus_w
-        elsewhere = (
-            asked is not None
-            and passage.kind == "list_item"
-            and other_situation(passage.context, asked)
-        )
-        for i, (s, e) in enumerate(units_of(passage)):
-            toks = set(analyze(passage.text[s:e])) | ptoks
-            cover = sum(w for t, w in weights.items() if t in toks)
-            cover += sum(w for t, w in context_w.items() if t in toks)
-            shaped = shape is not None and has_shape(passage.text[s:e], shape[0])
-            if shaped and shape is not None:
-                cover += sum(focus_w.get(t, 0.0) for t in set(shape[1]) if t not in toks)
-            # Long sentences cover more words by chance; damp by length.
-            length_pen = 1.0 / math.sqrt(max(1.0, len(toks) / 12.0))
-            score = (0.15 + cover / total) * rank_prior * length_pen
-            if i == 0:
-                score *= FIRST_SENTENCE_PRIOR
-            if "§" in passage.text[s:e]:
-                score *= PROVISION_PRIOR
-            if shaped:
-                score *= SHAPE_PRIOR
-            if elsewhere:
-                score *= SITUATION_PENALTY
-            units.append(Unit(passage, s, e, score, rank, score / rank_prior if rank_prior else 0))
-    return units
+    @property
+    def cover(self) -> float:
+        return self.score
 
 
 def list_key(passage: Passage) -> tuple[str, str, str] | None:
@@ -137,10 +49,17 @@ def list_key(passage: Passage) -> tuple[str, str, str] | None:
     return passage.doc_id, passage.section, passage.context
 
 
+def whole(unit: Unit) -> Unit:
+    """A list item or footnote is quoted whole."""
+    if unit.passage.kind in ("list_item", "footnote"):
+        return replace(unit, start=0, end=len(unit.passage.text))
+    return unit
+
+
 def with_antecedent(unit: Unit) -> Unit:
     """Widen a sentence that refers back to the sentences it leans on, within its passage."""
     if unit.passage.kind in ("list_item", "footnote"):
-        return unit
+        return whole(unit)
     spans = split_sentences(unit.passage.text)
     i = next((k for k, (s, e) in enumerate(spans) if s <= unit.start < e), 0)
     start = unit.start
@@ -148,6 +67,22 @@ def with_antecedent(unit: Unit) -> Unit:
         i -= 1
         start = spans[i][0]
     return replace(unit, start=start)
+
+
+def with_continuation(unit: Unit) -> Unit:
+    """Bring the sentence after the unit when it leans on it and carries its basis, scope or
+    verdict (`analysis.sentences.carries_on`)."""
+    if unit.passage.kind in ("list_item", "footnote"):
+        return unit
+    text = unit.passage.text
+    spans = split_sentences(text)
+    end = unit.end
+    for s, e in spans:
+        if s >= end and not text[end:s].strip():
+            if carries_on(text[s:e]):
+                end = e
+            break
+    return replace(unit, end=end)
 
 
 def opens_leaning(unit: Unit) -> bool:

@@ -1,7 +1,7 @@
 """`hjemmel passages [--doc ID] [--section 7.1.3] [--json]`: list the passages in the index.
 
 Reads the live index only (BM25 and vectors are not touched); with --json it prints one
-`Passage.public_json()` object per line for scripts, otherwise a readable listing. It never builds
+`Passage.public_json()` object per line for scripts (with its sentence frames), otherwise a readable listing. It never builds
 or changes the index.
 """
 
@@ -12,6 +12,7 @@ import json
 import sys
 import textwrap
 
+from analysis.frames import frame_json
 from assistant.settings import Settings
 from ingest.index import Index, IndexMissingError
 from ingest.records import Passage
@@ -80,7 +81,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for p in chosen:
         if args.json:
-            print(json.dumps(p.public_json(), ensure_ascii=False))
+            data = p.public_json()
+            data["frames"] = [frame_json(f, p.text, p.context) for f in p.frames]
+            print(json.dumps(data, ensure_ascii=False))
         else:
             print(_readable(p))
     return 0

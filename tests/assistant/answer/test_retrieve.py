@@ -1,8 +1,11 @@
-"""Provisions named in a question: with or without their law."""
+"""Provisions named in a question (with or without their law), sources named, the asked slot."""
 
 from __future__ import annotations
 
-from assistant.answer.retrieve import _cites_level, make_query, mentioned_documents, question_refs
+from analysis.asks import ask_frame
+from assistant.answer.retrieve import cites_level as _cites_level
+from assistant.answer.retrieve import mentioned_documents
+from assistant.answer.understand import question_refs
 from ingest.records import Document, LegalRef, Passage
 
 
@@ -36,10 +39,10 @@ def test_follow_up_borrows_the_law_named_earlier() -> None:
     assert LegalRef("helsepersonelloven", "§ 23") in refs
 
 
-def test_a_query_carries_the_kind_of_answer_asked_for() -> None:
-    assert make_query("Hvor ofte skal det være tilsyn?").shape == "frequency"
-    assert make_query("Hvor lenge kan han sitte på isolat?").shape == "duration"
-    assert make_query("Kan vi dele opplysninger?").shape is None
+def test_a_question_carries_the_kind_of_answer_asked_for() -> None:
+    assert ask_frame("Hvor ofte skal det være tilsyn?").slot == "frequency"
+    assert ask_frame("Hvor lenge kan han sitte på isolat?").slot == "duration"
+    assert ask_frame("Kan vi dele opplysninger?").slot == "yesno"
 
 
 DOCS = {

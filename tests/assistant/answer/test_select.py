@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.norwegian import analyze
+from analysis.asks import ask_frame
+from analysis.frames import parse_frames, structural_actor
+from assistant.answer.features import INDEX, Weights, featurize
 from assistant.answer.render import _group, frame
-from assistant.answer.select import (
-    Selection,
-    Unit,
-    list_key,
-    score_units,
-    select,
-    with_antecedent,
-)
+from assistant.answer.retrieve import Candidates
+from assistant.answer.select import Selection, Unit, list_key, select
+from assistant.answer.understand import Question, asks_for_list
+from assistant.answer.units import with_antecedent
 from assistant.records import Hit
 from ingest.records import Document, Passage
 
@@ -37,26 +35,26 @@ def _passage(
 ) -> Passage:
     section = pid.split(":")[1]
     heading = f"{section} Overskrift"
-    return Passage(
-        pid,
-        doc,
-        section,
-        heading,
-        (heading,),
-        None,
-        "paragraph",
-        text,
-        start,
-        start + len(text),
-        roles,
-    )
+    return _framed(
+        Passage(
+            pid, doc, section, heading, (heading,), None, "paragraph", text, start,
+            start + len(text), roles,
+        )
+    )  # fmt: skip
+
+
+def _framed(p: Passage) -> Passage:
+    """The passage with its sentence frames, as ingest stores it."""
+    return replace(p, frames=parse_frames(p.text, p.kind, p.context, structural_actor(p.roles)))
 
 
 def _item(n: int, text: str, lead: str = "Ved utelukkelse skal kriminalomsorgen:") -> Passage:
     heading = "7.1.2 Kriminalomsorgens ansvar"
-    return Passage(
-        f"rundskriv:7.1.2:{n}", "rundskriv", "7.1.2", heading, (heading,), None, "list_item",
-        text, n * 100, n * 100 + len(text), ("kriminalomsorgen",), context=lead,
+    return _framed(
+        Passage(
+            f"rundskriv:7.1.2:{n}", "rundskriv", "7.1.2", heading, (heading,), None, "list_item",
+            text, n * 100, n * 100 + len(text), ("kriminalomsorgen",), context=lead,
+        )
     )  # fmt: skip
 
 
@@ -86,8 +84,15 @@ def _siblings(p: Passage) -> list[Passage]:
 
 
 def _select(hits: list[Hit], question: str, previous=lambda p: None) -> Selection:  # type: ignore[no-untyped-def]
-    units = score_units(hits, analyze(question), (), analyze, lambda t: 1.0)
-    return select(units, question, hits, _siblings, previous)
+    """Select from the hits' sentences ranked as given: a hit's first sentence at its score, each
+    later one a little lower (the ranker is not under test here)."""
+    units = [
+        Unit(h.passage, f.start, f.end, h.score - 0.01 * i, rank, f)
+        for rank, h in enumerate(hits, start=1)
+        for i, f in enumerate(h.passage.frames)
+    ]
+    units.sort(key=lambda u: -u.score)
+    return select(units, asks_for_list(question), _siblings, previous)
 
 
 def test_a_sentence_leaning_back_is_quoted_with_its_antecedent() -> None:
@@ -218,22 +223,25 @@ def test_a_number_the_question_asks_about_must_be_in_a_deciding_quote() -> None:
     assert numbers_covered("Hva sier straffegjennomføringsloven § 37 om 7.1.2?", [unit])
 
 
-def test_a_list_for_another_situation_decides_less_than_a_general_rule() -> None:
+def test_a_list_for_another_situation_is_marked_so_for_the_ranker() -> None:
     """«Ved utelukkelse skal …» states a rule for isolation: to a question that does not ask about
-    isolation it weighs less than the same words under a lead-in setting no circumstance."""
+    isolation its sentence carries the «another situation» feature, the same words under a lead-in
+    setting no circumstance do not; asked about isolation, it matches the situation instead."""
     isolation = _item(1, "varsle helsetjenesten om innsatte som er syke")
     general = replace(
         _item(2, "varsle helsetjenesten om innsatte som er syke", "Kriminalomsorgen skal"),
         section="5.2.1",
     )
-    hits = [Hit(isolation, 1.0, 1, 1), Hit(general, 1.0, 2, 2)]
-    question = "Må vi varsle helsetjenesten når en innsatt er syk?"
+    found = Candidates((isolation.id, general.id), {}, {}, {}, {}, {}, 0.0)
 
-    def scores(asked: tuple[str, ...] | None) -> dict[str, float]:
-        units = score_units(hits, analyze(question), (), analyze, lambda t: 1.0, asked=asked)
-        return {u.passage.id: u.score for u in units}
+    def features(question: str) -> dict[str, list[float]]:
+        q = Question(question, "kriminalomsorgen", ask=ask_frame(question, "kriminalomsorgen"))
+        w = Weights({}, {}, {}, {})
+        return {p.id: featurize(q, w, found, p, DOCS)[0] for p in (isolation, general)}
 
-    judged = scores(("varsling",))
-    assert judged[general.id] > judged[isolation.id]
-    assert scores(("varsling", "utelukkelse"))[isolation.id] == scores(None)[isolation.id]
-    assert scores(None)[general.id] == scores(None)[isolation.id]
+    plain = features("Må vi varsle helsetjenesten når en innsatt er syk?")
+    assert plain[isolation.id][INDEX["situation_other"]] == 1.0
+    assert plain[general.id][INDEX["situation_other"]] == 0.0
+    asked = features("Må vi varsle helsetjenesten når en innsatt er utelukket?")
+    assert asked[isolation.id][INDEX["situation_match"]] == 1.0
+    assert asked[isolation.id][INDEX["situation_other"]] == 0.0

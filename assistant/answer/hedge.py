@@ -1,0 +1,97 @@
+"""Hedge: does what the answer shows fill the slot the question asks, under its conditions?
+
+«Kildene svarer ikke direkte på dette» opens an answer when, and only when, no quoted sentence
+fills the asked slot:
+
+- how often / how long / how soon: no quoted sentence states a time of that kind;
+- which provision: none cites one; who: none names who acts;
+- yes/no: none states a rule (a modality) on the asked act, for the asked party, without a
+  condition that contradicts the question's (a rule «på dagtid» to a question about the night);
+- anything else: none holds the question's deciding term (`assistant.answer.point`);
+
+and in every case when the question asks about a number (an age, a count of days) no quote
+states. Never above a sentence that fills the slot. It decides nothing about refusal (nothing
+near: `assistant.answer.evidence`) and ranks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analysis import lexicon as lx
+from analysis.records import Frame
+from assistant.answer.features import same_party
+from assistant.answer.point import covers, numbers_covered
+from assistant.answer.understand import Question
+from assistant.answer.units import Unit
+
+
+def shown_frames(units: Sequence[Unit]) -> list[Frame]:
+    """The frames of every sentence inside the quoted spans."""
+    out = []
+    for u in units:
+        for f in u.passage.frames:
+            if f.start < u.end and f.end > u.start:
+                out.append(f)
+    return out
+
+
+def _conflicts(q: Question, frame: Frame) -> bool:
+    conditions = frame.labels("conditions")
+    for pair in lx.EXCLUSIVE:
+        if (
+            pair & q.ask.conditions
+            and pair & conditions
+            and not pair & q.ask.conditions & conditions
+        ):
+            return True
+    return False
+
+
+def _on_act(q: Question, frame: Frame) -> bool:
+    """The frame states a rule on the asked act for the asked party."""
+    ask = q.ask
+    if frame.modality is None:
+        return False
+    actions = frame.labels("actions")
+    if ask.actions and not (
+        ask.actions & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions)
+    ):
+        return False
+    actor = frame.actor.label if frame.actor else ""
+    return not (ask.actor and actor and not same_party(actor, ask.actor))
+
+
+def fills(q: Question, frame: Frame) -> bool:
+    """True when `frame` fills the slot `q` asks, under its conditions."""
+    if _conflicts(q, frame):
+        return False
+    slot = q.slot
+    if slot in ("frequency", "duration", "deadline"):
+        return slot in frame.labels("time")
+    if slot == "provision":
+        return bool(frame.basis)
+    if slot == "who":
+        return frame.actor is not None
+    if slot == "yesno" and q.ask.actions:
+        return _on_act(q, frame)
+    return False
+
+
+def answers(q: Question, units: Sequence[Unit]) -> bool:
+    """True when the quoted `units` answer the exact point asked (see the module docstring)."""
+    if not units:
+        return False
+    if q.english:
+        return True  # English words are not the sources' words: only the frames could judge
+    if not numbers_covered(q.text, units):
+        return False
+    frames = shown_frames(units)
+    framed = q.slot in ("frequency", "duration", "deadline", "provision", "who") or (
+        q.slot == "yesno" and bool(q.ask.actions)
+    )
+    if framed:
+        return any(fills(q, f) for f in frames)
+    if any(_conflicts(q, f) for f in frames) and not any(not _conflicts(q, f) for f in frames):
+        return False
+    return q.deciding is None or covers(q.deciding[0], units, q.deciding[1])
