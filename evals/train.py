@@ -136,9 +136,19 @@ def top1(ranker: Ranker, groups: Sequence[Group]) -> dict[str, float]:
     return {"sentence@1": sentence / n, "passage@1": passage / n, "n": float(len(groups))}
 
 
+@dataclass(frozen=True)
+class CrossValidation:
+    """The chosen regularisation, each suite's figures from the model fitted without it, and the
+    mean over suites for every C tried."""
+
+    C: float
+    folds: dict[str, dict[str, float]]
+    grid: dict[float, float]
+
+
 def cross_validate(
     by_suite: dict[str, list[Group]], grid: Sequence[float] = C_GRID
-) -> dict[str, object]:
+) -> CrossValidation:
     """Leave-one-suite-out: for each C, each suite scored by the model fitted on the others."""
     table: dict[float, dict[str, dict[str, float]]] = {}
     for c in grid:
@@ -148,21 +158,18 @@ def cross_validate(
             table[c][held] = top1(fit(train, c), by_suite[held])
     mean = {c: float(np.mean([v["passage@1"] for v in table[c].values()])) for c in grid}
     best = max(grid, key=lambda c: (mean[c], -c))
-    return {"C": best, "folds": table[best], "grid": mean}
+    return CrossValidation(best, table[best], mean)
 
 
 def describe(
-    by_suite: dict[str, list[Group]], cv: dict[str, object], index: object
+    by_suite: dict[str, list[Group]], cv: CrossValidation, index: object
 ) -> dict[str, object]:
     """What a model file records of how it was made."""
     fmt = getattr(index, "format", {}) or {}
     return {
         "trained_on": {s: len(gs) for s, gs in by_suite.items()},
-        "C": cv["C"],
-        "cv_passage_at_1": {
-            s: round(float(f["passage@1"]), 4)  # type: ignore[index]
-            for s, f in cv["folds"].items()  # type: ignore[attr-defined]
-        },
-        "cv_grid": {str(c): round(v, 4) for c, v in cv["grid"].items()},  # type: ignore[attr-defined]
+        "C": cv.C,
+        "cv_passage_at_1": {s: round(f["passage@1"], 4) for s, f in cv.folds.items()},
+        "cv_grid": {str(c): round(v, 4) for c, v in cv.grid.items()},
         "analysis_version": fmt.get("analysis_version"),
     }

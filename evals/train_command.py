@@ -63,13 +63,13 @@ def run(args: argparse.Namespace, settings: Any) -> int:
     assistant = Assistant(index, settings, ranker=Ranker.single("bm25"))
     by_suite = {s: train.groups(assistant, s, items[s]) for s in suites}
     cv = train.cross_validate(by_suite)
-    model = train.fit([g for gs in by_suite.values() for g in gs], float(cv["C"]))
+    model = train.fit([g for gs in by_suite.values() for g in gs], cv.C)
     model = replace(model, meta={**model.meta, **train.describe(by_suite, cv, index)})
     out = args.out or MODEL_PATH
     model.save(out)
-    result: dict[str, Any] = {"model": str(out), "C": cv["C"], "folds": cv["folds"]}
+    result: dict[str, Any] = {"model": str(out), "C": cv.C, "folds": cv.folds}
     if args.cv_eval:
-        result["eval"] = _cv_eval(settings, index, by_suite, float(cv["C"]))
+        result["eval"] = _cv_eval(settings, index, by_suite, cv.C)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
