@@ -64,6 +64,7 @@ _WHO: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("politi", _re(r"politi\w*|police")),
+    ("domstol", _re(r"retten(?! til| på| og)|domstol\w*|tingrett\w*|dommer\w*|the court|judge\w*")),
     ("pårørende", _re(r"pårørende|familie\w*|mor(?:a|en)?|far(?:en)?|kon(?:a|en)|samboer\w*|"
                       r"foreldre\w*|family|relatives")),
     ("nav", _re(r"nav")),
@@ -329,6 +330,9 @@ def _modality(text: str, people: list[tuple[str, int]] = ()) -> str:  # type: ig
 
 
 def _slot(text: str) -> str:
+    """The slot asked: a shape («hvor ofte»), a provision or who; else yes/no for a question
+    opening with its verb; else the first question word («Hva må vi gjøre når …» asks what, the
+    «når» opens a clause)."""
     shape = question_shape(text)
     if shape:
         return shape[0]
@@ -337,10 +341,8 @@ def _slot(text: str) -> str:
             return label
     if _YESNO.match(text):
         return "yesno"
-    for label, pattern in _SLOTS[3:]:
-        if pattern.search(text):
-            return label
-    return ""
+    found = [(m.start(), label) for label, p in _SLOTS[3:] for m in [p.search(text)] if m]
+    return min(found)[1] if found else ""
 
 
 _WHAT_IF = re.compile(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-8"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-9"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "Varsling av lege og helsetjenesten",
         _re(r"varsle\w*|varsles|varslet|underrett\w*|melde fra|informere (?:helse|lege)\w*"),
         _re(
-            r"ringe\w*|ringer|si fra|sier fra|gi beskjed|varsl\w*|melde\w*|kontakte\w*|"
+            # A phone call notifies only when it goes to the health service («ringe legen»), not
+            # «fengselet ringer og vil vite …».
+            r"ring\w* (?:til )?(?:\w+ ){0,2}(?:lege\w*|sykepleier\w*|helse\w*|legevakt\w*|dps)|"
+            r"si fra|sier fra|gi beskjed|varsl\w*|melde\w*|kontakte\w*|"
             r"tilkall\w*|få tak i|hente (?:legen|lege|sykepleier\w*)|call\w*|notify\w*|alert\w*|"
             r"inform (?:the )?(?:doctor|nurse|health)\w*"
         ),

@@ -25,7 +25,7 @@ from analysis.legalrefs import scan
 from analysis.records import Frame, Span, Where
 from analysis.sentences import split_sentences
 
-FRAMES_VERSION = "frames-1"  # part of the index format: bump when parsing changes
+FRAMES_VERSION = "frames-2"  # part of the index format: bump when parsing changes
 
 # The sentence after carries the basis of this one: «Hjemmelen for dette er straffeprosessloven
 # § 186 a», «Dette følger av …».
@@ -60,12 +60,44 @@ def modality(text: str, where: Where = "text", base: int = 0) -> Span | None:
     return Span(lx.modal_label(span.label), span.start, span.end, where) if span else None
 
 
+# A sentence opening with one of these has its subject after the verb («Ved utelukkelse skal
+# kriminalomsorgen …», «Dersom …, skal lege varsles»).
+_ADVERBIAL = re.compile(
+    r"^(?:ved|i|dersom|hvis|når|for|etter|under|før|om|der|selv om|uavhengig|innen|så|"
+    r"utover|med|som|hvor|fordi|samtidig|deretter|videre|også|derfor)\b",
+    re.I,
+)
+
+
+# `_actor`'s answer for a sentence whose subject is a thing («Taushetsplikten skal …»): no actor,
+# and not the section's either (that is for passive sentences and agentless list items).
+THING = Span("", 0, 0, "structure")
+
+
+def _thing_subject(sentence: str, base: int, modal: Span | None) -> bool:
+    """True when the word group before the modal is a subject that is no actor («Taushetsplikten
+    skal også bidra til …», «Opplysningene skal behandles …»): the sentence binds no one named
+    later in it."""
+    if modal is None or modal.where != "text":
+        return False
+    head = sentence[: modal.start - base].strip()
+    if not head or head.endswith(",") or _ADVERBIAL.match(head) or len(head.split()) > 6:
+        return False
+    return not lx.ACTOR_MENTION.search(head) and not lx.OTHER_ACTOR.search(head)
+
+
 def _actor(sentence: str, base: int, modal: Span | None) -> Span | None:
     """The actor a sentence binds, located at its mention (analysis.actors decides which)."""
     if (modal is not None and modal.label == "rett") or lx.INMATE_SUBJECT.match(sentence):
         inmate = lx.INMATE.search(sentence)
         if inmate and (modal is None or inmate.start() < modal.start - base):
             return Span("innsatt", base + inmate.start(), base + inmate.end())
+    other = lx.OTHER_ACTOR.search(sentence)
+    if other and modal is not None and abs(other.start() - (modal.start - base)) <= 12:
+        # «I tillegg kan retten beslutte …»: a body outside the services as subject.
+        return Span(lx.other_actor_label(other), base + other.start(), base + other.end())
+    if _thing_subject(sentence, base, modal):
+        return THING
     label = sentence_actor(sentence)
     if not label:
         return None
@@ -138,13 +170,15 @@ def frame_sentence(
         # not its duty; the lead-in's is.
         modal = None
     actor = _actor(sentence, start, modal)
-    if lead_in and (actor is None or modal is None):
+    thing = actor is THING
+    actor = None if thing else actor
+    if lead_in and not thing and (actor is None or modal is None):
         # An item continues its lead-in: who acts and how is said there.
         lead_actor = _actor(lead_in, 0, lead_modal)
         if lead_actor is not None:
             actor = Span(lead_actor.label, lead_actor.start, lead_actor.end, "context")
         modal = modal or lead_modal
-    if actor is None and modal is not None and structural_actor:
+    if actor is None and not thing and modal is not None and structural_actor:
         actor = Span(structural_actor, 0, 0, "structure")
     actions = _all(lx.ACTIONS, sentence, "text", start)
     counterpart = _counterpart(sentence, start, actor, actions)

@@ -40,13 +40,14 @@ MODAL = _named(
         "rett": r"har (?:\w+ ){0,2}rett til|har (?:\w+ ){0,2}krav på|gir (?:\w+ ){0,3}rett til|"
         r"har (?:fulle|samme) rettigheter",
         "skal": r"skal|må|plikter|har(?:,? [\wæøå]+){0,6},? plikt til|har (?:\w+ ){0,3}ansvar(?:et)? for|"
-        r"har det (?:\w+ ){0,2}ansvaret|er ansvarlig|forplikter|er pålagt|sørge for|"
-        r"det er (?:\w+ ){1,3}som (?:vurderer|avgjør|bestemmer)",
+        r"har det (?:\w+ ){0,2}ansvaret|er ansvarlig|forplikter|er pålagt|sørge for",
+        # «Det er helsepersonellet som vurderer …»: who decides, no duty or permission.
+        "avgjor": r"det er (?:\w+ ){1,3}som (?:vurderer|avgjør|bestemmer)",
         "kan": r"kan|har adgang til|har anledning til|gis anledning|får lov|har lov",
         "bor": r"bør|anbefales|anbefaler|tilstrebes|(?:gitt )?anbefalinger om å",
     }
 )
-MODAL_LABELS = {"bor": "bør", "bor_ikke": "bør_ikke"}
+MODAL_LABELS = {"bor": "bør", "bor_ikke": "bør_ikke", "avgjor": "avgjør"}
 # What a modality grants: a duty, a permission, a prohibition, a recommendation.
 OBLIGES = frozenset({"skal"})
 PERMITS = frozenset({"skal", "kan", "rett", "ikke_hinder", "bør"})
@@ -69,6 +70,20 @@ ACTOR_MENTION = MENTION
 
 
 def actor_label(m: re.Match[str]) -> str:
+    return m.lastgroup or ""
+
+
+# Bodies outside the three services that a rule can bind or empower: the court («retten kan
+# beslutte», not «retten til helsehjelp»), the police, the municipality's coordinating unit.
+_OTHER_ACTORS = {
+    "domstol": r"domstol\w*|retten(?! til| på| og)|tingrett\w*",
+    "politi": r"politi\w*|påtalemyndighet\w*",
+    "koordinerende_enhet": r"koordinerende enhet\w*",
+}
+OTHER_ACTOR = re.compile("|".join(f"{_B}(?P<{k}>{v}){_E}" for k, v in _OTHER_ACTORS.items()), re.I)
+
+
+def other_actor_label(m: re.Match[str]) -> str:
     return m.lastgroup or ""
 
 
@@ -98,9 +113,10 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for label, pattern in (
         (
             "dele",
-            r"del(?:e|er|es|t|te|ing\w*)|gi(?:r|s|tt)? (?:(?!innhent)[\wæøå,-]+ ){0,8}opplysning\w*|"
+            # «deler» of a day («store deler av døgnet») is a noun, not sharing.
+            r"del(?:e|er(?! av)|es|t|te|ing\w*)|gi(?:r|s|tt)? (?:(?!innhent)[\wæøå,-]+ ){0,8}opplysning\w*|"
             r"videreformidl\w*|formidl\w* (?:\w+ ){0,3}(?:opplysning|informasjon)\w*|utveksl\w*|"
-            r"spredning\w*|utlever\w* (?:\w+ ){0,2}opplysning\w*|tilgang til (?:\w+ ){0,2}opplysning\w*",
+            r"utlever\w* (?:\w+ ){0,2}opplysning\w*|tilgang til (?:\w+ ){0,2}opplysning\w*",
         ),
         (
             "varsle",
@@ -112,7 +128,8 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "tilse",
             r"tilsyn\w*|tilse\w*|se til (?:den|de|innsatt)\w*|gjøre seg kjent med|følge med på",
         ),
-        ("henvise", r"henvis\w*"),
+        # «Det henvises i teksten til …» refers to a text; a referral goes to a service.
+        ("henvise", r"(?<!det )(?<!det er )henvis\w*(?! i teksten| til (?:en|rop|«|denne|listen))"),
         ("samarbeide", r"samarbeid\w*|samordn\w*|samhandl\w*|koordiner\w*"),
         ("vurdere", r"vurder\w*"),
         ("dokumentere", r"dokumenter\w*|protokoll\w*|journalfør\w*|arkiver\w*"),

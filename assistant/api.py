@@ -22,7 +22,7 @@ from analysis import concepts as legal_concepts
 from analysis.norwegian import analyze, analyze_query
 from assistant.answer import evidence, hedge, status
 from assistant.answer import point as direct
-from assistant.answer.features import Weights
+from assistant.answer.features import INDEX, Weights
 from assistant.answer.rank import Ranked, Ranker, rank
 from assistant.answer.render import PHRASES, frame, source_name
 from assistant.answer.retrieve import Candidates, candidates, mentioned_documents, source_aliases
@@ -236,7 +236,7 @@ class Assistant:
             opening = PHRASES[lang]["silent"].format(source=name)
         if q.ask.status and named and not silent:
             return self._status(q, named, units, lang)
-        sel = select(units, q.lists, self._siblings, self._before, self.margins)
+        sel = select(units, q.lists, self._siblings, self._before, self.margins, _adds)
         if not sel.primary:
             return self._refusal(q.text, q.role, ranked.hits, None)
         if not opening and q.unknown:
@@ -322,6 +322,17 @@ class Assistant:
         if topics:
             text += "\n\nNærliggende temaer kildene dekker:\n" + "\n".join(f"- {t}" for t in topics)
         return Answer(question, role, text, (), refused=True, notes=(REFUSAL,))
+
+
+def _adds(unit: Any) -> bool:
+    """A quote adds something on the question's frame unless it states a rule for a situation the
+    question does not ask about, or binds another party on the asked act."""
+    f = unit.features
+    if not f:
+        return True
+    if f[INDEX["situation_other"]] and not f[INDEX["situation_match"]]:
+        return False
+    return not (f[INDEX["actor_other"]] and f[INDEX["counterpart_other"]])
 
 
 def _merged(a: Candidates, b: Candidates) -> Candidates:

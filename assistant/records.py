@@ -20,7 +20,10 @@ ACTOR_LABELS: dict[str, str] = {
     "kommunehelse": "Kommunal helse- og omsorgstjeneste",
     "spesialisthelse": "Spesialisthelsetjenesten",
     "helsepersonell": "Helsepersonell",
-    "felles": "Felles",
+    "felles": "Begge",
+    "domstol": "Domstolen",
+    "politi": "Politiet",
+    "koordinerende_enhet": "Koordinerende enhet",
 }
 
 ROLE_LABELS: dict[str, str] = {

@@ -91,7 +91,17 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
         q.slot == "yesno" and bool(q.ask.actions)
     )
     if framed:
-        return any(fills(q, f) for f in frames)
+        # A quote whose rule is set for another condition («på dagtid» to a question about the
+        # night) fills nothing, even in its sentences that do not repeat the condition.
+        return any(
+            fills(q, f)
+            for u in units
+            if not any(_conflicts(q, g) for g in u.passage.frames)
+            for f in shown_frames([u])
+        )
+    if q.slot == "what" and q.ask.actor and q.ask.modality:
+        # «Hva må vi gjøre …?»: a duty of the asker's is what is asked.
+        return any(_on_act(q, f) for f in frames) and not any(_conflicts(q, f) for f in frames)
     if any(_conflicts(q, f) for f in frames) and not any(not _conflicts(q, f) for f in frames):
         return False
     return q.deciding is None or covers(q.deciding[0], units, q.deciding[1])

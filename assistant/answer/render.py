@@ -67,6 +67,9 @@ ACTOR_TEXT = {
         "spesialisthelse": "Spesialisthelsetjenesten",
         "helsepersonell": "Helsepersonell",
         "felles": "Begge",
+        "domstol": "Domstolen",
+        "politi": "Politiet",
+        "koordinerende_enhet": "Koordinerende enhet",
     },
     "en": {
         "kriminalomsorgen": "Correctional service",
@@ -74,6 +77,9 @@ ACTOR_TEXT = {
         "spesialisthelse": "Specialist health service",
         "helsepersonell": "Health personnel",
         "felles": "Both services",
+        "domstol": "The court",
+        "politi": "The police",
+        "koordinerende_enhet": "Coordinating unit",
     },
 }
 PHRASES = {

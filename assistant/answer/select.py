@@ -114,9 +114,12 @@ def select(
     siblings: Callable[[Passage], Sequence[Passage]],
     previous: Callable[[Passage], Passage | None],
     margins: Margins = Margins(),
+    adds: Callable[[Unit], bool] = lambda u: True,
 ) -> Selection:
     """Pick the deciding units, the one that adds something, and «Mer i kildene» from `ordered`
-    (best first); `lists`: the question asks for a whole list of duties."""
+    (best first); `lists`: the question asks for a whole list of duties; `adds`: whether a unit
+    adds something on the question's frame (a rule for a situation the question does not ask
+    about does not), for the extra quote and «Mer i kildene»."""
     sel = Selection()
     ordered = [u for u in ordered if u.passage.kind != "footnote" or u.rank == 1]
     if not ordered:
@@ -139,7 +142,7 @@ def select(
     for unit in ordered:
         if len(extra) >= MAX_EXTRA or len(cited) >= MAX_CITED:
             break
-        if unit.passage.id in cited or unit.score < best - margins.extra:
+        if unit.passage.id in cited or unit.score < best - margins.extra or not adds(unit):
             continue
         _take(unit, extra, previous)
         cited |= {u.passage.id for u in extra}
@@ -156,7 +159,9 @@ def select(
             sel.extra.append(unit)
     sel.primary = _lists_together(sel.primary)
     _lists(sel, lists, siblings)
-    sel.further = _further(ordered, {u.passage.id for u in sel.cited}, best - margins.further)
+    sel.further = _further(
+        [u for u in ordered if adds(u)], {u.passage.id for u in sel.cited}, best - margins.further
+    )
     return sel
 
 

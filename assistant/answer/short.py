@@ -31,6 +31,8 @@ from assistant.answer.units import Unit
 # The words a short line may hold that are not the quotes' own.
 OWN_WORDS = frozenset({"ja", "nei", "ikke", "uten", "eller", "–"})
 MAX_WORDS = 30  # a clause longer than this is no short answer: the quotes stand alone
+# Where a clause ends; «helse- og omsorgstjenesten» is one name, not two clauses.
+_CLAUSE_END = re.compile(r"[,.;:]|(?<!-)\s(?:jf|dersom|hvis|når|som|men|og)\b")
 _SUBORDINATOR = re.compile(r"(?:dersom|hvis|når|med mindre|så lenge|uavhengig av)\s[^,.;]*$", re.I)
 
 
@@ -94,9 +96,20 @@ def _core(unit: Unit, frame: Frame) -> str | None:
     if not acts:
         return None
     start = min([s.start for s in inside] + [acts[0].start])
+    head = text[frame.start : start]
+    if frame.modality is not None and frame.modality.where == "text" and 0 < len(head.split()) <= 8:
+        start = frame.start  # «Taushetsplikten er ikke til hinder for …»: its subject too
     end = acts[0].end
     if frame.counterpart is not None and frame.counterpart.start >= acts[0].start:
         end = max(end, frame.counterpart.end)
+    # The object after the act, up to the clause's end when that is near («… skal ikke «klarere»
+    # bruk av tvangsmidler»), and never an unclosed quotation mark.
+    rest = _CLAUSE_END.search(text, end, frame.end)
+    stop = rest.start() if rest else frame.end
+    if len(text[end:stop].split()) <= 5:
+        end = stop
+    elif text[start:end].count("«") > text[start:end].count("»"):
+        end = text.index("»", end) + 1 if "»" in text[end : frame.end] else end
     clause = " ".join(text[start:end].split())
     # Actor before modal, whatever the lead-in's word order («Ved utelukkelse skal
     # kriminalomsorgen:» → «kriminalomsorgen skal»).
@@ -155,7 +168,7 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     verdict = _verdict(ask, frame.modality.label)
     if not verdict:
         return ""
-    if verdict == "Nei" and frame.modality.label in lx.FORBIDS:
+    if verdict == "Nei" and frame.modality.label == "taus":
         return _not_without(unit, quoted, numbers, mark)
     clause = _core(unit, frame)
     if clause is None:

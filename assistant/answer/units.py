@@ -50,15 +50,16 @@ def list_key(passage: Passage) -> tuple[str, str, str] | None:
 
 
 def whole(unit: Unit) -> Unit:
-    """A list item or footnote is quoted whole."""
-    if unit.passage.kind in ("list_item", "footnote"):
+    """A footnote is quoted whole (a list item by its sentences, under its lead-in)."""
+    if unit.passage.kind == "footnote":
         return replace(unit, start=0, end=len(unit.passage.text))
     return unit
 
 
 def with_antecedent(unit: Unit) -> Unit:
-    """Widen a sentence that refers back to the sentences it leans on, within its passage."""
-    if unit.passage.kind in ("list_item", "footnote"):
+    """Widen a sentence that refers back to the sentences it leans on, within its passage (a list
+    item's first sentence leans on its lead-in, which is shown with it)."""
+    if unit.passage.kind == "footnote":
         return whole(unit)
     spans = split_sentences(unit.passage.text)
     i = next((k for k, (s, e) in enumerate(spans) if s <= unit.start < e), 0)
@@ -72,7 +73,7 @@ def with_antecedent(unit: Unit) -> Unit:
 def with_continuation(unit: Unit) -> Unit:
     """Bring the sentence after the unit when it leans on it and carries its basis, scope or
     verdict (`analysis.sentences.carries_on`)."""
-    if unit.passage.kind in ("list_item", "footnote"):
+    if unit.passage.kind == "footnote":
         return unit
     text = unit.passage.text
     spans = split_sentences(text)

@@ -29,6 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline", default="hybrid", choices=("hybrid", "bm25", "dense"))
     parser.add_argument("--export", type=Path, help="lagre svaret som .md eller .docx")
     parser.add_argument(
+        "--explain", action="store_true",
+        help="vis hvordan spørsmålet ble lest og hva som avgjorde rangeringen",
+    )  # fmt: skip
+    parser.add_argument(
         "--only",
         action="append",
         metavar="DOK",
@@ -84,13 +88,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return run_batch(
             assistant, args.batch, sys.stdout, sys.stderr, args.pipeline, documents=documents
         )
-    answer = assistant.ask(
+    answer, trace = assistant.ask_traced(
         args.question, role=args.role, pipeline=args.pipeline, documents=documents
     )
+    explained = None
+    if getattr(args, "explain", False) and trace is not None:
+        from assistant.answer.explain import explain
+
+        explained = explain(trace.question, trace.ranked, assistant.ranker)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        data = answer.to_json()
+        if explained is not None:
+            data["explain"] = explained
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(format_answer(answer))
+        if explained is not None:
+            from assistant.answer.explain import format_explanation
+
+            print("\n" + format_explanation(explained))
     if args.export:
         return _export(answer, assistant, args.export)
     return 0
