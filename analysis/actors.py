@@ -1,10 +1,11 @@
-"""Who a quoted sentence binds: read off the sentence (and a list item's lead-in), not its section.
+"""Who a sentence binds: the grammatical actor of its duty, read off the sentence itself.
 
 Section 6.1 of the circular holds kriminalomsorgen's duty of confidentiality but also sentences about
 health personnel; 6.3 applies to both services. A sentence is labelled by the grammatical actor of
 its duty («Helsepersonell skal …», «Ved utelukkelse skal kriminalomsorgen …», «Både
-kriminalomsorgen og helse- og omsorgstjenesten …»). Only when the sentence names no actor does the
-passage's single structural role decide. It does not judge relevance or retrieve.
+kriminalomsorgen og helse- og omsorgstjenesten …», «Fengselet og helse- og omsorgstjenesten må …»).
+The sentence frames (`analysis.frames`) build on it: a list item's lead-in, a section's role for a
+passive sentence. It does not judge relevance or retrieve.
 
 Actors: the three services, «helsepersonell» (health personnel as such: binds the municipal and the
 specialist health service alike) and «felles» (both sides together).
@@ -13,9 +14,6 @@ specialist health service alike) and «felles» (both sides together).
 from __future__ import annotations
 
 import re
-
-from analysis.sentences import split_sentences
-from ingest.records import Passage
 
 KRIM, KOMMUNE, SPES, HP, FELLES = (
     "kriminalomsorgen",
@@ -43,7 +41,8 @@ _NAMES: tuple[tuple[str, str], ...] = (
      r"fengselshelsetjenesten\w*|helsetjenesten i fengsel\w*|fastlege\w*|legevakt\w*"),
     (SPES, r"spesialisthelsetjenesten\w*|helseforetak\w*|dps|distriktspsykiatrisk\w*|"
      r"psykisk helsevern"),
-    (HP, r"helsepersonell\w*|helse- og omsorgstjenesten\w*|helsetjenesten\w*|lege(?:n|r|ne)?|"
+    # Not the law's name («Helsepersonelloven § 25 åpner for at helsepersonell …»).
+    (HP, r"helsepersonell(?!oven|ova)\w*|helse- og omsorgstjenesten\w*|helsetjenesten\w*|lege(?:n|r|ne)?|"
      r"sykepleier\w*|psykolog\w*"),
 )  # fmt: skip
 MENTION = re.compile(
@@ -110,26 +109,6 @@ def sentence_actor(text: str, strict: bool = False) -> str:
         subject = _SUBJECT.match(flat)
         return subject.lastgroup or "" if subject else ""
     return mentions[0][1]
-
-
-def unit_actor(passage: Passage, quote: str, strict: bool = False) -> str:
-    """The actor of a quote from `passage`: its own words first, then a list item's lead-in, then
-    the passage's single structural role. `strict`: only the subject of a duty or right counts
-    (for «Ditt ansvar»: a sentence that merely mentions a service is no duty of it)."""
-    if passage.kind == "list_item" and passage.context:
-        # An item continues its lead-in («Ved utelukkelse skal kriminalomsorgen: … ta hensyn til
-        # råd fra lege»): the lead-in names who acts; words in the item are objects.
-        # A lead-in naming no one («Rundskrivet bør ses i sammenheng med») leaves only a duty
-        # stated in the item itself, never a service merely named in a title it lists.
-        actor = sentence_actor(passage.context, strict) or sentence_actor(quote, strict=True)
-    else:
-        # The first sentence that names an actor decides (a quote may hold its antecedent).
-        sentences = [quote[s:e] for s, e in split_sentences(quote)] or [quote]
-        actor = next((a for a in (sentence_actor(x, strict) for x in sentences) if a), "")
-        actor = actor or sentence_actor(passage.context, strict)
-    if not actor and len(passage.roles) == 1:
-        actor = passage.roles[0]
-    return actor
 
 
 def binds(actor: str, role: str) -> bool:

@@ -36,7 +36,7 @@ _WHO: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "kriminalomsorgen",
         _re(
-            r"betjent\w*|fengselsbetjent\w*|vakt(?:a|en|ene|er|mester\w*)?|fengsel(?:et|sleder\w*|"
+            r"[\wæøå]*betjent\w*|vakt(?:a|en|ene|er|mester\w*)?|fengsel(?:et|sleder\w*|"
             r"sledelse\w*|sansatte)?|kriminalomsorg\w*|anstalt\w*|avdelingsleder\w*|ledelsen|"
             r"(?:the )?(?:prison|officer|officers|guard|guards|correctional service)"
         ),
@@ -51,7 +51,7 @@ _WHO: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "kommunehelse",
         _re(
-            r"kommunehelse\w*|fengselshelsetjenest\w*|helsetjenesten i fengsel\w*|kommunen\w*|"
+            r"kommunehelse\w*|fengselshelsetjenest\w*|helsetjenesten i fengsel\w*|kommunen\w*|fengselslege\w*|"
             r"legevakt\w*|fastleg\w*|municipal\w*"
         ),
     ),
@@ -88,15 +88,17 @@ _ACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("utdele", _re(r"dele\w* ut (?:\w+ ){0,2}medisin\w*|medisinutdeling\w*|legemiddelutdeling\w*|"
                    r"utdeling av (?:medisin|legemid)\w*|hand(?:ing)? out medic\w*|dosett\w*")),
     ("dele", _re(
-        r"si(?:er)? (?:det |noe |dette )?(?:til|videre)|sa (?:det )?til|fortell\w*|dele|deler|deles|"
+        r"si(?:er)? (?:det |noe |dette )?(?:til|videre)|si(?:er)? (?:bare )?(?:det|dette)(?= ?[,?.]| og)|sa (?:det )?til|fortell\w*|dele|deler|deles|"
         r"delt|deling|videreformidl\w*|videresend\w*|gi(?:r)? (?:\w+ ){0,4}(?:opplysning\w*|info\w*)|"
-        r"snakke\w* (?:\w+ ){0,3}om|give (?:\w+ ){0,4}information|"
+        r"snakke\w* (?:\w+ ){0,3}om|give (?:\w+ ){0,4}information|bekreft\w*|"
+        r"ta opp (?:\w+ ){0,3}(?:sak\w*|pasient\w*)|drøft\w*|"
         r"send\w* (?:over )?(?:\w+ ){0,2}(?:journal\w*|papir\w*|opplysning\w*|epikrise\w*)|"
         r"vis(?:e|er) (?:\w+ ){0,2}journal\w*|snakke med (?:\w+ ){0,2}om|tell\w*|told|share\w*|"
         r"disclos\w*|pass(?:ing)? on|hva (?:han|hun) (?:feiler|har)"
     )),
     ("varsle", _re(
-        r"varsl\w*|si fra|sier fra|gi(?:r)? beskjed|melde\w*|meld fra|kontakt\w*|tilkall\w*|"
+        r"varsl\w*|si fra|sier fra|gi(?:r)? beskjed|melde\w*|meld fra|kontakt\w*|tilkall\w*|advar\w*|"
+        r"ring\w* (?:til )?politi\w*|"
         # A phone call notifies only when it goes to the health service («ringe legen»).
         r"ring\w* (?:til )?(?:\w+ ){0,2}(?:lege\w*|sykepleier\w*|helse\w*|legevakt\w*|dps)|"
         r"få tak i|hente (?:lege|legen|sykepleier\w*)|notify\w*|alert\w*|call\w*|report\w*"
@@ -108,11 +110,13 @@ _ACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"vil vite|lese (?:i )?journal\w*|innsyn|obtain\w*|request\w*|ask for|find out"
     )),
     ("tilse", _re(
-        r"tilsyn\w*|tilse\w*|se til|ser til|sjekke\w*|titte\w*|kikke\w*|passe\w* på|følge med|"
+        r"tilsyn\w*|tilse\w*|se til|ser til|se inn (?:til|på)|ser inn (?:til|på)|sjekke\w*|titte\w*|"
+        r"kikke\w*|passe\w* på|følge med|"
         r"se etter|check\w* on|supervis\w*|monitor\w*|look in on|visit\w*"
     )),
     ("henvise", _re(r"henvis\w*|sende (?:\w+ ){0,2}til (?:dps|spesialist\w*|psykiatri\w*)|refer\w*")),
-    ("samarbeide", _re(r"samarbeid\w*|samhandl\w*|jobbe\w* sammen|samordn\w*|cooperat\w*|collaborat\w*")),
+    ("samarbeide", _re(r"samarbeid\w*|samhandl\w*|jobbe\w* sammen|samordn\w*|kalle\w* inn|invitere\w*|"
+                       r"innkall\w*|felles møte\w*|cooperat\w*|collaborat\w*")),
     ("vurdere", _re(r"vurder\w*|assess\w*|evaluat\w*")),
     ("dokumentere", _re(
         r"dokumenter\w*|skrive\w* (?:\w+ ){0,2}(?:ned|i journal\w*|rapport|logg\w*)|noter\w*|"
@@ -128,49 +132,58 @@ _ACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"bruke\w* (?:tvang\w*|makt|belte\w*|sikkerhetscell\w*)|plasser\w*|beslut\w*|avgjør\w*|bestemm\w*|decid\w*"
     )),
     ("klarere", _re(r"klarer\w*|godkjenn\w*|godta\w*|gi grønt lys|approv\w*|clear\w*")),
+    ("oppnevne", _re(r"oppnevn\w*|utpek\w*|velge\w* (?:\w+ )?koordinator\w*|appoint\w*")),
+    ("oppnevne", _re(r"oppnevn\w*|utpek\w*|velge\w* (?:\w+ )?koordinator\w*|appoint\w*")),
 )  # fmt: skip
 
 # Conditions as staff name them, beside the sources' own (lexicon.CONDITIONS).
 _CONSENT_NEGATED = _re(
-    r"(?:uten|ikke) (?:\w+ ){0,2}samtykke\w*|uten å spørre|selv om (?:\w+ ){0,3}ikke "
+    r"(?:uten|ikke) (?:\w+ ){0,2}samtykke\w*|uten å spørre|uten at (?:\w+ ){0,3}(?:har )?"
+    r"(?:sagt ja|samtykk\w*|gitt lov|vil|spurt)|ikke (?:har )?skrevet under|selv om (?:\w+ ){0,3}ikke "
     r"(?:\w+ ){0,2}(?:sagt ja|samtykk\w*|vil|ønsker|gått med på|gitt lov)|ikke (?:har )?(?:sagt ja|"
     r"gitt lov|gått med på)|nekte[rt]?\w*|vil ikke at|ønsker ikke at|motsetter seg|mot (?:sin|hans|"
     r"hennes) vilje|without (?:his |her |their )?consent|refus\w*|doesn'?t want|does not want"
 )
 _CONSENT = _re(
-    r"samtykk\w*|sier ja|sa ja|sagt ja|går med på|gikk med på|(?:sier|syns|synes) (?:at )?det er "
-    r"(?:greit|ok)|gir lov|har gitt lov|vil at|ønsker at|consent\w*|agree\w*|permission"
+    r"samtykk\w*|sier ja|sa ja|sagt ja|går med på|gikk med på|(?:sier|syns|synes|sa) (?:at )?det er "
+    r"(?:\w+ )?(?:greit|ok|i orden)|gir lov|har gitt lov|vil at|ønsker at|skrevet under|"
+    r"consent\w*|agree\w*|permission"
 )
 _EXTRA_CONDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("fare", _re(r"farlig\w*|tru(?:er|et|sel\w*)|fare for|ta livet|tar livet|selvmord\w*|"
+    ("fare", _re(r"farlig\w*|tru(?:er|et|sel\w*)|fare for|ta livet|tar livet|selvmord\w*|smitt\w*|"
+                 r"ta en kar|skade noen|overdose\w*|"
                  r"skade (?:seg|andre|noen)|overdose\w*|danger\w*|threat\w*|suicid\w*")),
     ("syk", _re(r"syk|sjuk|dårlig|feiler noe|ill|sick|unwell")),
     ("under_18", _re(r"under 18|mindreårig\w*|1[4-7] år|1[4-7]-åring\w*|er 1[4-7]|bare 1[4-7]|minor\w*|juvenile\w*")),
     ("utelukkelse", _re(r"isolat\w*|isoler\w*|isolasjon\w*|utelukk\w*|sitte\w* alene|sitter alene|"
                         r"ute av fellesskap\w*|alene på cell\w*|solitary|segregat\w*|excluded")),
     ("sikkerhetscelle", _re(r"glattcell\w*|gummicell\w*|sikkerhetscell\w*|safety cell\w*|security cell\w*")),
-    ("sikkerhetsseng", _re(r"belteseng\w*|sikkerhetsseng\w*|belter|reimer|spent fast|restraint bed\w*|strapped")),
+    ("sikkerhetsseng", _re(r"belteseng\w*|sikkerhetsseng\w*|belter|beltet|beltene|i belte|reimer|spent fast|"
+                           r"beltelagt|beltelegg\w*|restraint bed\w*|strapped")),
     ("tvang", _re(r"tvang\w*|makt|holdt fast|lagt i bakken|force|restrain\w*")),
     ("loslatelse", _re(r"løslat\w*|slippe\w* ut|slipper ut|kommer ut|ut av fengsel\w*|ferdig sonet|"
                        r"soningen er (?:ferdig|over)|releas\w*|get(?:s|ting)? out")),
     ("innsettelse", _re(r"ny(?:e)? innsatt\w*|nyinnsatt\w*|kommer inn|kom inn|satt inn|innkomst\w*|"
+                        r"kom(?:mer)? i fengsel\w*|før (?:de|han|hun) (?:kom|ble satt)|"
                         r"første dag\w*|innsettelse\w*|admission|arriv\w*")),
     ("overforing", _re(r"flytte[st]?|overfør\w*|transfer\w*")),
     ("utenfor_arbeidstid", _re(r"om natta|om natten|natt\w*|om kvelden|kveld\w*|i helg\w*|helgen|helga|"
                                r"utenfor (?:arbeidstid|kontortid)\w*|at night|night\w*|weekend\w*|after hours")),
     ("dagtid", _re(r"på dagtid|på dagen|i arbeidstid\w*|daytime|during the day")),
-    ("anonym", _re(r"anonym\w*|uten navn|without (?:a )?name")),
+    ("anonym", _re(r"anonym\w*|uten navn|(?:ikke|uten å) nevne\w* navn|without (?:a )?name")),
+    ("skriftlig", _re(r"skriftlig\w*|på papir|skrive\w* under|signer\w*|muntlig\w*|in writing|written")),
     ("legemidler", _re(r"medisin\w*|pille\w*|tablett\w*|legemid\w*|medication\w*")),
 )  # fmt: skip
 
 _YESNO = re.compile(
-    r"^\s*(?:og |men |så )?(?:må|skal|kan|får|har|er|bør|trenger|plikter|gjelder|finnes|holder|"
+    r"^\s*(?:og |men |så )?(?:(?:hvis|om|dersom|når|if|when)\b[^,?]*,\s*)?"
+    r"(?:må|skal|kan|får|har|er|bør|trenger|plikter|gjelder|finnes|holder|"
     r"stemmer|blir|vil|skulle|kunne|burde|do|does|did|must|can|may|is|are|should|shall|have|has|will)"
     r"(?![\wæøå])",
     re.I,
 )
 _SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("provision", _re(r"hvilken (?:paragraf|bestemmelse|lov|hjemmel|regel)|hvilke (?:paragrafer|"
+    ("provision", _re(r"hvor i lov\w*|i hvilken lov\w*|hvilken (?:paragraf|bestemmelse|lov|hjemmel|regel)|hvilke (?:paragrafer|"
                       r"bestemmelser|lover)|hva er hjemmelen|hvor står det|hjemmel\w*|lovhjemmel\w*|"
                       r"which (?:section|provision|law|rule)|legal basis|what law")),
     ("who", _re(r"hvem|hvilken tjeneste|hvilke tjenester|who|whose|which service")),
@@ -220,6 +233,15 @@ _MODAL_VERB = re.compile(
 )
 
 
+_HEALTH = frozenset({"kommunehelse", "spesialisthelse", "helsepersonell"})
+
+
+def _same_side(party: str, own: set[str]) -> bool:
+    """True when `party` is one of `own`, or a health party when `own` holds one (the nurse the
+    asker is, «Jeg er sykepleier», is no counterpart of a municipal health service's question)."""
+    return party in own or (party in _HEALTH and bool(own & _HEALTH))
+
+
 def _subject(text: str, people: list[tuple[str, int]]) -> str:
     """The party the question names as who acts: named right after its opening verb («Kan
     fengselet …», «Må helsetjenesten …») or opening it («Betjentene må …»)."""
@@ -258,21 +280,56 @@ def _actor_and_counterpart(
     return actor, counterpart
 
 
-def ask_frame(question: str, role: str = "alle") -> Ask:
-    """Read `question` (asked in `role`) into an `Ask`."""
-    text = " ".join(question.split())
-    lowered = text.lower()
-    first = bool(_FIRST_PERSON.search(lowered))
-    acts: list[int] = []
+def _acts(text: str) -> tuple[set[str], list[int]]:
     actions: set[str] = set()
+    at: list[int] = []
     for label, pattern in _ACTS:
-        for m in pattern.finditer(lowered):
-            if label == "dele" and any(a == "utdele" for a in actions):
+        for m in pattern.finditer(text):
+            if label == "dele" and "utdele" in actions:
                 continue
             actions.add(label)
-            acts.append(m.start())
+            at.append(m.start())
+    return actions, at
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-ZÆØÅa-zæøå«])")
+
+
+def asking_clause(text: str) -> str:
+    """The sentence that asks: staff often tell the situation first («Han er helt ute av det og
+    nekter å snakke med helse. Er vi nødt til å si fra?»). The last sentence ending in «?», or the
+    last sentence."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return (asking or sentences or [text])[-1]
+
+
+def ask_frame(question: str, role: str = "alle") -> Ask:
+    """Read `question` (asked in `role`) into an `Ask`: how it asks, who acts, what and to whom
+    from the asking sentence (the situation told before it fills what that sentence leaves open),
+    the conditions from all of it."""
+    text = " ".join(question.split())
+    lowered = text.lower()
+    clause = asking_clause(text).lower()
+    first = bool(_FIRST_PERSON.search(lowered))
+    actions, acts = _acts(clause)
+    if not actions:
+        actions, acts = _acts(lowered)
+        base = 0
+    else:
+        base = len(lowered) - len(clause)
     people = _people(lowered)
-    actor, counterpart = _actor_and_counterpart(lowered, role, first, people, acts)
+    own_people = [(label, at - base) for label, at in people if at >= base]
+    actor, counterpart = _actor_and_counterpart(
+        clause, role, first and bool(_FIRST_PERSON.search(clause)), own_people,
+        [a for a in acts] if base else acts,
+    )  # fmt: skip
+    if not actor:
+        actor, _ = _actor_and_counterpart(lowered, role, first, people, acts if not base else [])
+    if not counterpart:
+        # «Avdelingslederen vil vite … Kan jeg bare si det?»: to the party the situation named.
+        own = {actor, ROLE_ACTOR.get(role, ""), "innsatt"}
+        counterpart = next((p for p, _ in people if not _same_side(p, own)), "")
     conditions = {label for label, p in lx.CONDITIONS if p.search(lowered)}
     conditions |= {label for label, p in _EXTRA_CONDITIONS if p.search(lowered)}
     negated: set[str] = set()
@@ -284,7 +341,7 @@ def ask_frame(question: str, role: str = "alle") -> Ask:
         conditions.add("samtykke")
     if "syk" in conditions and "fare" in conditions:
         conditions.discard("syk")  # «dårlig og truer»: the danger decides
-    modality = _modality(lowered, people)
+    modality = _modality(clause, own_people)
     return Ask(
         asker=role,
         first_person=first,
@@ -294,7 +351,7 @@ def ask_frame(question: str, role: str = "alle") -> Ask:
         counterpart=counterpart,
         conditions=frozenset(conditions),
         negated=frozenset(negated),
-        slot=_slot(text),
+        slot=_slot(asking_clause(text)),
         status=bool(_STATUS.search(lowered)),
         people=tuple(people),
     )
@@ -309,13 +366,16 @@ _SUBJECT_WORDS = (
 
 
 def _modality(text: str, people: list[tuple[str, int]] = ()) -> str:  # type: ignore[assignment]
+    """How the question asks, from its first modal verb next to a subject («Kan vi si til …
+    når han skal ut» asks a permission: «skal» belongs to the clause)."""
     named = {at for _, at in people}
+    found: list[tuple[int, str]] = []
     for label, pattern in (
         ("obligation", _OBLIGATION),
         ("permission", _PERMISSION),
         ("recommendation", _RECOMMENDATION),
     ):
-        for m in pattern.finditer(text[:90]):
+        for m in pattern.finditer(text[:120]):
             after = text[m.end() : m.end() + 25]
             before = text[max(0, m.start() - 25) : m.start()]
             if (
@@ -325,8 +385,9 @@ def _modality(text: str, people: list[tuple[str, int]] = ()) -> str:  # type: ig
                 or m.group(0) in ("plikt", "plikten", "pliktig", "lov", "lovlig", "tillatt")
                 or any(0 < at - m.end() <= 5 for at in named)
             ):
-                return label
-    return ""
+                found.append((m.start(), label))
+                break
+    return min(found)[1] if found else ""
 
 
 def _slot(text: str) -> str:

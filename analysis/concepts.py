@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-9"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-10"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,7 @@ CONCEPTS: tuple[Concept, ...] = (
             r"(?:blir|ble|er|har blitt) (?:\w+ )?satt inn|settes inn|kommer inn til oss|"
             r"kommet inn|første (?:dag\w*|døgn\w*|samtale\w*)|ble fengslet|fengslet i (?:går|dag)|"
             r"inn (?:til|for) (?:å )?son\w*|inn i fengsel\w*|begynne\w* (?:å )?sone|skal sone|"
+            r"kom(?:mer)? i fengsel\w*|før (?:de|han|hun) (?:kom|ble satt) (?:i|inn)|"
             r"soningsstart\w*|"
             r"ankomst\w*|admission|admitted|arriv\w*|new(?:ly)? (?:inmate|prisoner)\w*"
         ),

@@ -25,7 +25,7 @@ from analysis.legalrefs import scan
 from analysis.records import Frame, Span, Where
 from analysis.sentences import split_sentences
 
-FRAMES_VERSION = "frames-2"  # part of the index format: bump when parsing changes
+FRAMES_VERSION = "frames-6"  # part of the index format: bump when parsing changes
 
 # The sentence after carries the basis of this one: «Hjemmelen for dette er straffeprosessloven
 # § 186 a», «Dette følger av …».
@@ -74,6 +74,9 @@ _ADVERBIAL = re.compile(
 THING = Span("", 0, 0, "structure")
 
 
+_PASSIVE_AFTER = re.compile(r"\s+(?:[\wæøå]+\s+){0,2}[\wæøå]+es(?![\wæøå])", re.I)
+
+
 def _thing_subject(sentence: str, base: int, modal: Span | None) -> bool:
     """True when the word group before the modal is a subject that is no actor («Taushetsplikten
     skal også bidra til …», «Opplysningene skal behandles …»): the sentence binds no one named
@@ -83,6 +86,8 @@ def _thing_subject(sentence: str, base: int, modal: Span | None) -> bool:
     head = sentence[: modal.start - base].strip()
     if not head or head.endswith(",") or _ADVERBIAL.match(head) or len(head.split()) > 6:
         return False
+    if _PASSIVE_AFTER.match(sentence, modal.end - base):
+        return False  # «Opplysningene kan deles med …»: a passive rule's agent is the section's
     return not lx.ACTOR_MENTION.search(head) and not lx.OTHER_ACTOR.search(head)
 
 
@@ -96,6 +101,12 @@ def _actor(sentence: str, base: int, modal: Span | None) -> Span | None:
     if other and modal is not None and abs(other.start() - (modal.start - base)) <= 12:
         # «I tillegg kan retten beslutte …»: a body outside the services as subject.
         return Span(lx.other_actor_label(other), base + other.start(), base + other.end())
+    if modal is not None and modal.where == "text":
+        # «Bestemmelsen innebærer ikke at helsepersonell er forpliktet …»: the one bound is named
+        # inside the modal expression.
+        inner = lx.ACTOR_MENTION.search(sentence, modal.start - base, modal.end - base)
+        if inner:
+            return Span(lx.actor_label(inner), base + inner.start(), base + inner.end())
     if _thing_subject(sentence, base, modal):
         return THING
     label = sentence_actor(sentence)
@@ -116,10 +127,11 @@ def _counterpart(sentence: str, base: int, actor: Span | None, actions: list[Spa
     for m in lx.COUNTERPART.finditer(sentence, max(0, start)):
         label = lx.counterpart_label(m)
         span = Span(label, base + m.start(), base + m.end())
-        if actor is None or not (actor.start <= span.start < actor.end):
-            if actor is not None and actor.label == label and actor.where == "text":
-                continue
-            return span
+        if actor is not None and actor.start <= span.start < actor.end:
+            continue
+        if m.group(0).lower().endswith("s") and not m.group(0).lower().endswith("ss"):
+            continue  # a possessor («kriminalomsorgens oppgaver»), not who receives
+        return span
     return None
 
 

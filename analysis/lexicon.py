@@ -145,6 +145,8 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("utdele", r"legemiddelutdeling\w*|utdeling av legemid\w*|utlever\w* legemid\w*"),
         ("klarere", r"klarer\w*|godkjenn\w*"),
         ("motivere", r"motiver\w*"),
+        ("oppnevne", r"oppnevn\w*|utpek\w*"),
+        ("oppnevne", r"oppnevn\w*|utpek\w*"),
     )
 )
 # Actions that are the same kind of act for a question: telling someone is sharing or notifying.
@@ -198,6 +200,7 @@ CONDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("varetekt", r"varetekt\w*"),
         ("innlast", r"innlåst|låses inn|innlåsing\w*"),
         ("anonym", r"anonymiser\w*|anonymt"),
+        ("skriftlig", r"skriftlig\w*|gis skriftlig"),
         ("systemniva", r"på systemnivå"),
     )
 )
@@ -215,7 +218,11 @@ EXCLUSIVE = (
     frozenset({"dagtid", "utenfor_arbeidstid"}),
 )
 
-_NUM = r"(?:\d+|én|en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|tolv|fjorten)"
+# A number, a decimal or a range («1,5-2 måneder» is one span, never «2 måneder»).
+_NUM = (
+    r"(?<![\d,.\-–])(?:\d+(?:[,.]\d+)?(?:\s*[-–]\s*\d+(?:[,.]\d+)?)?|én|en|ett|to|tre|fire|fem|"
+    r"seks|sju|syv|åtte|ni|ti|tolv|fjorten)"
+)
 TIMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "deadline",

@@ -29,7 +29,7 @@ from analysis.legalrefs import scan
 
 # Bump when tokens change, and the concept vocabulary's version when tagging changes: either
 # rebuilds the index.
-ANALYSIS_VERSION = f"analysis-9+{CONCEPTS_VERSION}+{FRAMES_VERSION}"
+ANALYSIS_VERSION = f"analysis-10+{CONCEPTS_VERSION}+{FRAMES_VERSION}"
 _STEMMER = Stemmer.Stemmer("norwegian")
 
 # Function words only: modal verbs (skal, bør, kan, må) and «ikke» carry the duty and stay.
@@ -198,6 +198,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "legemidler, medisiner, legemiddelutdeling",
         "innsettelse, innkomst, innkomstsamtale, ankomst, nyankommet",
         "inneholde, innhold, elementer, omfatte, bestå",
+        "fortsette, videreføre, videreført, kontinuitet",
         "betjent, betjenter, fengselsbetjent, fengselsansatte, ansatte",
         "sykehus, spesialisthelsetjenesten, dps, distriktspsykiatrisk, poliklinikk",
         "lov, lover, hjemmel, hjemlet, forskrift, regelverk, bestemmelse",

@@ -92,6 +92,7 @@ class Assistant:
             unknown=point.unknown,
             documents=index.documents,
             named=lambda text: mentioned_documents(text, index.documents),
+            names=frozenset(names),
         )
         self.margins = Margins(
             self.ranker.margin("primary", Margins.primary),
@@ -226,7 +227,9 @@ class Assistant:
         lang = q.language if q.language == "en" else "nb"
         docs = self.index.documents
         named = set(q.named) & set(documents) if documents is not None else set(q.named)
-        units = ranked.units
+        # An answer is drawn from the top_k passages of the ranking (HJEMMEL_TOP_K).
+        top = {h.passage.id for h in ranked.hits[: self.settings.top_k]}
+        units = [u for u in ranked.units if u.passage.id in top]
         opening = ""
         silent = direct.silent_sources(named, self.index.passages, q.concepts)
         if silent:
@@ -290,6 +293,7 @@ class Assistant:
             dense=dense_top,
             english=q.english,
             count_missing=evidence.quantity_unanswered(q.gate_text, hits, _expand),
+            price_missing=evidence.price_unanswered(q.gate_text, hits),
             limit_missing=evidence.limit_unanswered(q.gate_text, hits),
             focus_unknown=evidence.focus_unknown(q.gate_text, q.found, q.english),
         )
@@ -315,6 +319,8 @@ class Assistant:
             text = f"{REFUSAL} Kildene nevner ikke «{ev.focus_unknown}». Jeg gjetter ikke."
         elif ev.limit_missing:
             text = f"{REFUSAL} Kildene oppgir ingen øvre grense for dette. Jeg gjetter ikke."
+        elif ev.price_missing:
+            text = f"{REFUSAL} Kildene oppgir ingen priser eller kostnader. Jeg gjetter ikke."
         elif ev.count_missing:
             text = f"{REFUSAL} Kildene oppgir ikke noe slikt antall. Jeg gjetter ikke."
         else:
@@ -325,12 +331,12 @@ class Assistant:
 
 
 def _adds(unit: Any) -> bool:
-    """A quote adds something on the question's frame unless it states a rule for a situation the
-    question does not ask about, or binds another party on the asked act."""
+    """A quote adds something on the question's frame unless it states a rule for another situation
+    than the question names, or binds another party towards another counterpart."""
     f = unit.features
     if not f:
         return True
-    if f[INDEX["situation_other"]] and not f[INDEX["situation_match"]]:
+    if f[INDEX["situation_clash"]]:
         return False
     return not (f[INDEX["actor_other"]] and f[INDEX["counterpart_other"]])
 

@@ -13,9 +13,9 @@ from assistant.records import Turn
 from assistant.settings import Settings
 
 QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("Hvor ofte skal helsepersonell tilse en innsatt på sikkerhetscelle?", "kommunehelse"),
+    ("Hvor ofte skal helsetjenesten se til en som sitter på sikkerhetscelle?", "kommunehelse"),
     ("Må jeg varsle lege når en innsatt utelukkes fra fellesskapet?", "kriminalomsorgen"),
-    ("Kan fengselet dele taushetsbelagte opplysninger med helsetjenesten?", "kriminalomsorgen"),
+    ("Kan fengselet gi helsetjenesten taushetsbelagte opplysninger?", "kriminalomsorgen"),
     ("Hva sier helsepersonelloven § 21?", "jurist"),
     ("Hvem har ansvar for oppfølging ved løslatelse?", "spesialisthelse"),
     ("How often must a doctor see an inmate in a security cell?", "alle"),

@@ -26,7 +26,7 @@ TEMPLATE: tuple[dict[str, str], ...] = (
      "forventet_avvisning": "nei", "oppfølging_av": "",
      "fakta": "uavhengig av innsattes samtykke", "språk": "no", "tagger": "", "aktør": "kriminalomsorgen", "kortsvar": "ja"},
     {"id": "m-02", "tema": "isolasjon", "rolle": "kriminalomsorgen",
-     "spørsmål": "Hvilken lov gir oss adgang til å holde en innsatt utenfor fellesskapet?",
+     "spørsmål": "Hvilken paragraf lar oss holde en innsatt borte fra de andre?",
      "gull": "Kriminalomsorgens adgang til å utelukke en innsatt fra fellesskapet følger av "
              "straffegjennomføringsloven § 37.",
      "forventet_avvisning": "nei", "oppfølging_av": "",
@@ -42,7 +42,7 @@ TEMPLATE: tuple[dict[str, str], ...] = (
      "gull": "rundskriv:7.1.3:3", "forventet_avvisning": "nei", "oppfølging_av": "",
      "fakta": "en gang per døgn", "språk": "no", "tagger": "", "aktør": "", "kortsvar": ""},
     {"id": "m-05", "tema": "annet", "rolle": "alle",
-     "spørsmål": "Hvor mange innsatte sitter i norske fengsler i dag?", "gull": "",
+     "spørsmål": "Hvor mange fengselsbetjenter er ansatt i Norge?", "gull": "",
      "forventet_avvisning": "ja", "oppfølging_av": "", "fakta": "", "språk": "no",
      "tagger": "refusal", "aktør": "", "kortsvar": ""},
 )  # fmt: skip
@@ -58,7 +58,9 @@ def _gold_cell(gold: Sequence[dict[str, Any]]) -> str:
             lines.append(f"[{where}] {g['quote']}")
         else:
             lines.append(g["quote"])
-    return "\n".join(lines)
+    # A quote holding «;» is kept whole: a cell with a line break is split by lines only.
+    text = "\n".join(lines)
+    return text + "\n" if ";" in text and "\n" not in text else text
 
 
 def row_of(item: dict[str, Any]) -> dict[str, str]:

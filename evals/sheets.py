@@ -118,7 +118,12 @@ def read_sheet(path: Path) -> Sheet:
 
 
 def split_cell(value: str) -> list[str]:
-    return [v for v in _SPLIT.split(value.strip()) if v]
+    """The values of a cell: one per line when it has several lines (a quote may hold «;»),
+    else separated by «;»."""
+    text = value.strip()
+    if "\n" in value:
+        return [v.strip() for v in text.splitlines() if v.strip()]
+    return [v for v in _SPLIT.split(text) if v]
 
 
 def parse_gold(entry: str) -> dict[str, str]:

@@ -42,12 +42,19 @@ class Evidence:
     task_request: bool = False
     english: bool = False
     count_missing: bool = False
+    price_missing: bool = False  # asks what something costs; no top passage states an amount
     limit_missing: bool = False
     focus_unknown: str = ""  # the asked-for word the sources never use («vaksiner»)
 
     @property
     def sufficient(self) -> bool:
-        if self.task_request or self.count_missing or self.limit_missing or self.focus_unknown:
+        if (
+            self.task_request
+            or self.count_missing
+            or self.price_missing
+            or self.limit_missing
+            or self.focus_unknown
+        ):
             return False
         if self.coverage < MIN_COVERAGE:
             return False
@@ -151,6 +158,22 @@ _NUMBER = (
     r"(?:\d+(?:[ .,]\d+)*|en|én|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|"
     r"femten|tjue|tretti|førti|femti|hundre|tusen|one|two|three|four|five|six|ten)"
 )
+
+
+_ASKS_PRICE = re.compile(
+    r"\b(?:hva koster|hvor mye koster|koster det|hva er prisen|prisen på|kostnaden\w*|hvor mye penger|"
+    r"how much does|what does it cost|what is the cost|the price)\b",
+    re.I,
+)
+_STATES_AMOUNT = re.compile(r"\b\d[\d .,]*\s*(?:kr|kroner|nok|millioner|mill)\b|\bkr\.?\s*\d", re.I)
+
+
+def price_unanswered(question: str, hits: Sequence[Hit]) -> bool:
+    """«Hva koster …?» is answered only by a passage stating an amount («25 000 kroner»). True
+    when the question asks for a price or cost and no top passage states one."""
+    if not _ASKS_PRICE.search(question):
+        return False
+    return not any(_STATES_AMOUNT.search(h.passage.text) for h in hits[:5])
 
 
 def quantity_unanswered(

@@ -33,19 +33,37 @@ FEATURES: tuple[str, ...] = (
     "cover", "cover_passage", "cover_context", "cover_concepts", "cover_shape", "length",
     "first_sentence",
     # concepts
-    "concept_sentence", "concept_passage", "concept_none", "fresh_concept",
+    "concept_sentence", "concept_passage", "concept_none", "fresh_concept", "topic",
     # frame agreement
     "rule", "frame_match", "actor_match", "actor_other", "actor_inmate", "counterpart_match",
     "counterpart_other", "reversed", "action_match", "action_related", "action_other",
     "modal_match", "modal_forbids", "condition_match", "condition_conflict",
-    "situation_match", "situation_other", "slot_filled", "slot_other_time",
+    "situation_match", "situation_own", "situation_other", "situation_clash", "slot_filled",
+    "slot_other_time",
     # structure
     "role", "binding", "draft", "opinion", "information", "historical", "unknown_status",
     "named", "named_other", "footnote", "heading", "list_item", "cites_exact", "cites_provision",
-    "has_ref", "leans_back",
+    "has_ref", "leans_back", "bibliographic",
 )  # fmt: skip
 INDEX = {name: i for i, name in enumerate(FEATURES)}
-FEATURES_VERSION = "features-2"  # bump when a feature's meaning changes (the model is refitted)
+# The direction each feature may weigh in, by what it means: a match can only raise a sentence, a
+# clash (another actor, the reverse direction, another situation, a conflicting condition) only
+# lower it. The fit (`evals.train`) keeps every weight on its side; the rest are free.
+RAISES = frozenset({
+    "bm25", "dense", "bm25_rank", "dense_rank", "dense_gap", "dense_en", "cover",
+    "cover_passage", "cover_context", "cover_shape", "concept_sentence", "concept_passage",
+    "fresh_concept", "topic", "frame_match", "actor_match", "counterpart_match", "action_match",
+    "action_related", "modal_match", "condition_match", "situation_match", "situation_own",
+    "slot_filled", "role",
+    "named", "cites_exact", "cites_provision",
+})  # fmt: skip
+LOWERS = frozenset({
+    "concept_none", "actor_other", "actor_inmate", "counterpart_other", "reversed",
+    "action_other", "condition_conflict", "situation_other", "situation_clash", "slot_other_time",
+    "named_other",
+    "footnote", "heading", "bibliographic",
+})  # fmt: skip
+FEATURES_VERSION = "features-6"  # bump when a feature's meaning changes (the model is refitted)
 
 # Which actors a duty of a frame's actor reaches (a duty of «helsepersonell» is the municipal and
 # the specialist health service's; a duty of both sides is everyone's).
@@ -87,6 +105,7 @@ class SentenceView:
     leans: bool
     has_ref: bool
     numbers: frozenset[str]  # numbers the sentence (or its lead-in) states
+    bibliographic: bool  # a reference to a publication («Helsedirektoratet (2023). … Hentet fra»)
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,11 @@ class PassageView:
 
 
 _NUMBERS = re.compile(r"(?<![§\d.])\d+(?![\d.]\d)")
+_BIBLIOGRAPHIC = re.compile(
+    r"^[A-ZÆØÅ][\w .,-]{0,80}\((?:19|20)\d\d\)|\[nettdokument\]|hentet \d|tilgjengelig fra|"
+    r"https?://|www\.|siste faglige endring",
+    re.I,
+)
 
 
 def _tokens(text: str) -> frozenset[str]:
@@ -119,6 +143,7 @@ def _view(passage: Passage) -> PassageView:
                 leans=leans_back(text),
                 has_ref="§" in text,
                 numbers=frozenset(_NUMBERS.findall(f"{text} {passage.context}")),
+                bibliographic=bool(_BIBLIOGRAPHIC.search(text)),
             )
         )
     heading = " ".join(passage.heading_path) or passage.heading
@@ -197,7 +222,9 @@ def _frame_features(ask: Ask, frame: Frame, f: list[float]) -> None:
         f[INDEX["reversed"]] = 1.0
     if ask.actions and actions:
         if ask.actions & actions:
-            f[INDEX["action_match"]] = 1.0
+            # The share of the asked acts it does («oppnevne» and «planlegge» against a sentence
+            # on the plan alone).
+            f[INDEX["action_match"]] = len(ask.actions & actions) / len(ask.actions)
         elif any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions):
             f[INDEX["action_related"]] = 1.0
         else:
@@ -221,8 +248,15 @@ def _frame_features(ask: Ask, frame: Frame, f: list[float]) -> None:
     asked_situations = asked & lx.SITUATIONS
     if asked_situations & situations:
         f[INDEX["situation_match"]] = 1.0
-    if situations - asked_situations and not asked_situations & situations:
-        f[INDEX["situation_other"]] = 1.0
+        own = {c.label for c in frame.conditions if c.where == "text"}
+        if asked_situations & own:
+            # Named in the sentence itself («Ved bruk av sikkerhetsseng skal …»), not only in the
+            # list's lead-in: the rule for exactly that situation.
+            f[INDEX["situation_own"]] = 1.0
+    if situations and not asked_situations & situations:
+        # A rule set for a situation: another one than the question names (a clash), or one the
+        # question does not name at all (weaker: the asker may take it for granted).
+        f[INDEX["situation_clash" if asked_situations else "situation_other"]] = 1.0
     f[INDEX["slot_filled"]] = 1.0 if fills_slot(ask, frame) else 0.0
     # Who, what and to whom all agree: the sentence is the rule the question asks about.
     if (
@@ -243,7 +277,15 @@ def fills_slot(ask: Ask, frame: Frame) -> bool:
     if slot in ("frequency", "duration", "deadline"):
         return slot in frame.labels("time")
     if slot == "who":
-        return frame.actor is not None and frame.actor.where != "structure"
+        # Who does the asked act: an actor named in the sentence that does it, not the inmate
+        # holding a right («har likevel rett til koordinator» is no answer to who appoints one).
+        if (
+            frame.actor is None
+            or frame.actor.where == "structure"
+            or frame.actor.label == "innsatt"
+        ):
+            return False
+        return not ask.actions or bool(ask.actions & frame.labels("actions"))
     if slot == "provision":
         return bool(frame.basis)
     if slot == "when":
@@ -274,6 +316,10 @@ def featurize(
             base[INDEX["dense_en"]] = base[INDEX["dense"]]
     base[INDEX["cover_passage"]] = _share(weights.focus, pv.tokens)
     concepts = set(q.concepts)
+    if q.topic:
+        # A follow-up stays on its conversation's topic («Og hvis han er 16?» after a question
+        # about sharing information is not about rights to health care).
+        base[INDEX["topic"]] = len(set(q.topic) & set(passage.concepts)) / len(q.topic)
     if concepts:
         base[INDEX["concept_passage"]] = len(concepts & set(passage.concepts)) / len(concepts)
         base[INDEX["concept_none"]] = 0.0 if concepts & set(passage.concepts) else 1.0
@@ -303,6 +349,7 @@ def featurize(
         f[INDEX["first_sentence"]] = 1.0 if sv.first else 0.0
         f[INDEX["has_ref"]] = 1.0 if sv.has_ref else 0.0
         f[INDEX["leans_back"]] = 1.0 if sv.leans else 0.0
+        f[INDEX["bibliographic"]] = 1.0 if sv.bibliographic else 0.0
 
         fc = set(sv.frame.concepts)
         if concepts:

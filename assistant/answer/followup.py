@@ -1,7 +1,6 @@
 """Resolve a follow-up question against the conversation so far.
 
-A question that leans on earlier turns («Og for dem under 18 år?», «Hvilke unntak finnes?», «Hva med
-spesialisthelsetjenesten?») borrows the previous questions as retrieval context; a self-contained
+A question that leans on earlier turns («Og for dem under 18 år?», «Hvilke unntak finnes?», «Hva med DPS?») borrows the previous questions as retrieval context; a self-contained
 question is left alone so history cannot drag it off topic. This is a heuristic over the wording,
 not a language model; it never rewrites the user's words, it only adds context.
 """

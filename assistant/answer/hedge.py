@@ -104,4 +104,12 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
         return any(_on_act(q, f) for f in frames) and not any(_conflicts(q, f) for f in frames)
     if any(_conflicts(q, f) for f in frames) and not any(not _conflicts(q, f) for f in frames):
         return False
+    if q.slot == "yesno" and not q.concepts:
+        # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
+        # quote holding the question's own deciding word can answer it.
+        return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
+    if q.slot == "yesno" and not q.concepts:
+        # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
+        # quote holding the question's own deciding word can answer it.
+        return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
     return q.deciding is None or covers(q.deciding[0], units, q.deciding[1])

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.actors import COVERS
+from analysis.actors import binds
 from analysis.asks import Ask
 from analysis.records import Frame
 from assistant.answer.select import Selection, Unit, list_key
@@ -138,11 +138,6 @@ def quote_actor(unit: Unit, strict: bool = False) -> str:
         if f.actor is not None and f.actor.where == "structure" and f.modality is not None:
             return f.actor.label
     return ""
-
-
-def binds(actor: str, role: str) -> bool:
-    """True when a duty of `actor` is the asker's own duty."""
-    return role in COVERS.get(actor, frozenset())
 
 
 @dataclass(frozen=True)
@@ -309,6 +304,10 @@ def frame(
     short = ""
     if not opening and ask is not None and lang == "nb":
         short = short_line(ask, sel.cited, number.of)
+        status = STATUS_INLINE[lang].get(documents[sel.cited[0].passage.doc_id].status)
+        if short and status:
+            # A draft's or an opinion's words are never presented as the rule, not even briefly.
+            short = f"{short[:-1]} ({status})."
     head = opening or short
     if head:
         lines = [head, "", *lines]

@@ -38,6 +38,7 @@ MAX_PRIMARY_PASSAGES = 2
 MAX_EXTRA = 1
 MAX_CITED = 5  # passages cited, unless the question asks for a whole list
 MAX_FURTHER = 5
+COMMENT_WHOLE = 70  # words: a comment this short is quoted whole
 MAX_LIST_ITEMS = 12  # a list this long or shorter is quoted whole when the question asks for it
 # Margins below the deciding sentence's score (the ranker's units: a pairwise log-odds), used when
 # the model file holds none of its own (`evals.train` fits them; see `Ranker.margin`).
@@ -76,6 +77,9 @@ def _take(unit: Unit, chosen: list[Unit], previous: Callable[[Passage], Passage 
     """Add `unit` widened to what it leans on and to what carries it on; when it opens its
     paragraph leaning back, the preceding paragraph's last sentence goes right before it."""
     unit = with_continuation(with_antecedent(whole(unit)))
+    if unit.passage.kind == "comment" and len(unit.passage.text.split()) <= COMMENT_WHOLE:
+        # A consultation comment is one argument: its observation and its verdict go together.
+        unit = replace(unit, start=0, end=len(unit.passage.text))
     if opens_leaning(unit):
         before = previous(unit.passage)
         if before is not None:

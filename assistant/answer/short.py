@@ -163,7 +163,7 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     if ask.slot == "who" and frame.actor is not None and frame.actor.where == "text":
         who = _core(unit, frame) or _text(frame.actor, unit)
         return f"{_upper_first(who)} {mark}." if _words(who) <= MAX_WORDS else ""
-    if ask.slot != "yesno" or frame.modality is None or not _agrees(ask, frame):
+    if ask.slot != "yesno" or not ask.actions or frame.modality is None or not _agrees(ask, frame):
         return ""
     verdict = _verdict(ask, frame.modality.label)
     if not verdict:

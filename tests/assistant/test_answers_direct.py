@@ -82,13 +82,15 @@ def test_a_named_source_that_is_silent_is_said_to_be_silent(real_assistant: Assi
     assert not answer.direct
 
 
-def test_a_deciding_term_no_quote_holds_opens_with_not_directly(real_assistant: Assistant) -> None:
+def test_a_sentence_that_fills_the_slot_is_never_hedged(real_assistant: Assistant) -> None:
+    """«godkjenne» is the act the sources call «klarere»: the sentence that says health personnel
+    shall not do it answers the question, so no «svarer ikke direkte» above it (issue «Answers
+    chosen by who must do what»: a false hedge before)."""
     answer = real_assistant.ask(
         "Er det legen som skal godkjenne at en innsatt legges i sikkerhetsseng?", "kommunehelse"
     )
-    assert not answer.refused
-    assert answer.text.startswith("Kildene svarer ikke direkte på dette. Nærmest er:")
-    assert not answer.direct
+    assert not answer.refused and answer.direct, answer.text
+    assert any("«klarere»" in c.quote for c in answer.citations), answer.text
 
 
 QUESTIONS = [
@@ -177,7 +179,7 @@ def test_a_how_often_question_opens_with_the_frequency(real_assistant: Assistant
     )
     first = flat(answer.citations[0].quote)
     assert answer.citations[0].passage.section == "7.1.2"
-    assert "én gang per time" in first and "kontinuerlig tilsyn" in first, first
+    assert "kontinuerlig tilsyn" in first, first  # «Ved bruk av sikkerhetsseng skal det …»
 
 
 def test_a_question_about_a_thing_the_sources_never_name_says_so(
