@@ -182,6 +182,7 @@ _YESNO = re.compile(
     r"(?![\wæøå])",
     re.I,
 )
+_REQUEST = re.compile(r"^\s*(?:(?:kan|vil|kunne) (?:du|dere)|(?:can|could|would) you)\b", re.I)
 _SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("provision", _re(r"hvor i lov\w*|i hvilken lov\w*|hvilken (?:paragraf|bestemmelse|lov|hjemmel|regel)|hvilke (?:paragrafer|"
                       r"bestemmelser|lover)|hva er hjemmelen|hvor står det|hjemmel\w*|lovhjemmel\w*|"
@@ -214,6 +215,9 @@ class Ask:
         ""  # yesno · who · when · frequency · duration · deadline · provision · what · how · why
     )
     status: bool = False  # asks whether a source is in force / binding
+    # The asked act is the asking clause's own verb («Må vi varsle …»), not one in a clause after
+    # it («Må vi vente på en henvisning før vi vurderer ham?»): only then may a yes/no be read off.
+    main_act: bool = False
     people: tuple[tuple[str, int], ...] = field(default=())  # (label, offset) of everyone named
 
 
@@ -354,7 +358,23 @@ def ask_frame(question: str, role: str = "alle") -> Ask:
         slot=_slot(asking_clause(text)),
         status=bool(_STATUS.search(lowered)),
         people=tuple(people),
+        main_act=_main_act(clause),
     )
+
+
+_CLAUSE_OPENER = re.compile(r"\b(?:før|etter|når|hvis|dersom|om|fordi|slik at|så|at)\s", re.I)
+
+
+def _main_act(clause: str) -> bool:
+    """True when an asked act comes before any subordinate clause of the asking sentence."""
+    _, at = _acts(clause)
+    if not at:
+        return False
+    verb = _MODAL_VERB.search(clause[:40])
+    start = verb.end() if verb else 0
+    opener = _CLAUSE_OPENER.search(clause, start)
+    first = min(at)
+    return opener is None or first < opener.start()
 
 
 # A modal verb asks for a duty or a permission only next to its subject («må vi», «kan
@@ -400,14 +420,19 @@ def _slot(text: str) -> str:
     for label, pattern in _SLOTS[:3]:
         if pattern.search(text):
             return label
+    if _REQUEST.match(text):
+        return "what"  # «Kan du gi meg en oversikt …?» asks for something, not yes or no
     if _YESNO.match(text):
         return "yesno"
     found = [(m.start(), label) for label, p in _SLOTS[3:] for m in [p.search(text)] if m]
     return min(found)[1] if found else ""
 
 
+# A follow-up asking the earlier question again under a new condition or for another party.
 _WHAT_IF = re.compile(
-    r"^\s*(?:og |men )?(?:hva om|hva hvis|hvis|om|enn om|what if|and if|if)\b", re.I
+    r"^\s*(?:og |men )?(?:hva om|hva hvis|hva med|hvis|om|enn om|what if|what about|and if|if|"
+    r"and)\b",
+    re.I,
 )
 
 
@@ -434,4 +459,5 @@ def follow_up(ask: Ask, earlier: Ask, question: str) -> Ask:
         slot=slot,
         status=ask.status,
         people=ask.people,
+        main_act=ask.main_act or earlier.main_act,
     )

@@ -319,6 +319,10 @@ CONCEPTS: tuple[Concept, ...] = (
 
 BY_ID: dict[str, Concept] = {c.id: c for c in CONCEPTS}
 
+# Concepts that set a circumstance («om natta», «i helga») rather than a topic: alone they do not
+# place a question in the sources' topics («Hva er reglene for parkering i helgene?»).
+CIRCUMSTANTIAL = frozenset({"legevakt"})
+
 # Concepts that are circumstances a rule applies in (a list's lead-in «Ved utelukkelse skal
 # kriminalomsorgen:»), as opposed to what is done (varsling, taushetsplikt, samtykke …).
 SITUATIONS = frozenset(

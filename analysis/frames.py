@@ -25,7 +25,7 @@ from analysis.legalrefs import scan
 from analysis.records import Frame, Span, Where
 from analysis.sentences import split_sentences
 
-FRAMES_VERSION = "frames-6"  # part of the index format: bump when parsing changes
+FRAMES_VERSION = "frames-7"  # part of the index format: bump when parsing changes
 
 # The sentence after carries the basis of this one: «Hjemmelen for dette er straffeprosessloven
 # § 186 a», «Dette følger av …».
@@ -93,10 +93,14 @@ def _thing_subject(sentence: str, base: int, modal: Span | None) -> bool:
 
 def _actor(sentence: str, base: int, modal: Span | None) -> Span | None:
     """The actor a sentence binds, located at its mention (analysis.actors decides which)."""
-    if (modal is not None and modal.label == "rett") or lx.INMATE_SUBJECT.match(sentence):
+    if modal is not None and modal.label == "rett":
+        # «Innsatte … har rett til …»: the inmate holds the right. «Innsatte under 18 år skal ha
+        # kontinuerlig tilsyn» is an entitlement someone else provides: no actor of its own.
         inmate = lx.INMATE.search(sentence)
-        if inmate and (modal is None or inmate.start() < modal.start - base):
+        if inmate and inmate.start() < modal.start - base:
             return Span("innsatt", base + inmate.start(), base + inmate.end())
+    if lx.INMATE_SUBJECT.match(sentence):
+        return None
     other = lx.OTHER_ACTOR.search(sentence)
     if other and modal is not None and abs(other.start() - (modal.start - base)) <= 12:
         # «I tillegg kan retten beslutte …»: a body outside the services as subject.

@@ -217,6 +217,10 @@ EXCLUSIVE = (
     frozenset({"samtykke", "uten_samtykke"}),
     frozenset({"dagtid", "utenfor_arbeidstid"}),
 )
+# A rule under a precondition answers the opposite case too («… kan deles dersom den innsatte
+# samtykker» to «uten samtykke?»: not under this rule); a rule with a scope says nothing outside
+# it («én gang i timen på dagtid» to a question about the night).
+PRECONDITIONS = frozenset({"samtykke", "uten_samtykke"})
 
 # A number, a decimal or a range («1,5-2 måneder» is one span, never «2 måneder»).
 _NUM = (

@@ -27,6 +27,7 @@ from assistant.answer.rank import Ranked, Ranker, rank
 from assistant.answer.render import PHRASES, frame, source_name
 from assistant.answer.retrieve import Candidates, candidates, mentioned_documents, source_aliases
 from assistant.answer.select import Margins, Selection, list_key, select
+from assistant.answer.short import HELD_CONDITIONS
 from assistant.answer.understand import Lexicon, Question, understand
 from assistant.answer.vocab import Vocabulary
 from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
@@ -239,7 +240,8 @@ class Assistant:
             opening = PHRASES[lang]["silent"].format(source=name)
         if q.ask.status and named and not silent:
             return self._status(q, named, units, lang)
-        sel = select(units, q.lists, self._siblings, self._before, self.margins, _adds)
+        wanted = q.ask.conditions & HELD_CONDITIONS
+        sel = select(units, q.lists, self._siblings, self._before, self.margins, _adds, wanted)
         if not sel.primary:
             return self._refusal(q.text, q.role, ranked.hits, None)
         if not opening and q.unknown:
@@ -292,6 +294,7 @@ class Assistant:
             missing=evidence.missing_share(q.found, q.english),
             dense=dense_top,
             english=q.english,
+            english_off_topic=q.english and not q.translated and not q.topical,
             count_missing=evidence.quantity_unanswered(q.gate_text, hits, _expand),
             price_missing=evidence.price_unanswered(q.gate_text, hits),
             limit_missing=evidence.limit_unanswered(q.gate_text, hits),

@@ -20,12 +20,16 @@ from assistant.answer.vocab import Vocabulary
 from assistant.records import Hit
 
 _TASKS = re.compile(
-    r"\b(skriv|lag|dikt\w*|vits\w*|sang\w*|oppskrift\w*|write|poem|joke|song|recipe|"
-    r"translate|oversett|kode|code|haiku|limerick|story|historie om)\b",
+    r"\b(skriv|lag|dikt\w*|vits\w*|sang\w*|oppskrift\w*|write|poem|joke|song|recipe\w*|"
+    r"translate|oversett|kode|code|haiku|limerick|story|historie om|været|weather|"
+    r"restaurant\w*|film\w*|movie\w*)\b",
     re.I,
 )
 _TASK_VERBS = re.compile(
-    r"^\s*(skriv|lag|write|compose|tell me a|fortell en|give me|gi meg|kan du skrive)\b", re.I
+    r"^\s*(skriv|lag|write|compose|tell me a|fortell en|give me|gi meg|kan du (?:skrive|anbefale|"
+    r"foreslå|gi meg|lage|finne)|can you (?:suggest|recommend|give|write|find|tell me)|could you|"
+    r"please (?:suggest|recommend|write)|what'?s the weather|hvordan blir været)\b",
+    re.I,
 )
 
 # Calibrated once on the whole evaluation suite (see evals/suites/README.md), never per question.
@@ -41,6 +45,9 @@ class Evidence:
     dense: float
     task_request: bool = False
     english: bool = False
+    # An English question with no domain term (no legal concept, no glossary word): its words
+    # cannot be matched to the sources, and a dense match alone is no evidence.
+    english_off_topic: bool = False
     count_missing: bool = False
     price_missing: bool = False  # asks what something costs; no top passage states an amount
     limit_missing: bool = False
@@ -59,7 +66,7 @@ class Evidence:
         if self.coverage < MIN_COVERAGE:
             return False
         if self.english:
-            return self.dense >= MIN_DENSE_EN
+            return self.dense >= MIN_DENSE_EN and not self.english_off_topic
         return self.missing < MAX_MISSING
 
 

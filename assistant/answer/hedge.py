@@ -22,6 +22,7 @@ from analysis import lexicon as lx
 from analysis.records import Frame
 from assistant.answer.features import same_party
 from assistant.answer.point import covers, numbers_covered
+from assistant.answer.short import HELD_CONDITIONS
 from assistant.answer.understand import Question
 from assistant.answer.units import Unit
 
@@ -37,8 +38,11 @@ def shown_frames(units: Sequence[Unit]) -> list[Frame]:
 
 
 def _conflicts(q: Question, frame: Frame) -> bool:
+    """The frame's rule is set for a scope the question is outside of (day against night)."""
     conditions = frame.labels("conditions")
     for pair in lx.EXCLUSIVE:
+        if pair <= lx.PRECONDITIONS:
+            continue  # a precondition the question lacks answers it (see lexicon.PRECONDITIONS)
         if (
             pair & q.ask.conditions
             and pair & conditions
@@ -59,22 +63,44 @@ def _on_act(q: Question, frame: Frame) -> bool:
     ):
         return False
     actor = frame.actor.label if frame.actor else ""
-    return not (ask.actor and actor and not same_party(actor, ask.actor))
+    if ask.actor and actor and not same_party(actor, ask.actor):
+        return False
+    # Telling someone else («Kan vi bekrefte det for mora?» against a rule on sharing with the
+    # health service) is not the asked act; a rule naming no one to tell covers anyone.
+    counterpart = frame.counterpart.label if frame.counterpart else ""
+    return not (ask.counterpart and counterpart and not same_party(counterpart, ask.counterpart))
+
+
+def _acts_on(q: Question, frame: Frame) -> bool:
+    """The frame does the asked act (or its kind), or the question names none."""
+    actions = frame.labels("actions")
+    asked = q.ask.actions
+    return not asked or bool(
+        asked & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in asked)
+    )
 
 
 def fills(q: Question, frame: Frame) -> bool:
     """True when `frame` fills the slot `q` asks, under its conditions."""
     if _conflicts(q, frame):
         return False
+    if (q.ask.conditions & HELD_CONDITIONS) - frame.labels("conditions"):
+        return False  # «… en 16-åring … oftere enn en voksen?»: the rule must be the one for that
     slot = q.slot
     if slot in ("frequency", "duration", "deadline"):
-        return slot in frame.labels("time")
+        # The time of the asked act: «tre døgn (72 timer)» is when a weekly plan is due, not how
+        # long a reply may take.
+        return slot in frame.labels("time") and bool(q.ask.actions) and _acts_on(q, frame)
     if slot == "provision":
         return bool(frame.basis)
     if slot == "who":
         return frame.actor is not None
     if slot == "yesno" and q.ask.actions:
         return _on_act(q, frame)
+    if slot == "yesno" and q.ask.actor:
+        # «Er det likevel vi som har ansvaret?»: a rule binding the party asked about.
+        actor = frame.actor.label if frame.actor else ""
+        return frame.modality is not None and same_party(actor, q.ask.actor)
     return False
 
 
@@ -90,6 +116,11 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
     framed = q.slot in ("frequency", "duration", "deadline", "provision", "who") or (
         q.slot == "yesno" and bool(q.ask.actions)
     )
+    if q.slot in ("frequency", "duration", "deadline") and not q.ask.actions:
+        # No act recognised: a time stated is of the asked kind only if the quote holds what the
+        # question asks about (its deciding word).
+        timed = any(q.slot in f.labels("time") for f in frames)
+        return timed and (q.deciding is None or covers(q.deciding[0], units, q.deciding[1]))
     if framed:
         # A quote whose rule is set for another condition («på dagtid» to a question about the
         # night) fills nothing, even in its sentences that do not repeat the condition.
@@ -99,6 +130,8 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
             if not any(_conflicts(q, g) for g in u.passage.frames)
             for f in shown_frames([u])
         )
+    if q.slot == "yesno" and q.ask.actor and any(fills(q, f) for f in frames):
+        return True  # a rule binding the party asked about, though no act was recognised
     if q.slot == "what" and q.ask.actor and q.ask.modality:
         # «Hva må vi gjøre …?»: a duty of the asker's is what is asked.
         return any(_on_act(q, f) for f in frames) and not any(_conflicts(q, f) for f in frames)

@@ -111,6 +111,8 @@ def _same_word(a: str, b: str, compounds: bool = True) -> bool:
         return True
     if compounds and min(len(a), len(b)) >= 4 and (a.endswith(b) or b.endswith(a)):
         return True
+    if compounds and min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)):
+        return True  # the first part of a compound («klage» → «klagerett»)
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1

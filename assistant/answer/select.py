@@ -119,6 +119,7 @@ def select(
     previous: Callable[[Passage], Passage | None],
     margins: Margins = Margins(),
     adds: Callable[[Unit], bool] = lambda u: True,
+    wanted: frozenset[str] = frozenset(),
 ) -> Selection:
     """Pick the deciding units, the one that adds something, and «Mer i kildene» from `ordered`
     (best first); `lists`: the question asks for a whole list of duties; `adds`: whether a unit
@@ -141,6 +142,9 @@ def select(
         if unit.passage.id in passages and not _adjacent(unit, primary):
             continue  # one contiguous quote per passage: a distant sentence drags in the rest
         _take(unit, primary, previous)
+    if primary and wanted:
+        at = next(i for i, u in enumerate(primary) if u.passage.id == ordered[0].passage.id)
+        primary[at] = _with_wanted(primary[at], wanted)
     cited = {u.passage.id for u in primary}
     extra: list[Unit] = []
     for unit in ordered:
@@ -167,6 +171,19 @@ def select(
         [u for u in ordered if adds(u)], {u.passage.id for u in sel.cited}, best - margins.further
     )
     return sel
+
+
+def _with_wanted(unit: Unit, wanted: frozenset[str]) -> Unit:
+    """The deciding quote widened, within its passage, to the sentence stating a condition the
+    question names («Innsatte under 18 år skal ha kontinuerlig tilsyn» after «… én gang i timen
+    på dagtid» to a question about a 16-year-old)."""
+    shown = {c.label for f in unit.passage.frames if f.start < unit.end and f.end > unit.start
+             for c in f.conditions}  # fmt: skip
+    missing = wanted - shown
+    spans = [(f.start, f.end) for f in unit.passage.frames if missing & f.labels("conditions")]
+    if not spans:
+        return unit
+    return replace(unit, start=min(unit.start, spans[0][0]), end=max(unit.end, spans[0][1]))
 
 
 def _lists_together(units: Sequence[Unit]) -> list[Unit]:

@@ -29,10 +29,13 @@ from assistant.answer.features import same_party
 from assistant.answer.units import Unit
 
 # The words a short line may hold that are not the quotes' own.
-OWN_WORDS = frozenset({"ja", "nei", "ikke", "uten", "eller", "–"})
+OWN_WORDS = frozenset({"ja", "nei", "ikke", "uten", "eller", "bare", "–"})
+# Conditions a question names that the deciding rule must state too for a yes or no.
+HELD_CONDITIONS = frozenset({"fare", "under_18", "anonym", "skriftlig"})
 MAX_WORDS = 30  # a clause longer than this is no short answer: the quotes stand alone
-# Where a clause ends; «helse- og omsorgstjenesten» is one name, not two clauses.
-_CLAUSE_END = re.compile(r"[,.;:]|(?<!-)\s(?:jf|dersom|hvis|når|som|men|og)\b")
+# Where a clause ends; «helse- og omsorgstjenesten» is one name, not two clauses; a relative
+# clause («skader som den innsatte har pådratt seg») belongs to its noun.
+_CLAUSE_END = re.compile(r"[,;:]|\.(?=\s|$)|\s(?:jf|dersom|hvis|når|men)\b")
 _SUBORDINATOR = re.compile(r"(?:dersom|hvis|når|med mindre|så lenge|uavhengig av)\s[^,.;]*$", re.I)
 
 
@@ -80,42 +83,71 @@ def _agrees(ask: Ask, frame: Frame) -> bool:
         return False
     conditions = frame.labels("conditions")
     for pair in lx.EXCLUSIVE:
+        if pair <= lx.PRECONDITIONS:
+            continue  # judged by the verdict: «Nei – bare dersom den innsatte samtykker»
         if pair & ask.conditions and pair & conditions and not pair & ask.conditions & conditions:
             return False
+    # A condition the question names that the rule does not state («truer med å skade» against
+    # «dersom de vurderer soningsforholdet som skadelig»): the rule may not be the one that applies.
+    if (ask.conditions & HELD_CONDITIONS) - conditions:
+        return False
     situations = conditions & lx.SITUATIONS
     asked = ask.conditions & lx.SITUATIONS
     return not (situations and asked and not situations & asked)
 
 
 def _core(unit: Unit, frame: Frame) -> str | None:
-    """The deciding clause: from the actor (or the modal, or the act) through the act and its
-    counterpart, with a list item's actor and modal from its lead-in."""
+    """The deciding clause: from the actor (or the modal, or the act) through the act, its
+    counterpart and object to the clause's end, with a list item's actor and modal from its
+    lead-in. A list item's sentence starts with its verb («utarbeide en ukeplan …»): it is taken
+    from its start (after a condition opening it: «hvis den innsatte samtykker, invitere …»)."""
     text = unit.passage.text
     inside = [s for s in (frame.actor, frame.modality) if s is not None and s.where == "text"]
     acts = [a for a in frame.actions if a.where == "text"]
     if not acts:
         return None
-    start = min([s.start for s in inside] + [acts[0].start])
-    head = text[frame.start : start]
-    if frame.modality is not None and frame.modality.where == "text" and 0 < len(head.split()) <= 8:
-        start = frame.start  # «Taushetsplikten er ikke til hinder for …»: its subject too
-    end = acts[0].end
-    if frame.counterpart is not None and frame.counterpart.start >= acts[0].start:
-        end = max(end, frame.counterpart.end)
-    # The object after the act, up to the clause's end when that is near («… skal ikke «klarere»
-    # bruk av tvangsmidler»), and never an unclosed quotation mark.
-    rest = _CLAUSE_END.search(text, end, frame.end)
-    stop = rest.start() if rest else frame.end
-    if len(text[end:stop].split()) <= 5:
+    lead = [s for s in (frame.actor, frame.modality) if s is not None and s.where == "context"]
+    if lead and not inside:
+        start = frame.start
+        opening = re.match(
+            r"(?:hvis|dersom|når|ved behov)[^,]{0,80},\s*", text[start : frame.end], re.I
+        )
+        if opening:
+            start += opening.end()
+    else:
+        start = min([s.start for s in inside] + [acts[0].start])
+        head = text[frame.start : start]
+        if (
+            frame.modality is not None
+            and frame.modality.where == "text"
+            and 0 < len(head.split()) <= 8
+        ):
+            start = frame.start  # «Taushetsplikten er ikke til hinder for …»: its subject too
+    end = max(acts[0].end, start)
+    counterpart = frame.counterpart
+    if counterpart is not None and acts[0].start <= counterpart.start < _clause_end(
+        text, end, frame.end
+    ):
+        end = max(end, counterpart.end)  # to whom, when it is in the act's own clause
+    # The object after the act, up to the clause's end («… skal ikke «klarere» bruk av
+    # tvangsmidler», «dokumentere eventuelle skader som den innsatte har pådratt seg …»), when the
+    # whole stays short; never an unclosed quotation mark.
+    stop = _clause_end(text, end, frame.end)
+    if _words(text[start:stop]) <= MAX_WORDS - 6:
         end = stop
     elif text[start:end].count("«") > text[start:end].count("»"):
         end = text.index("»", end) + 1 if "»" in text[end : frame.end] else end
-    clause = " ".join(text[start:end].split())
+    clause = " ".join(text[start:end].split()).rstrip(",;: ")
     # Actor before modal, whatever the lead-in's word order («Ved utelukkelse skal
     # kriminalomsorgen:» → «kriminalomsorgen skal»).
-    lead = [s for s in (frame.actor, frame.modality) if s is not None and s.where == "context"]
     prefix = " ".join(_text(s, unit) for s in lead)
     return f"{prefix} {clause}".strip()
+
+
+def _clause_end(text: str, at: int, limit: int) -> int:
+    """Where the clause around `at` ends: a comma, a full stop, «jf.», a new condition."""
+    m = _CLAUSE_END.search(text, at, limit)
+    return m.start() if m else limit
 
 
 def _conditions(unit: Unit, frame: Frame, clause: str, ask: Ask) -> list[str]:
@@ -157,17 +189,24 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     mark = _marker(unit, numbers)
     if ask.slot in ("frequency", "duration", "deadline"):
         span = next((t for t in frame.time if t.label == ask.slot), None)
-        return f"{_upper_first(_text(span, unit))} {mark}." if span else ""
+        if span is None or not ask.actions or not _agrees(ask, frame):
+            return ""  # a time of another act («tre døgn» before a weekly plan) is no answer
+        return f"{_upper_first(_text(span, unit))} {mark}."
     if ask.slot == "provision" and frame.basis:
         return _provision(unit, frame.basis[0], mark)
     if ask.slot == "who" and frame.actor is not None and frame.actor.where == "text":
         who = _core(unit, frame) or _text(frame.actor, unit)
         return f"{_upper_first(who)} {mark}." if _words(who) <= MAX_WORDS else ""
-    if ask.slot != "yesno" or not ask.actions or frame.modality is None or not _agrees(ask, frame):
+    if ask.slot != "yesno" or not ask.actions or not ask.main_act:
+        return ""
+    if frame.modality is None or not _agrees(ask, frame):
         return ""
     verdict = _verdict(ask, frame.modality.label)
     if not verdict:
         return ""
+    only = "uten_samtykke" in ask.conditions and "samtykke" in frame.labels("conditions")
+    if only and verdict == "Ja":
+        return _only_if(unit, frame, mark)
     if verdict == "Nei" and frame.modality.label == "taus":
         return _not_without(unit, quoted, numbers, mark)
     clause = _core(unit, frame)
@@ -181,6 +220,23 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     if _words(line) > MAX_WORDS:
         return ""
     return f"{verdict} – {line} {mark}."
+
+
+def _only_if(unit: Unit, frame: Frame, mark: str) -> str:
+    """«Nei – bare dersom den innsatte samtykker: …»: the rule asked about needs the consent the
+    question says is missing."""
+    consent = next(
+        (c for c in frame.conditions if c.label == "samtykke" and c.where == "text"), None
+    )
+    clause = _core(unit, frame)
+    if consent is None or clause is None:
+        return ""
+    text = unit.passage.text
+    condition = " ".join(text[_clause_start(text, consent.start) : consent.end].split())
+    line = f"Nei – bare {_lower_first(condition)}: {_lower_first(clause)}"
+    if condition.lower() in clause.lower():
+        line = f"Nei – {_lower_first(clause)}"  # the clause states its condition itself
+    return f"{line} {mark}." if _words(line) <= MAX_WORDS else ""
 
 
 def _provision(unit: Unit, basis: Span, mark: str) -> str:

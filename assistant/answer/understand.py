@@ -80,6 +80,7 @@ class Question:
     deciding: tuple[str, tuple[str, ...]] | None = None  # the deciding term and alternatives
     unknown: str | None = None  # a specific word the sources never use («mobiltelefon»)
     task_request: bool = False
+    topical: tuple[str, ...] = ()  # the concepts that place it in the sources' topics
 
     @property
     def tokens(self) -> dict[str, float]:
@@ -157,7 +158,8 @@ def understand(
     english = evidence.is_english(question)
     shape = question_shape(question)
     asked = f"{context} {question}".strip()
-    gate = _gate_text(asked) if use_concepts else asked
+    topical = tuple(c for c in concepts if c not in legal_concepts.CIRCUMSTANTIAL)
+    gate = _gate_text(asked) if use_concepts and topical else asked
     named = lexicon.named(question)
     deciding = lexicon.deciding(question)
     ask = ask_frame(question, role)
@@ -189,6 +191,7 @@ def understand(
         gate_text=gate,
         found=tuple(lexicon.evidence_concepts(gate)),
         deciding=(deciding[0], tuple(deciding[1])) if deciding else None,
-        unknown=None if english or concepts else lexicon.unknown(question),
+        unknown=None if english or topical else lexicon.unknown(question),
+        topical=topical,
         task_request=evidence.is_task_request(gate),
     )
