@@ -156,6 +156,7 @@ _EXTRA_CONDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("syk", _re(r"syk|sjuk|dårlig|feiler noe|ill|sick|unwell")),
     ("under_18", _re(r"under 18|mindreårig\w*|1[4-7] år|1[4-7]-åring\w*|er 1[4-7]|bare 1[4-7]|minor\w*|juvenile\w*")),
     ("utelukkelse", _re(r"isolat\w*|isoler\w*|isolasjon\w*|utelukk\w*|sitte\w* alene|sitter alene|"
+                        r"stengt (?:\w+ ){0,4}inne|"
                         r"ute av fellesskap\w*|alene på cell\w*|solitary|segregat\w*|excluded")),
     ("sikkerhetscelle", _re(r"glattcell\w*|gummicell\w*|sikkerhetscell\w*|safety cell\w*|security cell\w*")),
     ("sikkerhetsseng", _re(r"belteseng\w*|sikkerhetsseng\w*|belter|beltet|beltene|i belte|reimer|spent fast|"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CONCEPTS_VERSION = "concepts-10"  # part of the index format: bump when tagging changes
+CONCEPTS_VERSION = "concepts-11"  # part of the index format: bump when tagging changes
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,8 @@ _TELL = (
     r"informer\w*|"
     r"sende\w* (?:over|journal\w*|papir\w*|opplysning\w*)|vis(?:e|er) (?:journal\w*|papir\w*)|"
     r"les(?:e|er)? (?:i )?(?:journal\w*|papir\w*)|innsyn\w*|tilgang til (?:journal\w*|opplysning\w*)|"
-    r"snakke med (?:\w+ )?om|få vite|får vite|fått vite|tell|tells|telling|told|share\w*|"
+    r"snakke med (?:\w+ )?om|få vite|får vite|fått vite|ta opp (?:\w+ ){0,3}sak\w*|drøft\w*|"
+    r"tell|tells|telling|told|share\w*|"
     r"disclos\w*|pass(?:ing)? on"
 )
 _HEALTH_INFO = (
@@ -118,7 +119,7 @@ CONCEPTS: tuple[Concept, ...] = (
             # A phone call notifies only when it goes to the health service («ringe legen»), not
             # «fengselet ringer og vil vite …».
             r"ring\w* (?:til )?(?:\w+ ){0,2}(?:lege\w*|sykepleier\w*|helse\w*|legevakt\w*|dps)|"
-            r"si fra|sier fra|gi beskjed|varsl\w*|melde\w*|kontakte\w*|"
+            r"si fra|sier fra|gi beskjed|ha beskjed|få beskjed|varsl\w*|melde\w*|kontakte\w*|"
             r"tilkall\w*|få tak i|hente (?:legen|lege|sykepleier\w*)|call\w*|notify\w*|alert\w*|"
             r"inform (?:the )?(?:doctor|nurse|health)\w*"
         ),
@@ -131,6 +132,7 @@ CONCEPTS: tuple[Concept, ...] = (
         _re(
             r"isolat\w*|isoler\w*|isolasjon\w*|sitte\w* alene|sitter alene|alene på cell\w*|"
             r"låst inne|innelåst|innelås\w*|innlås\w*|utelukk\w*|ute av fellesskap\w*|"
+            r"stengt (?:\w+ ){0,4}inne|steng\w* (?:\w+ ){0,2}inne på cell\w*|"
             r"ta\w* (?:\w+ ){0,2}ut av fellesskap\w*|tatt (?:\w+ ){0,2}ut av fellesskap\w*|skjerm\w*|enecelle|"
             r"solitary|isolat\w*|segregat\w*|locked (?:up|in)|excluded from"
         ),

@@ -96,7 +96,7 @@ def _cv_eval(
                 fold_settings, held, ("hjemmel",), progress=False,
                 assistant=Assistant(index, fold_settings),
             )  # fmt: skip
-            out[held] = result["pipelines"]["hjemmel"]
+            out[held] = {**result["pipelines"]["hjemmel"], "run_id": result["run_id"]}
     return out
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from analysis.norwegian import ENGLISH_STOPWORDS
+from analysis.norwegian import ENGLISH_STOPWORDS, compound_parts
 from assistant.answer.vocab import Vocabulary
 from assistant.records import Hit
 
@@ -239,7 +239,7 @@ _NOT_A_FOCUS = _NOT_A_UNIT | frozenset(
 _ANSWER_TYPE = re.compile(
     r"^(?:frist|dato|tidspunkt|tid|periode|mening|hensikt|formål|grunn|årsak|diagnose|lidelse|"
     r"type|form|slag|gruppe|kategori|eksempel|eksempl|måte|rolle|oppgave|tiltak|krav|regel|regl|"
-    r"lov|ting|sak|forhold)\w*$"
+    r"lov|ting|sak|forhold|paragraf|poeng|vits|\w*bestemmelse|\w*hjemmel)\w*$"
 )
 
 
@@ -252,6 +252,18 @@ def focus_unknown(question: str, found: Sequence[Concept], english: bool) -> str
     word = m.group(1).lower()
     if word in _NOT_A_FOCUS or _ANSWER_TYPE.match(word):
         return ""
+    zipf = zipf_frequency(word, "nb")
+    if zipf == 0.0 and not compound_parts(word):
+        return ""  # unknown to Norwegian and no compound of known words: a typo («egntlig»)
+    if zipf >= COMMON_ZIPF:
+        # A common word before the noun («Hvilket gammelt rundskriv …»): the noun is asked for.
+        after = re.match(r"\s+([^\W\d_]+)", question[m.end(1) :])
+        if not after:
+            return ""
+        word = after.group(1).lower()
+        if _ANSWER_TYPE.match(word):
+            return ""
+        return after.group(1) if any(c.word.lower() == word and not c.known for c in found) else ""
     return m.group(1) if any(c.word.lower() == word and not c.known for c in found) else ""
 
 
