@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -53,6 +53,7 @@ class Trace:
     question: Question
     found: Candidates
     ranked: Ranked
+    timings_ms: dict[str, float] = field(default_factory=dict)  # embed, bm25, dense, rank
 
 
 class Assistant:
@@ -116,6 +117,7 @@ class Assistant:
             settings.index_dir,
             chroma_host=settings.chroma_host,
             chroma_port=settings.chroma_port,
+            embedding=settings.embedding,
         )
         return cls(index, settings)
 
@@ -141,16 +143,27 @@ class Assistant:
         pipeline: str = "hybrid",
         documents: Collection[str] | None = None,
     ) -> Trace:
-        """Retrieve and rank for an understood question."""
-        found = candidates(self.index, q.tokens, q.dense_text, pipeline, documents)
+        """Retrieve and rank for an understood question; the question is embedded once here."""
+        t0 = time.perf_counter()
+        dense: Any = q.dense_text
+        if pipeline != "bm25" and dense.strip():
+            dense = self.index.embed_query(dense)  # one vector for every pool below
+        t1 = time.perf_counter()
+        found = candidates(self.index, q.tokens, dense, pipeline, documents)
+        times = dict(found.timings_ms)
         named = set(q.named) & set(documents) if documents is not None else set(q.named)
         if named and not any(self.index.by_id[pid].doc_id in named for pid in found.ids):
             # The source the question names may answer below the pools: look in it alone.
-            within = candidates(self.index, q.tokens, q.dense_text, pipeline, named)
+            within = candidates(self.index, q.tokens, dense, pipeline, named)
             found = _merged(found, within)
+            for stage, ms in within.timings_ms.items():
+                times[stage] = times.get(stage, 0.0) + ms
+        t2 = time.perf_counter()
         ranker = Ranker.single(_SINGLE[pipeline]) if pipeline in _SINGLE else self.ranker
         ranked = rank(q, found, self.index, ranker, Weights.of(q, self.idf))
-        return Trace(q, found, ranked)
+        t3 = time.perf_counter()
+        times.update(embed=(t1 - t0) * 1000, rank=(t3 - t2) * 1000)
+        return Trace(q, found, ranked, times)
 
     def retrieve(
         self,
@@ -209,6 +222,7 @@ class Assistant:
         timings = {
             "understand": (t1 - t0) * 1000,
             "retrieve": (t2 - t1) * 1000,
+            **tr.timings_ms,  # the retrieve stage's parts: embed, bm25, dense, rank
             "compose": (t3 - t2) * 1000,
             "total": (t3 - t0) * 1000,
         }
@@ -355,6 +369,7 @@ def _merged(a: Candidates, b: Candidates) -> Candidates:
         dense_rank={**{p: b.dense_rank[p] for p in extra if p in b.dense_rank}, **a.dense_rank},
         cosine={**{p: b.cosine[p] for p in extra if p in b.cosine}, **a.cosine},
         dense_top=a.dense_top,
+        timings_ms=a.timings_ms,
     )
 
 

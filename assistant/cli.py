@@ -56,7 +56,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    # One thread per embedding call: on 2 cores, competing OpenMP threads make a 12 ms query take 1 s.
+    # hjemmel's embedder sets its own thread count on every call (HJEMMEL_THREADS, ingest.embed);
+    # this default keeps other libraries' OpenMP pools (torch, BLAS) from competing with it.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

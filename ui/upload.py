@@ -199,6 +199,7 @@ def ingest_corpus(settings: Settings, progress: Progress = _no_progress) -> tupl
                 store=settings.store,
                 chroma_host=settings.chroma_host,
                 chroma_port=settings.chroma_port,
+                embedding=settings.embedding,
             )
         except EmbedderError as exc:
             raise UploadError(f"Indeksen kunne ikke bygges: {exc}") from exc

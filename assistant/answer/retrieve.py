@@ -2,8 +2,10 @@
 
 Each retriever returns its pool (POOL passages); a passage's scores are min-max normalised within
 its retriever's pool, its ranks kept, and the best dense cosine reported (the refusal gate reads
-it). The question is embedded once, as asked; an English question's glossary translation goes to
-BM25 (its words are Norwegian legal terms), not into a second embedding. Which candidate answers is
+it). The question is embedded once, as asked, by the caller (`Assistant.trace`), and the vector is
+passed in, so a second pool (within a named source) searches with the same vector; an English
+question's glossary translation goes to BM25 (its words are Norwegian legal terms), not into a
+second embedding. How long each retriever took is kept with the candidates. Which candidate answers is
 not decided here but by the ranker (`assistant.answer.rank`), over every sentence of these
 passages. Also here: how a question names a source (`mentioned_documents`).
 """
@@ -11,8 +13,9 @@ passages. Also here: how a question names a source (`mentioned_documents`).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.records import Document, LegalRef, Passage
@@ -92,6 +95,7 @@ class Candidates:
     dense_rank: dict[str, int]
     cosine: dict[str, float]  # the dense similarity itself
     dense_top: float  # the best cosine (0.0 when dense was not run)
+    timings_ms: dict[str, float] = field(default_factory=dict)  # «bm25», «dense»
 
 
 def _normalised(hits: Sequence[tuple[str, float]]) -> dict[str, float]:
@@ -107,21 +111,25 @@ def _normalised(hits: Sequence[tuple[str, float]]) -> dict[str, float]:
 def candidates(
     index: Any,
     tokens: Mapping[str, float],
-    dense_text: str,
+    dense: Any,
     pipeline: str = "hybrid",
     documents: Collection[str] | None = None,
 ) -> Candidates:
-    """Pool the passages of `tokens` (BM25) and `dense_text` (embedded once), within `documents`
-    (None: every document); `pipeline` «bm25» or «dense» runs one retriever alone."""
+    """Pool the passages of `tokens` (BM25) and `dense` (the question's vector, or a text that is
+    then embedded), within `documents` (None: every document); `pipeline` «bm25» or «dense» runs
+    one retriever alone."""
     if pipeline not in PIPELINES:
         raise ValueError(f"Ukjent pipeline «{pipeline}». Gyldige: {', '.join(PIPELINES)}.")
     pool = POOL if documents is None else 8 * POOL  # a filter needs a deeper pool to fill k
     bm25_hits: list[tuple[str, float]] = []
     dense_hits: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
     if pipeline in ("hybrid", "bm25") and tokens:
         bm25_hits = list(index.bm25_search(tokens, pool))
+    t1 = time.perf_counter()
     if pipeline in ("hybrid", "dense"):
-        dense_hits = list(index.dense_search(dense_text, pool))
+        dense_hits = list(index.dense_search(dense, pool))
+    t2 = time.perf_counter()
 
     def kept(hits: list[tuple[str, float]]) -> list[tuple[str, float]]:
         if documents is None:
@@ -138,6 +146,7 @@ def candidates(
         dense_rank={pid: i for i, (pid, _) in enumerate(dense_hits, start=1)},
         cosine=dict(dense_hits),
         dense_top=max((s for _, s in dense_hits), default=0.0),
+        timings_ms={"bm25": (t1 - t0) * 1000, "dense": (t2 - t1) * 1000},
     )
 
 

@@ -109,6 +109,7 @@ def _run_locked(args: argparse.Namespace, settings: Settings, paths: list[Path])
             chroma_host=settings.chroma_host,
             chroma_port=settings.chroma_port,
             progress=True,
+            embedding=settings.embedding,
         )
     except EmbedderError as exc:
         print(f"hjemmel ingest: {exc}", file=sys.stderr)

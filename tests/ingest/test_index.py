@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-import ingest.embed
+import ingest.embed_cache
 import ingest.index
 from ingest.bm25 import BM25Index
 from ingest.embed import FakeEmbedder
@@ -184,8 +184,8 @@ def test_embedder_failing_halfway_leaves_previous_index(
                 raise RuntimeError("modellen krasjet")
             return super().embed_passages(texts)
 
-    monkeypatch.setattr(ingest.embed, "BATCH_SIZE", 1)
-    monkeypatch.setattr(ingest.index, "get_embedder", lambda spec: Failing())
+    monkeypatch.setattr(ingest.embed_cache, "ROUND_SIZE", 1)
+    monkeypatch.setattr(ingest.index, "get_embedder", lambda spec, threads, url: Failing())
     changed = {k: [f"{p} (endret)" for p in v] for k, v in PARAGRAPHS.items()}
     with pytest.raises(RuntimeError, match="krasjet"):
         build(make_load(tmp_path / "corpus", changed), tmp_path)
