@@ -14,7 +14,7 @@ Opening a build for reading (`Index`, `read_format`, the errors) lives in `inges
 and is re-exported here, so `from ingest.index import Index` keeps working.
 
 Layout: `index_dir/builds/<build-id>/` holds passages.jsonl, documents.json, texts/<doc>.txt,
-bm25.json, chroma/ (local store) and format.json (written last); `index_dir/current` is a relative
+bm25/ (arrays), chroma/ and vectors.npy (local store) and format.json (written last); `index_dir/current` is a relative
 symlink to the live build, replaced atomically. One writer at a time (`ingest.lock`); under the
 lock, crash leftovers (half-written builds, stray links) are removed first, and after the swap every
 build that is neither live nor leased by a reader (`ingest.leases`) is pruned. Nothing here parses
@@ -40,6 +40,7 @@ from typing import Any
 from ingest.bm25 import BM25Index
 from ingest.embed import CachedEmbedder, get_embedder, text_hash
 from ingest.index_reader import (
+    BM25_DIR,
     CURRENT,
     EmbeddingOptions,
     Index,
@@ -54,10 +55,12 @@ from ingest.lock import index_lock
 from ingest.pipeline import CorpusLoad
 from ingest.records import Passage
 from ingest.store import ChromaServerStore, forget_local_client
+from ingest.vectors import VECTORS_FILE, write_vectors
 
 # 3: heading path and lead-in indexed with each passage; 4: vectors without the heading path;
-# 5: the vector store's HNSW settings (exact, repeatable search).
-FORMAT_VERSION = 5
+# 5: the vector store's HNSW settings (exact, repeatable search); 6: BM25 as mapped arrays
+# (bm25/) and, for a local store, the vectors beside it (vectors.npy) for exact search.
+FORMAT_VERSION = 6
 BUILDS = "builds"
 LOCAL_COLLECTION = "passages"
 
@@ -255,8 +258,10 @@ def _build(
     bm25 = BM25Index.build(
         (p.id, [t for f in passage_fields(p) for t in analyze(f)]) for p in passages
     )
-    bm25.save(build / "bm25.json")
+    bm25.save(build / BM25_DIR)
     timings["bm25"], t = time.perf_counter() - t, time.perf_counter()
+    if fmt["store"] == "local":
+        write_vectors(build / VECTORS_FILE, vectors)  # exact search reads these (ingest.vectors)
     vstore = open_store(fmt, build, fmt["chroma_host"], fmt["chroma_port"])
     metas = [{"doc_id": p.doc_id, "section": p.section, "kind": p.kind} for p in passages]
     vstore.upsert([p.id for p in passages], vectors, metas, [p.text for p in passages])

@@ -17,7 +17,9 @@ An opened Index exposes (read-only):
     .embed_query(text: str) -> Vector                the question's vector, through a per-index LRU
     .bm25_search(tokens: list[str], k: int) -> list[tuple[str, float]]   (already-analysed tokens)
     .dense_search(query: str | Vector, k: int) -> list[tuple[str, float]]   (cosine similarity;
-                                     a text is embedded through `embed_query`)
+                                     a text is embedded through `embed_query`; exact over the
+                                     build's vectors.npy when it has one, else the vector store)
+    .bm25, .exact, .store            opened on first use, not at open time
 
 It also holds the layout both sides share (the `current` link, text file names, how a build's
 store is reached). An opened Index holds a lease on its build (`ingest.leases`) until `close()` or
@@ -44,8 +46,10 @@ from ingest.embed_cache import QUERY_CACHE_SIZE
 from ingest.leases import drop_lease, take_lease
 from ingest.records import Document, Passage
 from ingest.store import ChromaLocalStore, ChromaServerStore, VectorStore
+from ingest.vectors import EXACT_LIMIT, VECTORS_FILE, ExactVectors
 
 CURRENT = "current"
+BM25_DIR = "bm25"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _OPEN_ATTEMPTS = 5
 
@@ -132,7 +136,6 @@ class Index:
             doc_id: (path / "texts" / text_file(doc_id)).read_text(encoding="utf-8")
             for doc_id in self.documents
         }
-        self.bm25 = BM25Index.load(path / "bm25.json")
         self._chroma = (chroma_host, chroma_port)
         self.embedding = embedding or EmbeddingOptions()
         self.query_cache = QueryCache(
@@ -167,6 +170,23 @@ class Index:
         self._release()
 
     @cached_property
+    def bm25(self) -> BM25Index:
+        """BM25, mapped on first search (a build before format 6 has one JSON file instead)."""
+        folder = self.path / BM25_DIR
+        return BM25Index.load(folder if folder.is_dir() else self.path / "bm25.json")
+
+    @cached_property
+    def exact(self) -> ExactVectors | None:
+        """The build's own vectors for exact search, or None: a server store, an older build or
+        more than EXACT_LIMIT passages (then the store's graph search is used)."""
+        path = self.path / VECTORS_FILE
+        if self.format.get("store") != "local" or not path.is_file():
+            return None
+        if len(self.passages) > EXACT_LIMIT:
+            return None
+        return ExactVectors.open(path, [p.id for p in self.passages])
+
+    @cached_property
     def store(self) -> VectorStore:
         """The vector store, connected on first dense search (BM25-only use never needs it)."""
         return open_store(self.format, self.path, *self._chroma, create=False)
@@ -189,7 +209,8 @@ class Index:
         if k <= 0 or (isinstance(query, str) and not query.strip()):
             return []
         vector = self.embed_query(query) if isinstance(query, str) else query
-        return self.store.query(vector, k)
+        exact = self.exact
+        return exact.query(vector, k) if exact is not None else self.store.query(vector, k)
 
 
 def _pin_live_build(index_dir: Path) -> tuple[Path, dict[str, Any], Path | None]:

