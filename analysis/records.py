@@ -110,12 +110,23 @@ class Frame:
         return self.modality is not None
 
     def labels(self, field: str) -> frozenset[str]:
-        value = getattr(self, field)
-        if value is None:
-            return frozenset()
-        if isinstance(value, Span):
-            return frozenset({value.label})
-        return frozenset(s.label for s in value)
+        # Asked for many times per ask (every candidate sentence, several fields): kept on the
+        # instance once computed. Not a field, so equality, hashing and to_dict ignore it.
+        cache: dict[str, frozenset[str]] | None = self.__dict__.get("_labels")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_labels", cache)
+        found = cache.get(field)
+        if found is None:
+            value = getattr(self, field)
+            if value is None:
+                found = frozenset()
+            elif isinstance(value, Span):
+                found = frozenset({value.label})
+            else:
+                found = frozenset(s.label for s in value)
+            cache[field] = found
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"s": [self.start, self.end]}

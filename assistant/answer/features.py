@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from analysis import lexicon as lx
 from analysis.asks import Ask
@@ -127,7 +126,6 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(analyze(text))
 
 
-@lru_cache(maxsize=65536)
 def _view(passage: Passage) -> PassageView:
     lead = _tokens(passage.context) if passage.context else frozenset()
     sentences = []
@@ -151,8 +149,22 @@ def _view(passage: Passage) -> PassageView:
     return PassageView(passage, tuple(sentences), whole)
 
 
+# Views by passage object: looked up by identity, because hashing a Passage hashes its frames
+# (that was a third of the ranking's time). The passage is kept with its view, so an id is never
+# reused while its entry lives.
+_VIEWS: dict[int, tuple[Passage, PassageView]] = {}
+_VIEWS_MAX = 65536
+
+
 def view(passage: Passage) -> PassageView:
-    return _view(passage)
+    found = _VIEWS.get(id(passage))
+    if found is not None and found[0] is passage:
+        return found[1]
+    made = _view(passage)
+    if len(_VIEWS) >= _VIEWS_MAX:
+        _VIEWS.clear()
+    _VIEWS[id(passage)] = (passage, made)
+    return made
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,10 @@ class Weights:
     shape: Mapping[str, float]
     deciding: frozenset[str] = frozenset()  # the deciding term and its alternatives
     numbers: frozenset[str] = frozenset()  # numbers the question names («18», «72»)
+
+    def total(self, name: str) -> float:
+        """The summed weight of one group («focus», «context», «concepts», «shape»)."""
+        return sum(getattr(self, name).values())
 
     @classmethod
     def of(cls, q: Question, idf: Callable[[str], float]) -> Weights:
@@ -179,8 +195,8 @@ class Weights:
         )
 
 
-def _share(weights: Mapping[str, float], tokens: frozenset[str]) -> float:
-    total = sum(weights.values())
+def _share(weights: Mapping[str, float], tokens: frozenset[str], total: float) -> float:
+    """The weight of `weights`'s words in `tokens`, as a share of `total` (their whole weight)."""
     return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
 
 
@@ -314,7 +330,8 @@ def featurize(
         base[INDEX["dense_gap"]] = max(0.0, 1.0 - 10.0 * (found.dense_top - found.cosine[pid]))
         if q.english:
             base[INDEX["dense_en"]] = base[INDEX["dense"]]
-    base[INDEX["cover_passage"]] = _share(weights.focus, pv.tokens)
+    totals = {name: weights.total(name) for name in ("focus", "context", "concepts", "shape")}
+    base[INDEX["cover_passage"]] = _share(weights.focus, pv.tokens, totals["focus"])
     concepts = set(q.concepts)
     if q.topic:
         # A follow-up stays on its conversation's topic («Og hvis han er 16?» after a question
@@ -341,10 +358,10 @@ def featurize(
     out: list[list[float]] = []
     for sv in pv.sentences or ():
         f = list(base)
-        f[INDEX["cover"]] = _share(weights.focus, sv.tokens)
-        f[INDEX["cover_context"]] = _share(weights.context, sv.tokens)
-        f[INDEX["cover_concepts"]] = _share(weights.concepts, sv.tokens)
-        f[INDEX["cover_shape"]] = _share(weights.shape, sv.tokens)
+        f[INDEX["cover"]] = _share(weights.focus, sv.tokens, totals["focus"])
+        f[INDEX["cover_context"]] = _share(weights.context, sv.tokens, totals["context"])
+        f[INDEX["cover_concepts"]] = _share(weights.concepts, sv.tokens, totals["concepts"])
+        f[INDEX["cover_shape"]] = _share(weights.shape, sv.tokens, totals["shape"])
         f[INDEX["length"]] = 1.0 / math.sqrt(max(1.0, sv.length / 12.0))
         f[INDEX["first_sentence"]] = 1.0 if sv.first else 0.0
         f[INDEX["has_ref"]] = 1.0 if sv.has_ref else 0.0

@@ -132,15 +132,31 @@ def test_bench_ingest_reports_cold_and_warm(home: Path, capsys: pytest.CaptureFi
     assert not (home / "index").exists()  # the user's own index is never touched
 
 
-def test_bench_ask_dispatches(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[Settings] = []
+def test_bench_ingest_over_a_scaled_corpus_keeps_its_vectors(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", "ingest", "--corpus-scale", "2"]) == 0
+    out = capsys.readouterr().out
+    scaled = home / "bench" / "scale-2"
+    assert f"Korpus: {scaled / 'corpus'}" in out and "tråder" in out
+    cold = next(line for line in out.splitlines() if line.startswith("Kald ingest"))
+    bundled = sum(len(d.passages) for d in __import__("ingest.pipeline").pipeline.load_corpus(
+        [home.parent / "corpus"]).documents)  # fmt: skip
+    assert int(cold.split(", ")[1].split()[0]) > 1.9 * bundled
+    assert (scaled / "cache" / "embeddings.sqlite3").is_file()  # reused by `bench ask`
+    assert not (home / "index").exists()
 
-    def run_ask_bench(settings: Settings) -> int:
-        seen.append(settings)
+
+def test_bench_ask_dispatches(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[Settings, int, object]] = []
+
+    def run_ask_bench(settings: Settings, rounds: int, scaled: object) -> int:
+        seen.append((settings, rounds, scaled))
         return 0
 
     fake = types.ModuleType("assistant.bench")
     fake.run_ask_bench = run_ask_bench  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "assistant.bench", fake)
-    assert main(["bench", "ask"]) == 0
-    assert len(seen) == 1 and seen[0].embedder == "fake"
+    assert main(["bench", "ask", "--rounds", "2"]) == 0
+    assert len(seen) == 1 and seen[0][0].embedder == "fake" and seen[0][1:] == (2, None)
+    assert main(["bench", "ask", "--corpus-scale", "1"]) == 2  # a scale below 2 is refused
