@@ -22,7 +22,6 @@ from analysis import lexicon as lx
 from analysis.records import Frame
 from assistant.answer.features import same_party
 from assistant.answer.point import covers, numbers_covered
-from assistant.answer.short import HELD_CONDITIONS
 from assistant.answer.understand import Question
 from assistant.answer.units import Unit
 
@@ -84,7 +83,7 @@ def fills(q: Question, frame: Frame) -> bool:
     """True when `frame` fills the slot `q` asks, under its conditions."""
     if _conflicts(q, frame):
         return False
-    if (q.ask.conditions & HELD_CONDITIONS) - frame.labels("conditions"):
+    if (q.ask.conditions & lx.HELD_CONDITIONS) - frame.labels("conditions"):
         return False  # «… en 16-åring … oftere enn en voksen?»: the rule must be the one for that
     slot = q.slot
     if slot in ("frequency", "duration", "deadline"):
@@ -141,8 +140,5 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
         # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
         # quote holding the question's own deciding word can answer it.
         return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
-    if q.slot == "yesno" and not q.concepts:
-        # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
-        # quote holding the question's own deciding word can answer it.
-        return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
     return q.deciding is None or covers(q.deciding[0], units, q.deciding[1])
+

@@ -30,8 +30,6 @@ from assistant.answer.units import Unit
 
 # The words a short line may hold that are not the quotes' own.
 OWN_WORDS = frozenset({"ja", "nei", "ikke", "uten", "eller", "bare", "–"})
-# Conditions a question names that the deciding rule must state too for a yes or no.
-HELD_CONDITIONS = frozenset({"fare", "under_18", "anonym", "skriftlig"})
 MAX_WORDS = 30  # a clause longer than this is no short answer: the quotes stand alone
 # Where a clause ends; «helse- og omsorgstjenesten» is one name, not two clauses; a relative
 # clause («skader som den innsatte har pådratt seg») belongs to its noun.
@@ -89,7 +87,7 @@ def _agrees(ask: Ask, frame: Frame) -> bool:
             return False
     # A condition the question names that the rule does not state («truer med å skade» against
     # «dersom de vurderer soningsforholdet som skadelig»): the rule may not be the one that applies.
-    if (ask.conditions & HELD_CONDITIONS) - conditions:
+    if (ask.conditions & lx.HELD_CONDITIONS) - conditions:
         return False
     situations = conditions & lx.SITUATIONS
     asked = ask.conditions & lx.SITUATIONS
