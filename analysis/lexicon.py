@@ -173,6 +173,7 @@ CONDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "samtykke",
             r"(?:dersom|hvis|når|etter|med) (?:\w+ ){0,4}samtykk\w*|samtykker|har gitt samtykke|"
+            r"innhente (?:\w+ ){0,2}samtykke|"
             r"samtykke fra (?:den )?innsatte",
         ),
         (

@@ -141,4 +141,3 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
         # quote holding the question's own deciding word can answer it.
         return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
     return q.deciding is None or covers(q.deciding[0], units, q.deciding[1])
-

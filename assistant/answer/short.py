@@ -25,6 +25,7 @@ from analysis import lexicon as lx
 from analysis.asks import Ask
 from analysis.legalrefs import law_mentions
 from analysis.records import Frame, Span
+from analysis.sentences import split_sentences, states_precondition
 from assistant.answer.features import same_party
 from assistant.answer.units import Unit
 
@@ -202,6 +203,8 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     verdict = _verdict(ask, frame.modality.label)
     if not verdict:
         return ""
+    if verdict == "Ja" and _precondition_next(unit, frame):
+        return ""  # «… kan bistå. Dette forutsetter at …»: no plain yes; the quote says when
     only = "uten_samtykke" in ask.conditions and "samtykke" in frame.labels("conditions")
     if only and verdict == "Ja":
         return _only_if(unit, frame, mark)
@@ -218,6 +221,13 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     if _words(line) > MAX_WORDS:
         return ""
     return f"{verdict} – {line} {mark}."
+
+
+def _precondition_next(unit: Unit, frame: Frame) -> bool:
+    """The sentence after the frame's sets a precondition for it («Dette forutsetter at …»)."""
+    text = unit.passage.text
+    after = [(s, e) for s, e in split_sentences(text) if s >= frame.end]
+    return bool(after) and states_precondition(text[after[0][0] : after[0][1]])
 
 
 def _only_if(unit: Unit, frame: Frame, mark: str) -> str:
