@@ -240,7 +240,7 @@ class Assistant:
             opening = PHRASES[lang]["silent"].format(source=name)
         if q.ask.status and named and not silent:
             return self._status(q, named, units, lang)
-        wanted = q.ask.conditions & lx.HELD_CONDITIONS
+        wanted = q.ask.conditions & (lx.HELD_CONDITIONS | lx.SITUATIONS)
         sel = select(units, q.lists, self._siblings, self._before, self.margins, _adds, wanted)
         if not sel.primary:
             return self._refusal(q.text, q.role, ranked.hits, None)
