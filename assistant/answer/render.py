@@ -21,7 +21,7 @@ from analysis.records import Frame
 from assistant.answer.select import Selection, Unit, list_key
 from assistant.answer.short import short_line
 from assistant.legal.cite import source_note
-from assistant.records import Citation
+from assistant.records import ACTOR_LABELS, Citation
 from ingest.records import SERVICE_ROLES, Document
 
 BINDING = ("gjeldende",)
@@ -61,16 +61,7 @@ STATUS_INLINE = {
     },
 }
 ACTOR_TEXT = {
-    "nb": {
-        "kriminalomsorgen": "Kriminalomsorgen",
-        "kommunehelse": "Kommunal helse- og omsorgstjeneste",
-        "spesialisthelse": "Spesialisthelsetjenesten",
-        "helsepersonell": "Helsepersonell",
-        "felles": "Begge",
-        "domstol": "Domstolen",
-        "politi": "Politiet",
-        "koordinerende_enhet": "Koordinerende enhet",
-    },
+    "nb": ACTOR_LABELS,
     "en": {
         "kriminalomsorgen": "Correctional service",
         "kommunehelse": "Municipal health and care service",

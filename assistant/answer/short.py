@@ -26,7 +26,7 @@ from analysis.asks import Ask
 from analysis.legalrefs import law_mentions
 from analysis.records import Frame, Span
 from analysis.sentences import split_sentences, states_precondition
-from assistant.answer.features import same_party
+from assistant.answer.features import does_asked_act, same_party, tells_asked_party
 from assistant.answer.units import Unit
 
 # The words a short line may hold that are not the quotes' own.
@@ -72,13 +72,7 @@ def _agrees(ask: Ask, frame: Frame) -> bool:
     actor = frame.actor.label if frame.actor else ""
     if ask.actor and not same_party(actor, ask.actor):
         return False
-    actions = frame.labels("actions")
-    if ask.actions and not (
-        ask.actions & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions)
-    ):
-        return False
-    counterpart = frame.counterpart.label if frame.counterpart else ""
-    if ask.counterpart and counterpart and not same_party(counterpart, ask.counterpart):
+    if not does_asked_act(ask, frame) or not tells_asked_party(ask, frame):
         return False
     conditions = frame.labels("conditions")
     for pair in lx.EXCLUSIVE:
