@@ -15,7 +15,7 @@ import sys
 from assistant.redact import install_log_redaction
 from assistant.settings import Settings
 from ui.auth import AuthConfigError
-from ui.guard import LOOPBACK, LoginRequiredError, launch_options
+from ui.server import LOOPBACK, ServeConfigError, launch_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     insecure = bool(getattr(args, "insecure_no_login", False))
     try:
         launch_options(settings, host, insecure)  # fail before the index is opened
-    except (AuthConfigError, LoginRequiredError) as exc:
+    except (AuthConfigError, ServeConfigError) as exc:
         print(f"hjemmel serve: {exc}", file=sys.stderr)
         return 2
     if insecure and host not in LOOPBACK:
