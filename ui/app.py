@@ -10,6 +10,7 @@ contains no retrieval or answer logic and no command-line parsing (that is `ui.s
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,10 @@ def launch(
     insecure_no_login: bool = False,
 ) -> gr.Blocks:
     """Serve `demo` with the page's CSS/JS and the optional login; returns once ready if not blocking."""
-    configure_queue(demo)  # ui.guard: bounded answer pool
+    configure_queue(demo)  # ui.server: bounded answer pool
+    # uvicorn would take X-Forwarded-For from any loopback peer as the client's address; only
+    # HJEMMEL_TRUSTED_PROXY may say who a client is (ui.clients), so uvicorn trusts no one.
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
     demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,

@@ -138,3 +138,22 @@ def test_rights_decide_by_the_called_function_not_by_the_page() -> None:
     assert decide(fns, rights, "per", fn_index=3).status == 404  # nothing to run here
     assert decide(fns, rights, "eva", fn_index=4).ok and not decide(fns, rights, "per", 4).ok
     assert Rights(False).may(None, EDIT) and not Rights(True).may(None, READ)
+
+
+def test_every_server_function_of_the_page_is_marked_with_a_right(tmp_path: Path) -> None:
+    from assistant.api import Assistant
+    from tests.faultkit import build, write_corpus
+    from ui.app import build_app
+    from ui.rights import PUBLIC_APIS, right_of, unmarked
+
+    corpus, home = write_corpus(tmp_path / "corpus"), tmp_path / "home"
+    build(home, corpus)
+    settings = Settings(home=home, corpus=corpus, embedder="fake")
+    demo = build_app(Assistant.load(settings), settings)
+    assert unmarked(demo.fns) == []
+    by_name = {f.api_name: right_of(f.fn) for f in demo.fns.values()}
+    assert {n: by_name[n] for n in PUBLIC_APIS} == {
+        "ask": ASK, "verify": READ, "refs": READ, "upload": EDIT, "remove_document": EDIT,
+    }  # fmt: skip
+    assert by_name["do_reingest"] == EDIT and by_name["start"] == EVALUATE
+    assert {f.concurrency_id for f in demo.fns.values() if right_of(f.fn) == ASK} == {"answers"}
