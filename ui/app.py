@@ -112,14 +112,15 @@ def launch(
     insecure_no_login: bool = False,
 ) -> gr.Blocks:
     """Serve `demo` with the page's CSS/JS and the optional login; returns once ready if not blocking."""
-    configure_queue(demo)  # ui.server: bounded answer pool
+    options = launch_options(settings, host, insecure_no_login)  # ui.server: login, the guard
+    configure_queue(demo, settings)  # ui.server: bounded answer pool, fair per client
     # uvicorn would take X-Forwarded-For from any loopback peer as the client's address; only
     # HJEMMEL_TRUSTED_PROXY may say who a client is (ui.clients), so uvicorn trusts no one.
     os.environ["FORWARDED_ALLOW_IPS"] = ""
     demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        **launch_options(settings, host, insecure_no_login),  # ui.server: login, the guard
+        **options,
         prevent_thread_lock=not block,
         css=page_css(),
         head=page_head(),

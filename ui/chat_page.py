@@ -46,7 +46,9 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
     restore_box = _hidden("restore-in")  # page.js puts the saved store and role here on load
     cards_turn = _hidden("cards-turn")  # page.js: «<turn>:<nonce>» when an old marker is clicked
     export_out = _hidden("export-out")  # a download for page.js (ui.conversation_export)
-    pending = gr.State("")
+    # The question between the two steps: sent by the browser with the second, so the queue can
+    # see what it costs (ui.fair puts long questions in their own lane).
+    pending = _hidden("pending-question")
     with gr.Row(equal_height=False, elem_id="chat-row"):
         with gr.Column(scale=3, elem_id="chat-col"):
             with gr.Row(elem_id="top-row"):

@@ -7,6 +7,7 @@ Contract (read by `ui.guard` for every request, and by `ui.fair` for queued even
         the peer's address; only when the peer is one of `trusted` (HJEMMEL_TRUSTED_PROXY) the
         right-most X-Forwarded-For entry that is not itself a trusted proxy
     client_key(user, address) -> str            «user:kari», else «addr:10.0.0.7»
+    event_key(event, trusted) -> str            the same for an event in Gradio's queue
 
 Every limit (rate, queue share, login slow-down) is keyed on `client_key`: a session id, a
 cookie the client invents or a forwarded header from an untrusted peer never changes it. It
@@ -70,6 +71,14 @@ def user_of(app: Any, cookies: Mapping[str, str]) -> str | None:
 
 def client_key(user: str | None, address: str) -> str:
     return f"user:{user}" if user else f"addr:{address}"
+
+
+def event_key(event: Any, trusted: Collection[Any]) -> str:
+    """The client key of an event in Gradio's queue (from the request that queued it)."""
+    request = getattr(event, "request", None)
+    peer = getattr(getattr(request, "client", None), "host", "") or "?"
+    headers = getattr(request, "headers", None) or {}
+    return client_key(getattr(event, "username", None), client_address(peer, headers, trusted))
 
 
 def headers_of(scope: Mapping[str, Any]) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Fair limits per client: a rate, a share of the answer workers and of the queue.
+"""Fair limits per client: a rate, a share of the answer workers and of the queue, and a lane for
+expensive questions.
 
 Contract (`ui.guard` asks before a call is let into Gradio's queue; the key is `ui.clients`'):
 
@@ -9,13 +10,19 @@ Contract (`ui.guard` asks before a call is let into Gradio's queue; the key is `
         waiting or running (`answers`: the call computes one) or EVENTS_PER_CLIENT calls of
         any kind in the queue; `admitted(key)` / `done(key)` bracket a call from the moment
         it is let through until Gradio has queued it, so two calls at once cannot both slip in.
+    install_fair_queue(queue, key_of_event)   (`ui.server`, after `demo.queue(...)`)
+        Gradio's queue of the ANSWERS group is first come, first served. Replaced by
+        `FairList`: an answer is queued behind the answers of clients that have fewer waiting
+        or running than its own client (round robin by client, so a client that floods waits
+        behind its own questions, not others behind it), and a question over LONG_CHARS goes
+        to its own lane of LONG_WORKERS workers: its query embedding costs ~1.5 s of CPU (e5
+        over a 512-token window), and four such clients used to occupy every worker.
     too_many(seconds) -> str                  the Norwegian «for mange spørsmål» message
 
 The counts come from Gradio's own queue (the events it holds until they finish), so a client
-that disconnects or is cancelled frees its share at once; nothing is counted twice. With
-ANSWERS_PER_CLIENT of ANSWER_WORKERS, one client can hold at most half the workers, and never
-more than EVENTS_PER_CLIENT of QUEUE_MAX places. It deliberately schedules nothing itself:
-Gradio's queue stays first come, first served among the calls let in.
+that disconnects or is cancelled frees its share at once; nothing is counted twice. The first
+input of every function in the ANSWERS group is the question (that is how its cost is read).
+It deliberately changes nothing in what an answer is: only when and beside whom it is computed.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ QUEUE_MAX = 64
 ANSWERS_PER_CLIENT = 2
 EVENTS_PER_CLIENT = 8
 ANSWERS = "answers"  # the concurrency group of every function that computes an answer
+LONG = "answers-long"  # the lane its expensive questions are moved to
+LONG_CHARS = 500
+LONG_WORKERS = 1
 RETRY_BUSY_S = 2.0
 # Calls per client: a burst of RATE_BURST, then one per RATE_INTERVAL_S. A page question costs
 # two calls and a page load three; a person never comes near it, a flooding script does.
@@ -85,7 +95,7 @@ class Shares:
             if getattr(event, "closed", False) or self._key_of_event(event) != key:
                 continue
             total += 1
-            answers += event.concurrency_id == ANSWERS
+            answers += event.concurrency_id in (ANSWERS, LONG)
         return answers, total
 
     def refuse(self, key: str, answers: bool) -> float:
@@ -107,3 +117,71 @@ class Shares:
             self._admitted[key] -= 1
             if self._admitted[key] <= 0:
                 del self._admitted[key]
+
+
+def question_chars(event: Any) -> int:
+    """The length of an answering call's question (its first input)."""
+    data = getattr(getattr(event, "data", None), "data", None)
+    return len(data[0]) if isinstance(data, list) and data and isinstance(data[0], str) else 0
+
+
+class FairList(list[Any]):
+    """Gradio's list of waiting events for one concurrency group, kept in fair order.
+
+    Gradio appends to it, takes `[0]` and removes what it took; only `append` is changed: it
+    inserts by (round, arrival), where round counts the events its client already has waiting
+    or running in this lane, and moves a long question to the LONG lane's list instead.
+    """
+
+    def __init__(self, queue: Any, lane: str, key_of_event: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._queue, self._lane, self._key = queue, lane, key_of_event
+        self._arrivals = 0
+
+    def _round(self, key: str) -> int:
+        waiting = sum(1 for e in self if self._key(e) == key)
+        running = sum(
+            1
+            for job in getattr(self._queue, "active_jobs", [])
+            for e in job or ()
+            if e.concurrency_id == self._lane and self._key(e) == key
+        )
+        return waiting + running
+
+    def append(self, event: Any) -> None:
+        if self._lane == ANSWERS and question_chars(event) > LONG_CHARS:
+            event.concurrency_id = LONG
+            self._queue.event_queue_per_concurrency_id[LONG].queue.append(event)
+            return
+        self._arrivals += 1
+        order = (self._round(self._key(event)), self._arrivals)
+        event.hjemmel_order = order
+        at = len(self)
+        while at > 0 and getattr(self[at - 1], "hjemmel_order", (0, 0)) > order:
+            at -= 1
+        self.insert(at, event)
+
+
+def install_fair_queue(queue: Any, key_of_event: Callable[[Any], str]) -> None:
+    """Give the ANSWERS group (and its LONG lane) fair lists (see the module docstring)."""
+    from gradio.queueing import EventQueue
+
+    lanes = queue.event_queue_per_concurrency_id
+    create = queue.create_event_queue_for_fn
+
+    def fair(lane: str) -> None:
+        events = lanes[lane]
+        if not isinstance(events.queue, FairList):
+            old, events.queue = events.queue, FairList(queue, lane, key_of_event)
+            for event in old:
+                events.queue.append(event)
+
+    def create_fair(block_fn: Any) -> None:
+        create(block_fn)
+        if block_fn.concurrency_id == ANSWERS:
+            if LONG not in lanes:
+                lanes[LONG] = EventQueue(LONG, LONG_WORKERS)
+            fair(ANSWERS)
+            fair(LONG)
+
+    queue.create_event_queue_for_fn = create_fair

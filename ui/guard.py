@@ -36,7 +36,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ui import fair
-from ui.clients import client_address, client_key, cookies_of, headers_of, user_of
+from ui.clients import (
+    client_address,
+    client_key,
+    cookies_of,
+    event_key,
+    headers_of,
+    user_of,
+)
 from ui.hosts import HostPolicy, response_headers
 from ui.rights import Rights, decide
 from ui.upload import MAX_UPLOAD_BYTES
@@ -99,11 +106,7 @@ class Guard:
         return getattr(blocks, "_queue", None)
 
     def _event_key(self, event: Any) -> str:
-        request = getattr(event, "request", None)
-        peer = getattr(getattr(request, "client", None), "host", "") or "?"
-        headers = getattr(request, "headers", {}) or {}
-        address = client_address(peer, headers, self.config.trusted)
-        return client_key(getattr(event, "username", None), address)
+        return event_key(event, self.config.trusted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

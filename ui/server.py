@@ -8,8 +8,9 @@ Contract (`ui.app.launch` passes these to Gradio; nothing else is needed):
         Gradio's own CORS layer, so its Host, Origin and rights checks see every request first)
         and no FastAPI /openapi.json or /docs. Raises `LoginRequiredError` for a host beyond
         loopback without users unless insecure_no_login.
-    configure_queue(demo) -> demo
-        answers off the event loop: ANSWER_WORKERS at a time, QUEUE_MAX waiting in all.
+    configure_queue(demo, settings) -> demo
+        answers off the event loop: ANSWER_WORKERS at a time, QUEUE_MAX waiting in all, in
+        fair order per client, long questions in their own lane (`ui.fair`).
     ANSWERS                     the concurrency group every answer-computing event joins
 
 It deliberately holds no checks itself: those are `ui.guard`'s, `ui.rights`' and `ui.fair`'s.
@@ -23,8 +24,8 @@ from gradio.routes import App
 
 from assistant.settings import Settings, names
 from ui.auth import load_users, make_checker
-from ui.clients import parse_trusted
-from ui.fair import ANSWER_WORKERS, ANSWERS, QUEUE_MAX
+from ui.clients import event_key, parse_trusted
+from ui.fair import ANSWER_WORKERS, ANSWERS, QUEUE_MAX, install_fair_queue
 from ui.guard import Guard, GuardConfig
 from ui.hosts import HostPolicy
 from ui.rights import Rights
@@ -95,6 +96,10 @@ def launch_options(
     }
 
 
-def configure_queue(demo: Any) -> Any:
-    """Answers run in Gradio's worker threads, ANSWER_WORKERS at a time, QUEUE_MAX waiting."""
-    return demo.queue(default_concurrency_limit=ANSWER_WORKERS, max_size=QUEUE_MAX)
+def configure_queue(demo: Any, settings: Settings) -> Any:
+    """Answers run in Gradio's worker threads, ANSWER_WORKERS at a time, QUEUE_MAX waiting, in
+    fair order per client with a lane of their own for long questions (`ui.fair`)."""
+    demo.queue(default_concurrency_limit=ANSWER_WORKERS, max_size=QUEUE_MAX)
+    trusted = parse_trusted(names(settings.trusted_proxy))
+    install_fair_queue(demo._queue, lambda event: event_key(event, trusted))
+    return demo

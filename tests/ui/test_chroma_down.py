@@ -55,7 +55,7 @@ def test_a_chroma_outage_is_one_line_in_the_cli_and_the_page(tmp_path: Path) -> 
         fns = functions(http)
         session = "chromadown1"
         run(http, fns["begin"], [QUESTION, ""], session=session)
-        out, _ = run(http, fns["finish"], [None, "alle", "", False, []], session=session)
+        out, _ = run(http, fns["finish"], [QUESTION, "alle", "", False, []], session=session)
         bubble = json.dumps(out[1][-1]["content"], ensure_ascii=False)
         assert line in bubble and "annerledes" not in bubble
         with pytest.raises(AssertionError, match="svarer ikke"):

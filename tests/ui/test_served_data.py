@@ -53,10 +53,10 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _ask(http: object, fns: dict[str, int], question: str, store: str) -> tuple[list, int]:
-    """A question as the page asks it: «begin» keeps it in the session, «finish» answers."""
+    """A question as the page asks it: «begin» shows it, «finish» answers."""
     session = uuid.uuid4().hex[:11]
     run(http, fns["begin"], [question, store], session=session)  # type: ignore[arg-type]
-    data = [None, "alle", store, False, []]  # the question comes from the session's state
+    data = [question, "alle", store, False, []]
     return run(http, fns["finish"], data, session=session)  # type: ignore[arg-type]
 
 
