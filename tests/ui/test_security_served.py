@@ -73,8 +73,10 @@ def test_a_non_editor_is_refused_with_403_and_nothing_changes_on_disk(
             join(per, fns["do_reingest"], []),
             per.post("/gradio_api/call/upload", json={"data": [fake_file, *meta]}),
             per.post("/gradio_api/call/remove_document", json={"data": ["rundskriv"]}),
+            join(per, fns["start"], [None, "core", ["hjemmel"], True]),  # an evaluation run
         ]
-        assert [a.status_code for a in attempts] == [403] * 5, [a.text for a in attempts]
+        assert [a.status_code for a in attempts] == [403] * 6, [a.text for a in attempts]
+        assert "HJEMMEL_EVALUATORS" in attempts[-1].json()["detail"]
         assert "HJEMMEL_EDITORS" in attempts[0].json()["detail"]
         # Unknown functions and names that are not public are refused as well.
         assert join(per, 9999, []).status_code == 404
