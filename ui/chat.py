@@ -3,10 +3,12 @@
 Handlers only turn page state into `assistant.ask(question, role, history, documents)` calls and
 format the Answer with `ui.render`. Asking is two steps so the question shows at once: `start`
 puts it in the chat with «Leter i kildene …», `answer` replaces that with the answer. The whole
-conversation state is one JSON string (`ui.conversations`) that the browser keeps in localStorage;
-nothing about a question is stored on the server except an explicit rating. It deliberately holds
-no retrieval or answer logic, and each request takes the assistant from the live holder once, so a
-swap of the index mid-answer is never seen by that answer.
+conversation state is one JSON string (`ui.conversations`, bounded) that the browser keeps in
+localStorage; nothing about a question is stored on the server except an explicit rating. A reply
+renders the cards of one answer only (`view`, `cards_for`). A Chroma server that does not answer
+is shown as its one-line message. It deliberately holds no retrieval or answer logic, and each
+answer holds the assistant from the live holder for its whole run (`live.use()`), so a swap of
+the index mid-answer is never seen by that answer and the old build is released after it.
 """
 
 from __future__ import annotations

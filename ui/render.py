@@ -236,6 +236,12 @@ def answer_cards(
     return "".join(parts)
 
 
+PANEL_HINT = (
+    '<div class="panel-hint">Kildene til tidligere svar vises når du klikker på en kildemarkør '
+    "i svaret.</div>"
+)
+
+
 def panel_html(block: str = "", turn: int = 0, note: str = "") -> str:
     """The panel: the cards of one answer (the newest, or one whose marker was clicked).
 
@@ -248,12 +254,7 @@ def panel_html(block: str = "", turn: int = 0, note: str = "") -> str:
             f'<div class="card-note">{html.escape(note)}</div>{empty}' if note else empty
         )
     head = f'<h3 class="panel-h">Kilder for svar {turn}</h3>'
-    hint = (
-        '<div class="panel-hint">Kildene til tidligere svar vises når du klikker på en '
-        "kildemarkør i svaret.</div>"
-        if turn > 1
-        else ""
-    )
+    hint = PANEL_HINT if turn > 1 else ""
     shown = f'<div class="card-note">{html.escape(note)}</div>' if note else ""
     return one_block(head + shown + block + hint)
 
