@@ -33,6 +33,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     users_file: Path | None = None
+    # The page's rights and network limits (ui.rights, ui.hosts, ui.clients): comma-separated
+    # user names and host names/addresses.
+    editors: str = ""
+    evaluators: str = ""
+    allowed_hosts: str = ""
+    trusted_proxy: str = ""
     # The concept layer (analysis.concepts) as a retrieval signal; off to measure what it adds.
     concepts: bool = True
     # The ranking model (assistant/answer/ranker.json when unset); cross-validation points it at a
@@ -65,6 +71,16 @@ class Settings:
             return index_is_stale([self.corpus], self.index_dir, self.embedder, self.store)
         except Exception:
             return False
+
+    @property
+    def editor_names(self) -> frozenset[str]:
+        """`HJEMMEL_EDITORS`: who may upload, remove and re-index when login is on."""
+        return names(self.editors)
+
+    @property
+    def evaluator_names(self) -> frozenset[str]:
+        """`HJEMMEL_EVALUATORS`: who may run evaluations when login is on (editors may too)."""
+        return names(self.evaluators) | self.editor_names
 
     @property
     def feedback_db(self) -> Path:
@@ -110,6 +126,11 @@ class Settings:
         if out.get("top_k", 1) < 1:
             raise SettingsError("top_k må være minst 1")
         return cls(**out)
+
+
+def names(raw: str) -> frozenset[str]:
+    """The entries of a comma-separated setting, stripped, empty ones dropped."""
+    return frozenset(n.strip() for n in str(raw or "").split(",") if n.strip())
 
 
 def _flag(raw: Any) -> bool:

@@ -78,9 +78,22 @@ def _cell(value: Any) -> str:
 
 def _raw_rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        if not zipfile.is_zipfile(path):  # an .xlsx is a zip archive; openpyxl's error is not
+            raise SheetError(
+                f"{path.name}: filen heter .xlsx, men er ikke et Excel-regneark. Lagre arket som "
+                "XLSX (eller CSV) og last det opp på nytt."
+            )
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # a damaged archive: openpyxl raises zipfile's and its own errors
+            raise SheetError(
+                f"{path.name}: regnearket kan ikke leses ({type(exc).__name__}). Lagre det på nytt "
+                "som XLSX eller CSV."
+            ) from exc
         try:
             return [
                 [_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
@@ -101,6 +114,8 @@ def read_sheet(path: Path) -> Sheet:
     """The header and the non-empty rows; a missing required column is an error."""
     try:
         raw = _raw_rows(path)
+    except SheetError:
+        raise
     except (OSError, ValueError, KeyError) as exc:
         raise SheetError(f"{path}: kan ikke lese regnearket ({exc})") from exc
     header = [h.strip().casefold() for h in raw[0]] if raw else []

@@ -1,21 +1,24 @@
 """`hjemmel bench serve`: bounded load on the real page over loopback, against in-process `ask`.
 
-Starts `hjemmel serve` in a child process on a free 127.0.0.1 port over the user's index (no login;
-the child is stopped at the end), then:
+Starts `hjemmel serve` in a child process on a free 127.0.0.1 port over the user's index (no login,
+HJEMMEL_TRUSTED_PROXY=127.0.0.1 so each load client can be its own address; the child is stopped
+at the end), then measures, with the generators of `ui.bench_load`:
 1. in-process baseline: the same questions through `Assistant.ask` (p50/p95);
-2. CLIENTS concurrent page sessions (the page's own /ask endpoint through the server's queue,
-   over plain HTTP), each asking
-   PER_CLIENT questions: errors, answers/s, p50/p95, and the ratio to in-process;
-3. an abusive session (32,000-character questions and follow-ups, as fast as it can) beside
-   NORMAL_CLIENTS ordinary ones: the ordinary sessions' p95.
-Traffic goes only to 127.0.0.1 and is bounded in count and time. It prints figures and the goals
-(20 clients: 0 errors, p95 ≤ 1.5 s, ≥ 15 answers/s; abusive: others' p95 ≤ 1 s); it asserts
-nothing and changes nothing on disk except the page's own feedback/log files.
+2. CLIENTS concurrent clients, PER_CLIENT questions each: errors, answers/s, p50/p95;
+3. one client flooding from FLOOD_THREADS connections beside NORMAL_CLIENTS ordinary ones —
+   once with one session, once with a new session id per request: the others' p95 and whether
+   anyone met «Queue is full»;
+4. LONG_CLIENTS clients sending 1,999-character questions beside FEW_CLIENTS ordinary ones,
+   against the ordinary ones alone: answers/s and p95;
+5. a page question sent with a STORE_TURNS-turn conversation store: bytes in, bytes out, turns
+   kept, and the server's memory before and after.
+Traffic goes only to 127.0.0.1 and is bounded in count and time. It prints figures and goals
+(20 clients: 0 errors, p95 ≤ 1.5 s, ≥ 15 answers/s; a flood: the others' p95 ≤ 2 s and never a
+full queue); it asserts nothing and changes nothing on disk except the page's own files.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import statistics
@@ -23,21 +26,22 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import httpx
 
 from assistant.bench import QUESTIONS
 from assistant.settings import Settings
+from ui import bench_load as load
 
 CLIENTS = 20
 PER_CLIENT = 10
 NORMAL_CLIENTS = 5
-ABUSE_SECONDS = 20.0
+FLOOD_THREADS = 8
+LONG_CLIENTS = 4
+FEW_CLIENTS = 3
+STORE_TURNS = 4000
 START_TIMEOUT_S = 180.0
-LONG_QUESTION = "Hva gjelder for isolasjon og taushetsplikt? " * 730  # ~32,000 characters
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -56,7 +60,12 @@ def _free_port() -> int:
 def _start_server(port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.pop("HJEMMEL_USERS", None)
-    env.update(HJEMMEL_HOST="127.0.0.1", HJEMMEL_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    env.update(
+        HJEMMEL_HOST="127.0.0.1",
+        HJEMMEL_PORT=str(port),
+        HJEMMEL_TRUSTED_PROXY="127.0.0.1",
+        GRADIO_ANALYTICS_ENABLED="False",
+    )
     cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1"]
     proc = subprocess.Popen(
         [*cmd, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -73,79 +82,6 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
         time.sleep(0.5)
     proc.terminate()
     raise RuntimeError("hjemmel serve svarte ikke innen tidsfristen")
-
-
-def _session(url: str) -> Callable[[str, str], Any]:
-    """One page session asking through the page's /ask endpoint and the server's queue.
-
-    A plain HTTP client (POST /gradio_api/call/ask, then its event stream) rather than
-    gradio_client: that one spends ~100 ms of CPU per answer itself, and on two cores the load
-    generator would be the bottleneck, not the server.
-    """
-    http = httpx.Client(base_url=url, timeout=120)
-    session = uuid.uuid4().hex[:11]
-
-    def ask(question: str, role: str) -> Any:
-        body = {"data": [question, role, None], "session_hash": session}
-        posted = http.post("gradio_api/call/ask", json=body)
-        posted.raise_for_status()
-        event = posted.json()["event_id"]
-        kind = ""
-        with http.stream("GET", f"gradio_api/call/ask/{event}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event: "):
-                    kind = line[len("event: ") :].strip()
-                elif line.startswith("data: ") and kind in ("complete", "error"):
-                    if kind == "error":
-                        raise RuntimeError(line[len("data: ") :])
-                    return json.loads(line[len("data: ") :])
-        raise RuntimeError("svaret kom ikke")
-
-    return ask
-
-
-def _clients(url: str, n: int, per_client: int) -> tuple[list[float], int, float]:
-    """n sessions asking per_client questions each: latencies (s), errors, wall time."""
-    times: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    sessions = [_session(url) for _ in range(n)]
-    barrier = threading.Barrier(n)
-
-    def work(k: int) -> None:
-        barrier.wait()
-        for i in range(per_client):
-            question, role = QUESTIONS[(k + i) % len(QUESTIONS)]
-            t = time.perf_counter()
-            try:
-                sessions[k](question, role)
-            except Exception:
-                with lock:
-                    errors[0] += 1
-                continue
-            with lock:
-                times.append(time.perf_counter() - t)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return times, errors[0], time.perf_counter() - started
-
-
-def _abuse(url: str, stop: threading.Event) -> tuple[int, int]:
-    """Flood from one session until stopped: (requests sent, refused by the server)."""
-    ask = _session(url)
-    sent = refused = 0
-    while not stop.is_set():
-        sent += 1
-        try:
-            ask(LONG_QUESTION if sent % 2 else "Og for dem under 18 år?", "alle")
-        except Exception:
-            refused += 1
-    return sent, refused
 
 
 def _baseline(settings: Settings) -> list[float]:
@@ -177,6 +113,87 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _figures(tally: load.Tally) -> str:
+    times = tally.times
+    p50 = statistics.median(times) if times else float("nan")
+    return (
+        f"{len(times)} svar, {tally.errors} feil, {tally.refused} avvist (429), "
+        f"{tally.full} «køen er full» (503), p50 {_ms(p50)}, p95 {_ms(_pct(times, 0.95))}"
+    )
+
+
+def _beside_flood(url: str, rotate: bool, question: str, label: str) -> None:
+    stop = threading.Event()
+    result: list[load.Tally] = []
+    args = (url, "10.2.0.66", stop, FLOOD_THREADS, rotate, question)
+    flooder = threading.Thread(target=lambda: result.append(load.flood(*args)))
+    flooder.start()
+    time.sleep(2.0)
+    normal, wall = load.clients(url, NORMAL_CLIENTS, PER_CLIENT, prefix="10.4")
+    stop.set()
+    flooder.join(timeout=180)
+    flood = result[0] if result else load.Tally()
+    sent = len(flood.times) + flood.refused + flood.full + flood.errors
+    p95 = _pct(normal.times, 0.95)
+    ok = p95 <= 2.0 and normal.full == 0 and not normal.errors
+    print(
+        f"{label}: én klient sendte {sent} forespørsler fra {FLOOD_THREADS} forbindelser "
+        f"({len(flood.times)} besvart, {flood.refused} avvist med 429, {flood.full} «køen er "
+        f"full»); {NORMAL_CLIENTS} andre klienter: {_figures(normal)}, "
+        f"{len(normal.times) / wall:.1f} svar/s"
+    )
+    print(f"  mål: de andres p95 ≤ 2 s og aldri full kø: {'innenfor' if ok else 'IKKE nådd'}")
+
+
+def _long_questions(url: str) -> None:
+    alone, wall_alone = load.clients(url, FEW_CLIENTS, PER_CLIENT, prefix="10.5")
+    stop = threading.Event()
+    results: list[load.Tally] = []
+    floods = [
+        threading.Thread(
+            target=lambda k=k: results.append(
+                load.flood(url, f"10.6.0.{k + 1}", stop, 2, False, load.LONG_QUESTION)
+            )
+        )
+        for k in range(LONG_CLIENTS)
+    ]
+    for t in floods:
+        t.start()
+    time.sleep(2.0)
+    beside, wall = load.clients(url, FEW_CLIENTS, PER_CLIENT, prefix="10.7")
+    stop.set()
+    for t in floods:
+        t.join(timeout=180)
+    long_answers = sum(len(r.times) for r in results)
+    print(
+        f"{FEW_CLIENTS} vanlige klienter alene: {len(alone.times) / wall_alone:.2f} svar/s, "
+        f"p95 {_ms(_pct(alone.times, 0.95))}; ved siden av {LONG_CLIENTS} klienter med "
+        f"spørsmål på 1 999 tegn ({long_answers} besvart): {len(beside.times) / wall:.2f} svar/s, "
+        f"p95 {_ms(_pct(beside.times, 0.95))} ({_figures(beside)})"
+    )
+
+
+def _big_store(url: str, pid: int) -> None:
+    before = _rss_mb(pid)
+    sent, reply, kept = load.store_reply(url, STORE_TURNS)
+    after = _rss_mb(pid)
+    print(
+        f"Samtale med {STORE_TURNS} spørsmål: sendt {sent / 1e6:.1f} MB, svaret "
+        f"{reply / 1e6:.2f} MB, {kept} spørsmål beholdt; serverens minne {before:.0f} → "
+        f"{after:.0f} MB"
+    )
+
+
 def run_serve_bench(settings: Settings) -> int:
     base = _baseline(settings)
     print(f"I prosessen: p50 {_ms(statistics.median(base))}, p95 {_ms(_pct(base, 0.95))}")
@@ -184,38 +201,30 @@ def run_serve_bench(settings: Settings) -> int:
     server = _start_server(port)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _clients(url, 2, 2)  # warm-up
+        load.clients(url, 2, 2)  # warm-up
         cpu_server, cpu_self = _cpu(server.pid), time.process_time()
-        times, errors, wall = _clients(url, CLIENTS, PER_CLIENT)
+        tally, wall = load.clients(url, CLIENTS, PER_CLIENT)
         cpu_server, cpu_self = _cpu(server.pid) - cpu_server, time.process_time() - cpu_self
+        times = tally.times
         rate = len(times) / wall if wall else 0.0
         p95 = _pct(times, 0.95)
         print(
-            f"{CLIENTS} samtidige klienter × {PER_CLIENT}: {len(times)} svar, {errors} feil, "
-            f"{rate:.1f} svar/s, p50 {_ms(statistics.median(times) if times else 0)}, "
-            f"p95 {_ms(p95)} ({p95 / _pct(base, 0.95):.0f}× i prosessen)"
+            f"{CLIENTS} samtidige klienter × {PER_CLIENT}: {_figures(tally)}, {rate:.1f} svar/s "
+            f"({p95 / _pct(base, 0.95):.0f}× i prosessen)"
         )
         n = max(1, len(times))
         print(
             f"  CPU per svar: server {_ms(cpu_server / n)}, klientene {_ms(cpu_self / n)} "
             f"(i prosessen {_ms(statistics.mean(base))})"
         )
-        ok = errors == 0 and p95 <= 1.5 and rate >= 15
+        bad = tally.errors + tally.refused + tally.full
+        ok = bad == 0 and p95 <= 1.5 and rate >= 15
         print(f"  mål: 0 feil, p95 ≤ 1,5 s, ≥ 15 svar/s: {'innenfor' if ok else 'IKKE nådd'}")
-        stop = threading.Event()
-        result: list[tuple[int, int]] = []
-        flood = threading.Thread(target=lambda: result.append(_abuse(url, stop)))
-        flood.start()
-        time.sleep(1.0)
-        normal, n_err, _ = _clients(url, NORMAL_CLIENTS, PER_CLIENT)
-        stop.set()
-        flood.join(timeout=60)
-        sent, refused = result[0] if result else (0, 0)
-        print(
-            f"Misbruk: én økt sendte {sent} forespørsler ({refused} avvist av serveren); "
-            f"{NORMAL_CLIENTS} andre økter: {len(normal)} svar, {n_err} feil, "
-            f"p95 {_ms(_pct(normal, 0.95))} (mål ≤ 1 s)"
-        )
+        question = QUESTIONS[0][0]
+        _beside_flood(url, False, question, "Flom fra én klient")
+        _beside_flood(url, True, question, "Flom med ny økt-id per forespørsel")
+        _long_questions(url)
+        _big_store(url, server.pid)
     finally:
         server.terminate()
         try:

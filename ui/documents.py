@@ -3,12 +3,12 @@
 Reads the live index's documents and passages (through `ui.render`); uploads and removals go
 through `ui.upload`, which validates, writes the corpus folder and rebuilds the index, after which
 the live holder (`ui.live`) serves the new build to the next request. It deliberately does not
-search or rank anything, and it shows the upload form only to editors (`may_edit`).
+search or rank anything. It shows the upload form only to editors (`may_edit`); that the server
+refuses everyone else is `ui.guard`'s work, from the EDIT mark on each handler here.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,9 @@ from assistant.settings import Settings
 from ingest.records import DOC_TYPES, STATUSES
 from ui import upload
 from ui.chat import LiveLike, document_choices
+from ui.html_box import html_box
 from ui.render import document_rows, reader_html, section_choices, status_label
+from ui.rights import EDIT, READ, Rights, needs
 
 HEADERS = ["Tittel", "Type", "Status", "Dato", "Avsnitt"]
 STALE_TEXT = (
@@ -28,15 +30,16 @@ STALE_TEXT = (
 )
 
 
-def editors(env: dict[str, str] | None = None) -> frozenset[str]:
-    """User names allowed to upload and remove documents when login is on (`HJEMMEL_EDITORS`)."""
-    raw = (env if env is not None else os.environ).get("HJEMMEL_EDITORS", "")
-    return frozenset(n.strip() for n in raw.split(",") if n.strip())
-
-
 def may_edit(username: str | None, login_on: bool, allowed: Collection[str]) -> bool:
-    """Without login (a local single-user install) everyone edits; with login, only editors."""
-    return not login_on or (username is not None and username in allowed)
+    """Without login (a local single-user install) everyone edits; with login, only editors.
+    What the page shows; the server's own refusal is `ui.rights`' (the same rule)."""
+    return Rights(login_on, frozenset(allowed)).may(username, EDIT)
+
+
+def known_titles(index: Any) -> set[str]:
+    """Every title and short title an upload must not take."""
+    docs = index.documents.values()
+    return {d.title for d in docs} | {str(getattr(d, "short_title", "") or "") for d in docs}
 
 
 def is_stale(settings: Settings) -> bool:
@@ -87,18 +90,19 @@ def build_documents_tab(
             scale=2,
             elem_id="reader-section",
         )
-    reader = gr.HTML(
+    reader = html_box(
         reader_html(index, first_sections[0][1], live.unlisted) if first_sections else "",
         elem_id="reader",
-        js_on_load=None,
     )
 
+    @needs(READ)
     def pick_document(doc_id: str | None) -> tuple[Any, str]:
         idx = live.get().index
         choices = section_choices(idx, doc_id) if doc_id else []
         value = choices[0][1] if choices else None
         return gr.update(choices=choices, value=value), reader_html(idx, value or "", live.unlisted)
 
+    @needs(READ)
     def pick_section(passage_id: str | None) -> str:
         return reader_html(live.get().index, passage_id or "", live.unlisted)
 
@@ -109,8 +113,9 @@ def build_documents_tab(
         remove_box = _build_editor(live, settings, table, doc, filter_box)
     refreshed = [table, doc, remove_box, filter_box]
 
+    @needs(READ)
     def on_load(request: gr.Request) -> tuple[Any, ...]:
-        allowed = may_edit(getattr(request, "username", None), login_on, editors())
+        allowed = may_edit(getattr(request, "username", None), login_on, settings.editor_names)
         return (gr.update(visible=is_stale(settings)), gr.update(visible=allowed), *_refresh(live))
 
     demo.load(on_load, None, [stale, editor, *refreshed], **hide)
@@ -158,6 +163,7 @@ def _build_editor(
     def steps(progress: gr.Progress) -> upload.Progress:
         return lambda share, text: progress(share, desc=text)
 
+    @needs(EDIT)
     def do_add(
         path: str | None,
         title_text: str,
@@ -172,7 +178,7 @@ def _build_editor(
         meta = upload.DocumentMeta(
             title_text or "", type_value, issuer_text or "", date_text or "", status_value
         )
-        titles = {d.title for d in live.get().index.documents.values()}
+        titles = known_titles(live.get().index)
         try:
             doc_id = upload.add_document(settings, Path(path), meta, titles, steps(progress))
         except upload.UploadError as exc:
@@ -181,6 +187,7 @@ def _build_editor(
         done = f"✅ «{meta.title.strip()}» er lest inn (id «{doc_id}»)."
         return (done, *_refresh(live), gr.update(value=None), "")
 
+    @needs(EDIT)
     def do_remove(doc_id: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         documents = live.get().index.documents
         if not doc_id or doc_id not in documents:
@@ -192,9 +199,10 @@ def _build_editor(
         live.get()
         return (f"✅ «{documents[doc_id].title}» er fjernet.", *_refresh(live))
 
+    @needs(EDIT)
     def do_reingest(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         try:
-            upload.ingest_corpus(settings, steps(progress))
+            upload.reingest(settings, steps(progress))
         except upload.UploadError as exc:
             return (f"❌ {exc}", *[gr.update()] * 4)
         live.get()

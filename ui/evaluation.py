@@ -11,6 +11,7 @@ records who started it. It deliberately computes nothing itself: the runner and 
 from __future__ import annotations
 
 import html
+import logging
 import shutil
 import tempfile
 import threading
@@ -22,6 +23,10 @@ import gradio as gr
 
 from assistant.settings import Settings
 from evals.baselines import PIPELINE_LABELS, PIPELINES
+from ui.html_box import html_box, one_block
+from ui.rights import EVALUATE, needs
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
 SHOWN_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "fact_recall", "first_citation_gold",
@@ -135,8 +140,9 @@ def template_file() -> str:
     return str(write_template(folder / "spørsmål-mal.xlsx"))
 
 
-def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
-    """The tab's components and events (call inside a `gr.Tab`)."""
+def build_evaluation_tab(live: Any, settings: Settings) -> None:
+    """The tab's components and events (call inside a `gr.Tab`); `live` is the page's
+    `ui.live.LiveAssistant` (a run holds the build it started on until it ends)."""
     from evals.suite import SuiteError, suite_names
 
     gr.Markdown(INTRO, elem_id="eval-intro")
@@ -156,9 +162,10 @@ def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
         run = gr.Button("Kjør evaluering", variant="primary", elem_id="eval-run")
         gr.DownloadButton("Last ned mal (.xlsx)", value=template_file(), elem_id="eval-template")
     status = gr.Markdown(elem_id="eval-status")
-    summary = gr.HTML(elem_id="eval-result")
+    summary = html_box(elem_id="eval-result")
     files = gr.File(label="Rapport", file_count="multiple", elem_id="eval-files")
 
+    @needs(EVALUATE)
     def start(
         up: str | None, name: str | None, chosen: list[str], small: bool, request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's way to ask for a bar)
@@ -166,14 +173,20 @@ def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
         who = getattr(request, "username", None)
         try:
             suite = keep_upload(up, name, settings)
-            result = run_suite(assistant, settings, suite, chosen, small, progress)
+            with live.use() as assistant:
+                result = run_suite(assistant, settings, suite, chosen, small, progress)
         except (EvalInputError, SuiteError) as exc:
             lines = "\n".join(f"- {html.escape(x)}" for x in str(exc).splitlines())
             return f"**Kan ikke kjøre settet:**\n\n{lines}", "", None
+        except UnicodeDecodeError:
+            return "**Kan ikke kjøre settet:** filen er ikke UTF-8-tekst.", "", None
+        except Exception as exc:  # the page must say what went wrong, never just «Error»
+            log.exception("evaluation failed")
+            return f"**Evalueringen feilet** ({html.escape(type(exc).__name__)}).", "", None
         by = f" (kjørt av {html.escape(who)})" if who else ""
         return (
             f"Ferdig: kjøring {result['run_id']}{by}.",
-            summary_html(result),
+            one_block(summary_html(result)),
             downloads(result, settings),
         )
 

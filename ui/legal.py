@@ -17,7 +17,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.legal.cite import section_label
+from ui.html_box import html_box, one_block
 from ui.render import status_badge
+from ui.rights import READ, needs
 
 STATUS_TEXT = {
     "exact": "Funnet ordrett",
@@ -116,15 +118,16 @@ def build_verify_tab(assistant: Any) -> None:
         placeholder="f.eks. rundskrivet punkt 7.1.3 eller NKROPs høringsinnspill side 27",
     )
     check = gr.Button("Sjekk sitatet", variant="primary")
-    result_html = gr.HTML(elem_id="verify-result", js_on_load=None)
+    result_html = html_box(elem_id="verify-result")
 
+    @needs(READ)
     def run(text: str, place: str) -> str:
         index = assistant.index  # read per call: a live holder follows index swaps
         try:
             result = verify_quote(index, text or "", (place or "").strip() or None)
         except ValueError as exc:
             return f'<div class="card-warn">{html.escape(str(exc))}</div>'
-        return _verify_summary(result, index.by_id) + diff_html(result)
+        return one_block(_verify_summary(result, index.by_id) + diff_html(result))
 
     check.click(run, [quote, claimed], result_html, api_name="verify")
 
@@ -156,8 +159,9 @@ def build_refs_tab(assistant: Any) -> None:
         )
         search = gr.Button("Vis", variant="primary")
     index = assistant.index
-    table = gr.HTML(_refs_table(provision_index(index), index), elem_id="refs", js_on_load=None)
+    table = html_box(_refs_table(provision_index(index), index), elem_id="refs")
 
+    @needs(READ)
     def run(law_text: str, prov_text: str) -> str:
         index = assistant.index  # read per call: a live holder follows index swaps
         try:
@@ -166,7 +170,7 @@ def build_refs_tab(assistant: Any) -> None:
             )
         except RefQueryError as exc:
             return f'<div class="card-warn">{html.escape(str(exc))}</div>'
-        return _refs_table(entries, index)
+        return one_block(_refs_table(entries, index))
 
     search.click(run, [law, provision], table, api_name="refs")
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import STATUS_LABELS, Document, Passage
+from ui.plain_source import as_text, one_block
 
 # «[3]» or «[1, 2]» — the markers the composer puts at the end of bullets.
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?!\()")
@@ -61,7 +62,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         parts.append(f"*Tema: {topics}*\n\n")
     if not answer.direct and NOT_DIRECT not in answer.text:
         parts.append(f"**{NOT_DIRECT}.**\n\n")
-    parts.append(linkify_markers(html.escape(answer.text, quote=False), turn))
+    text = as_text(html.escape(answer.text, quote=False), answer)  # a document's Markdown is text
+    parts.append(linkify_markers(text, turn))
     if answer.further:
         items = "".join(
             f'<li><a href="#{card_anchor(turn, c.n)}">[{c.n}]</a> '
@@ -234,16 +236,27 @@ def answer_cards(
     return "".join(parts)
 
 
-def panel_html(blocks: Sequence[str]) -> str:
-    """The whole panel: the latest answer's cards open, earlier answers' cards folded below."""
-    if not blocks:
-        return '<div class="panel-empty">Kildene til svaret vises her, med sitatet uthevet.</div>'
-    latest = f'<h3 class="panel-h">Kilder for svar {len(blocks)}</h3>{blocks[-1]}'
-    earlier = "".join(
-        f'<details class="earlier"><summary>Kilder for svar {i}</summary>{b}</details>'
-        for i, b in reversed(list(enumerate(blocks[:-1], start=1)))
-    )
-    return latest + earlier
+PANEL_HINT = (
+    '<div class="panel-hint">Kildene til tidligere svar vises når du klikker på en kildemarkør '
+    "i svaret.</div>"
+)
+
+
+def panel_html(block: str = "", turn: int = 0, note: str = "") -> str:
+    """The panel: the cards of one answer (the newest, or one whose marker was clicked).
+
+    Only that answer's cards are sent: a long conversation's reply stays small. Earlier answers'
+    cards come back when one of their [n] markers is clicked (page.js asks for them).
+    """
+    if not block:
+        empty = '<div class="panel-empty">Kildene til svaret vises her, med sitatet uthevet.</div>'
+        return one_block(
+            f'<div class="card-note">{html.escape(note)}</div>{empty}' if note else empty
+        )
+    head = f'<h3 class="panel-h">Kilder for svar {turn}</h3>'
+    hint = PANEL_HINT if turn > 1 else ""
+    shown = f'<div class="card-note">{html.escape(note)}</div>' if note else ""
+    return one_block(head + shown + block + hint)
 
 
 def document_rows(index: IndexView, unlisted: Collection[str] = ()) -> list[list[str | int]]:
@@ -289,4 +302,6 @@ def reader_html(index: IndexView, passage_id: str, unlisted: Collection[str] = (
         page = f'<span class="page">s. {p.page}</span> ' if p.page is not None else ""
         rows.append(f'<p class="sec-p">{page}{html.escape(p.text)}</p>')
     heading = html.escape(section_title(passage))
-    return f'<div class="reader">{badge} <b>{title}</b><h3>{heading}</h3>{"".join(rows)}</div>'
+    return one_block(
+        f'<div class="reader">{badge} <b>{title}</b><h3>{heading}</h3>{"".join(rows)}</div>'
+    )

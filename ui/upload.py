@@ -5,7 +5,9 @@ content, that it yields citable text) and the metadata (title not already used, 
 status, ISO date), then copies the file into the corpus folder as `opplastet-<id>.<ext>`, appends a
 manifest entry and rebuilds the index through `ingest_corpus`. Any failure restores the corpus
 folder exactly, and the live index is only replaced by a complete build (`ingest.index` swaps
-atomically), so a rejected upload changes nothing. `remove_document` is the reverse for uploaded
+atomically), so a rejected upload changes nothing. The edit is journalled (`ingest.journal`):
+after a crash during the re-index, the next start (or edit) rolls back a file and manifest entry
+that no live build holds. Titles must differ from every title and short title. `remove_document` is the reverse for uploaded
 documents only: the bundled sources are never touched. Every message is Norwegian and names what
 was wrong. It deliberately knows no Gradio: `ui.documents` wires it to the page.
 """
@@ -13,6 +15,8 @@ was wrong. It deliberately knows no Gradio: `ui.documents` wires it to the page.
 from __future__ import annotations
 
 import contextlib
+import datetime
+import logging
 import re
 import shutil
 import tempfile
@@ -21,8 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import Settings
+from ingest.journal import ADD, REMOVE, corpus_edit, recover
 from ingest.manifest import MANIFEST_NAME, ManifestError, read_manifest, slugify, unique_id
 from ingest.records import DOC_TYPES, STATUSES
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PREFIX = "opplastet-"
@@ -33,7 +40,7 @@ Progress = Callable[[float, str], None]
 
 
 @contextlib.contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
+def locked(settings: Settings) -> Iterator[None]:
     """The ingest lock of the data directory (`ingest.lock`), held while the corpus is edited and
     re-ingested: a CLI `hjemmel ingest` and the page never build at once, nor two uploads."""
     from ingest.lock import IngestBusyError, ingest_lock
@@ -79,8 +86,22 @@ def check_meta(meta: DocumentMeta, known_titles: set[str]) -> None:
         raise UploadError(f"Ukjent dokumenttype «{meta.type}». Velg en av: {', '.join(DOC_TYPES)}.")
     if meta.status not in STATUSES:
         raise UploadError(f"Ukjent status «{meta.status}». Velg en av: {', '.join(STATUSES)}.")
-    if meta.date.strip() and not _DATE.match(meta.date.strip()):
-        raise UploadError(f"Datoen «{meta.date}» må skrives ÅÅÅÅ-MM-DD (eller stå tom).")
+    check_date(meta.date)
+
+
+def check_date(text: str) -> None:
+    """An empty date, or a real calendar date written ÅÅÅÅ-MM-DD («2024-13-45» is none)."""
+    value = text.strip()
+    if not value:
+        return
+    if not _DATE.match(value):
+        raise UploadError(f"Datoen «{text}» må skrives ÅÅÅÅ-MM-DD (eller stå tom).")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UploadError(
+            f"Datoen «{text}» finnes ikke (måned 01–12, dag som finnes i måneden)."
+        ) from None
 
 
 def check_file(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
@@ -145,23 +166,6 @@ def manifest_entry(doc_id: str, meta: DocumentMeta, file: str) -> str:
     return f"\n[[document]]\n{body}\n"
 
 
-@contextlib.contextmanager
-def _restoring(corpus: Path, added: Path | None = None) -> Iterator[None]:
-    """Restore the manifest (and remove `added`) if the block fails; nothing half-done remains."""
-    manifest = corpus / MANIFEST_NAME
-    before = manifest.read_bytes() if manifest.is_file() else None
-    try:
-        yield
-    except BaseException:
-        if before is None:
-            manifest.unlink(missing_ok=True)
-        else:
-            manifest.write_bytes(before)
-        if added is not None:
-            added.unlink(missing_ok=True)
-        raise
-
-
 def _manifest_entries(corpus: Path) -> list[object]:
     path = corpus / MANIFEST_NAME
     if not path.is_file():
@@ -181,7 +185,7 @@ def ingest_corpus(settings: Settings, progress: Progress = _no_progress) -> tupl
     from ingest.index import build_index
     from ingest.pipeline import load_corpus
 
-    with _locked(settings):
+    with locked(settings):
         progress(0.05, "Leser dokumentene …")
         try:
             load = load_corpus([settings.corpus])
@@ -219,17 +223,21 @@ def add_document(
     check_file(upload, max_bytes)
     # The manifest is read, the title and id chosen and the file written under one lock: two
     # uploads at once must not both take the same id or title.
-    with _locked(settings):
+    with locked(settings):
+        recover_edits(settings)
         entries = _manifest_entries(corpus)
-        titles = known_titles | {str(getattr(e, "title", "")) for e in entries}
-        check_meta(meta, titles)
+        titles = known_titles | {
+            str(getattr(e, field, "") or "") for e in entries for field in ("title", "short_title")
+        }
+        check_meta(meta, titles - {""})
         taken = {str(getattr(e, "id", "")) for e in entries}
         doc_id = unique_id(slugify(meta.title)[:48], taken)
         target = corpus / f"{UPLOAD_PREFIX}{doc_id}{upload.suffix.lower()}"
         if target.exists():
             raise UploadError(f"Filen {target.name} finnes allerede i korpuset.")
         progress(0.02, "Lagrer filen …")
-        with _restoring(corpus, target):
+        # Committed only with the build that holds it; a crash is rolled back at the next start.
+        with corpus_edit(settings.home, corpus, ADD, doc_id, target.name):
             with tempfile.NamedTemporaryFile(
                 dir=corpus, prefix=".opplasting-", delete=False
             ) as tmp:
@@ -261,19 +269,31 @@ def remove_document(
     corpus = Path(settings.corpus)
     manifest = corpus / MANIFEST_NAME
     file = corpus / Path(doc_path).name
-    with _locked(settings):  # the manifest read and rewritten under one lock
+    with locked(settings):  # the manifest read and rewritten under one lock
+        recover_edits(settings)
         text = manifest.read_text(encoding="utf-8")
         blocks = re.split(r"(?m)^(?=\[\[document\]\]\s*$)", text)
         kept = [b for b in blocks if not re.search(rf'(?m)^id = "{re.escape(doc_id)}"\s*$', b)]
         if len(kept) == len(blocks):
             raise UploadError(f"Fant ikke dokumentet «{doc_id}» i manifestet.")
-        saved = file.read_bytes() if file.is_file() else None
-        try:
-            with _restoring(corpus):
-                manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
-                file.unlink(missing_ok=True)
-                ingest_corpus(settings, progress)
-        except BaseException:
-            if saved is not None and not file.exists():
-                file.write_bytes(saved)
-            raise
+        with corpus_edit(settings.home, corpus, REMOVE, doc_id, file.name):
+            manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
+            file.unlink(missing_ok=True)
+            ingest_corpus(settings, progress)
+
+
+def reingest(settings: Settings, progress: Progress = _no_progress) -> tuple[str, ...]:
+    """«Les inn på nytt»: finish an interrupted edit first, then rebuild."""
+    with locked(settings):
+        recover_edits(settings)
+        return ingest_corpus(settings, progress)
+
+
+def recover_edits(settings: Settings) -> str:
+    """Roll back (or confirm) an upload or removal a crash interrupted (`ingest.journal`).
+
+    Called under the ingest lock before any edit, and by `hjemmel serve` at start."""
+    note = recover(settings.home, Path(settings.corpus), settings.index_dir)
+    if note:
+        log.warning("%s", note)
+    return note

@@ -118,3 +118,19 @@ def test_template_is_valid_against_the_corpus(tmp_path: Path, suffix: str) -> No
     assert items[2].history == (items[1].question,)  # «oppfølging_av» by id
     assert items[3].gold[0].passage == "rundskriv:7.1.3:3" and items[4].expect_refusal
     assert items[0].actor == "kriminalomsorgen"
+
+
+def test_an_xlsx_that_is_not_a_spreadsheet_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from evals.suite import SuiteError
+
+    fake = tmp_path / "spørsmål.xlsx"
+    fake.write_text("id;spørsmål\n1;Hva gjelder?\n", encoding="utf-8")  # a CSV renamed
+    with pytest.raises(SheetError, match="ikke et Excel-regneark"):
+        read_suite(fake)
+    broken = tmp_path / "ødelagt.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("tull.txt", "ikke et regneark")
+    with pytest.raises(SuiteError, match="kan ikke leses"):
+        load_suite(broken)

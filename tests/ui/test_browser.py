@@ -100,6 +100,10 @@ def _ratings(db: Path, question: str) -> list[tuple[Any, ...]]:
 
 def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> None:
     page = _page(browser)
+    blocked: list[str] = []  # the CSP has no 'unsafe-eval': nothing on the page may need it
+    page.on(
+        "console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None
+    )
     _open(page, served.url)
     page.screenshot(path=str(artifacts_dir / "ui-1-empty.png"))
 
@@ -141,6 +145,20 @@ def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> N
     follow = _ask(page, FOLLOW_UP, 2)
     assert "kontinuerlig tilsyn" in follow.inner_text()
     assert page.get_by_text("Tolket som oppfølging av").first.is_visible()
+    # Only the newest answer's cards came with the reply; a first-answer marker fetches its own.
+    assert page.locator("#citations [id^='kilde-1-']").count() == 0
+    page.locator(BOT).first.locator("a[href^='#kilde-1-']").first.click()
+    page.locator("#citations [id^='kilde-1-']").first.wait_for()
+
+    # «Last ned (.md)»: made in memory, handed to the browser as a download.
+    page.get_by_text("Tidligere samtaler").click()
+    with page.expect_download() as got:
+        page.locator("#export-md").click()
+    download = got.value
+    assert download.suggested_filename == "samtale.md"
+    exported = Path(download.path()).read_text(encoding="utf-8")
+    assert f"# {QUESTION}" in exported and f"# {FOLLOW_UP}" in exported
+    page.get_by_text("Tidligere samtaler").click()  # folded again
 
     # A reload brings the conversation back from the browser, cards included.
     page.reload()
@@ -157,6 +175,7 @@ def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> N
     page.get_by_text("Tidligere samtaler").click()
     page.locator("#conv-list label", has_text=QUESTION[:30]).click()
     page.locator(".answer-cards[data-turn='2']").wait_for(state="attached")
+    assert not blocked, blocked
     page.close()
 
 

@@ -136,3 +136,22 @@ def test_only_uploaded_documents_can_be_removed(corpus: Path, tmp_path: Path) ->
     with pytest.raises(UploadError, match="Bare dokumenter som er lastet opp"):
         upload.remove_document(settings, "rundskriv", "rundskriv.txt")
     assert (corpus / "rundskriv.txt").is_file()
+
+
+def test_dates_are_calendar_dates_and_short_titles_are_taken(tmp_path: Path, corpus: Path) -> None:
+    from ui.upload import check_date
+
+    for good in ("", "2024-02-29", " 2023-12-31 "):
+        check_date(good)
+    for bad, why in (("2024-13-45", "finnes ikke"), ("2023-02-29", "finnes ikke"),
+                     ("1.2.2024", "ÅÅÅÅ-MM-DD")):  # fmt: skip
+        with pytest.raises(UploadError, match=why):
+            check_date(bad)
+    manifest = corpus / "manifest.toml"
+    manifest.write_text(manifest.read_text() + 'short_title = "Samarbeidsrundskrivet"\n')
+    note = tmp_path / "notat.txt"
+    note.write_text("1 Formål\n\nEt notat om samarbeid.\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", corpus=corpus, embedder="fake")
+    meta = DocumentMeta("samarbeidsrundskrivet", "veileder", "Testdirektoratet")
+    with pytest.raises(UploadError, match="finnes allerede"):
+        add_document(settings, note, meta, set())
