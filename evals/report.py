@@ -70,10 +70,17 @@ def failures(result: dict[str, Any], pipeline: str = "hjemmel") -> list[dict[str
         if row["pipeline"] != pipeline:
             continue
         wrong_refusal = row["refused"] != row["expect_refusal"]
-        missed = not row["expect_refusal"] and (not _found_within(row, k) or row["facts_missing"])
+        missed = not row["expect_refusal"] and (
+            (_scored(row) and not _found_within(row, k)) or row["facts_missing"]
+        )
         if wrong_refusal or missed:
             out.append(row)
     return out
+
+
+def _scored(row: dict[str, Any]) -> bool:
+    """Retrieval is scored (runs stored before unscored questions existed: every answerable one)."""
+    return bool(row.get("scored", not row["expect_refusal"]))
 
 
 def _found_within(row: dict[str, Any], k: int) -> bool:
@@ -86,7 +93,7 @@ def _why(row: dict[str, Any], k: int) -> str:
     if row["refused"] != row["expect_refusal"]:
         reasons.append("avviste feilaktig" if row["refused"] else "skulle vært avvist")
     if not row["expect_refusal"]:
-        if not _found_within(row, k):
+        if _scored(row) and not _found_within(row, k):
             reasons.append(f"ingen gullkilde blant topp {k}")
         if row["facts_missing"]:
             reasons.append("mangler: " + "; ".join(f"«{f}»" for f in row["facts_missing"]))

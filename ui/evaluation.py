@@ -30,9 +30,10 @@ SHOWN_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "fact_recall", "first_citation_
 MAX_FAILURES_SHOWN = 40
 INTRO = (
     "### Evaluering\n"
-    "Last opp et evalueringssett som regneark (CSV eller XLSX med kolonnene id, tema, rolle, "
-    "spørsmål, gull, forventet_avvisning, oppfølging_av) eller JSONL — eller velg et medfølgende "
-    "sett. Kjøringen gir en rapport per spørsmål som kan lastes ned."
+    "Last opp et evalueringssett som regneark (CSV eller XLSX) eller JSONL — eller velg et "
+    "medfølgende sett. I regnearket er bare kolonnene id og spørsmål påkrevd; tema, rolle, gull, "
+    "forventet_avvisning, oppfølging_av og de andre er valgfrie, og malen sier hva som gjelder når "
+    "de mangler. Kjøringen gir en rapport per spørsmål som kan lastes ned."
 )
 _ONE_AT_A_TIME = threading.Lock()
 
