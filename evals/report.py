@@ -167,6 +167,10 @@ def to_markdown(result: dict[str, Any]) -> str:
         *summary_table(result["pipelines"], ANSWER_KEYS),
         "",
     ]
+    if result.get("crosscheck"):
+        from evals.crosscheck import describe
+
+        lines += ["## Kontroll med llama-index", "", describe(result["crosscheck"]), ""]
     keys = ("hit@5", "mrr", "citation_precision", "fact_recall", "refusal_recall")
     for title, field in (("Per tema", "by_topic"), ("Per rolle", "by_role")):
         lines += [f"## {title}", ""]

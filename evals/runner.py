@@ -295,10 +295,13 @@ def run_eval(
     progress: bool = True,
     assistant: Any = None,
     on_progress: Progress | None = None,
+    crosscheck: bool = True,
 ) -> dict[str, Any]:
     """Run a suite and write result.json + report.md + report.html under runs_dir/<run_id>/.
 
-    `assistant` reuses an opened one (the chat page's); otherwise the index is opened here."""
+    `assistant` reuses an opened one (the chat page's); otherwise the index is opened here.
+    `crosscheck`: also run llama-index's RetrieverEvaluator over the adapter (`evals.crosscheck`)
+    when the «hjemmel» pipeline is among those run."""
     from assistant.api import Assistant
     from evals import report
 
@@ -313,6 +316,11 @@ def run_eval(
     pipes = build_pipelines(pipelines, assistant)
     rows = evaluate(items, pipes, progress=progress, on_progress=on_progress)
     names = [p.name for p in pipes]
+    check = None
+    if crosscheck and "hjemmel" in names:
+        from evals.crosscheck import crosscheck as run_crosscheck
+
+        check = run_crosscheck(items, assistant, rows, k).to_json()
     result: dict[str, Any] = {
         "run_id": report.new_run_id(settings.runs_dir),
         "created": started.isoformat(timespec="seconds"),
@@ -331,6 +339,7 @@ def run_eval(
         "corpus": {d: doc.sha256 for d, doc in sorted(index.documents.items())},
         "git_commit": git_commit(Path(__file__).resolve().parents[1]),
         **aggregate(rows, names),
+        "crosscheck": check,
         "rows": rows,
     }
     report.store_run(result, settings.runs_dir)

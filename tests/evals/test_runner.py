@@ -259,7 +259,8 @@ def test_smoke_run_json_reports_determinism_and_compare(
     code, out = _eval(monkeypatch, capsys, eval_home, "--smoke", "--json", "--suite", suite_arg)
     assert code == 0
     first = json.loads(out)
-    assert set(first) == {"run_id", "questions", "pipelines"}
+    assert set(first) == {"run_id", "questions", "pipelines", "crosscheck"}
+    assert first["crosscheck"]["agrees"] and first["crosscheck"]["questions"] > 0
     assert first["questions"] > 0
     assert set(first["pipelines"]) == {
         "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid"
