@@ -17,39 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.redact import redact_tree
+from evals.glossary import EXPLANATIONS, NAMES
 from evals.metrics import ANSWER_KEYS, SUMMARY_KEYS
 
 # Metrics shown as bars (latency has its own plot); labels are what readers see.
 PLOTTED = ("hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall")
-LABELS: dict[str, str] = {
-    "hit@1": "treff@1",
-    "hit@3": "treff@3",
-    "hit@5": "treff@5",
-    "hit@10": "treff@10",
-    "mrr": "MRR",
-    "ndcg@10": "nDCG@10",
-    "citation_precision": "sitatpresisjon",
-    "fact_recall": "faktadekning",
-    "refusal_precision": "avvisning presisjon",
-    "refusal_recall": "avvisning dekning",
-    "quote_verification": "sitatkontroll",
-    "first_citation_gold": "første sitat er gull",
-    "words_median": "ord (median)",
-    "words_p90": "ord (p90)",
-    "citations_mean": "sitater per svar",
-    "citations_le5": "≤ 5 sitater",
-    "backref_violations": "tilbakevisninger uten forløper",
-    "role_label_accuracy": "riktig aktørmerke",
-    "any_citation_gold": "et sitat er gull",
-    "first_citation_everyday": "første sitat er gull (hverdagsspråk)",
-    "followup_first_citation": "første sitat er gull (oppfølging)",
-    "nearmiss_hedged": "nesten-treff sagt «svarer ikke direkte»",
-    "offtopic_refused": "utenfor tema avvist",
-    "short_share": "svar med kortsvar",
-    "short_accuracy": "kortsvar riktig (ja/nei)",
-    "short_answered": "ja/nei-spørsmål med kortsvar",
-    "latency_p95_ms": "svartid p95 (ms)",
-}
+# What readers see: plain Norwegian names (`evals.glossary`, which also explains each one).
+LABELS: dict[str, str] = NAMES
 
 
 def fmt(value: Any) -> str:
@@ -171,6 +145,9 @@ def to_markdown(result: dict[str, Any]) -> str:
         from evals.crosscheck import describe
 
         lines += ["## Kontroll med llama-index", "", describe(result["crosscheck"]), ""]
+    lines += ["## Hva målene betyr", ""]
+    lines += [f"- {LABELS[k]}: {EXPLANATIONS[k]}" for k in SUMMARY_KEYS if k in EXPLANATIONS]
+    lines += [""]
     keys = ("hit@5", "mrr", "citation_precision", "fact_recall", "refusal_recall")
     for title, field in (("Per tema", "by_topic"), ("Per rolle", "by_role")):
         lines += [f"## {title}", ""]
