@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.settings import Settings
-from ingest.records import DOC_TYPES, STATUSES
+from ingest.records import DOC_TYPES
 from ui import upload
 from ui.chat import LiveLike, document_choices
 from ui.render import document_rows, reader_html, section_choices, status_label
@@ -106,7 +106,7 @@ def build_documents_tab(
     doc.change(pick_document, doc, [section, reader], **hide)
     section.change(pick_section, section, reader, **hide)
     with gr.Column(visible=not login_on, elem_id="editor") as editor:
-        remove_box = _build_editor(live, settings, table, doc, filter_box)
+        remove_box = _build_editor(live, settings, table, doc, filter_box, login_on)
     refreshed = [table, doc, remove_box, filter_box]
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
@@ -122,8 +122,12 @@ def _build_editor(
     table: gr.Dataframe,
     doc: gr.Dropdown,
     filter_box: gr.CheckboxGroup,
+    login_on: bool = False,
 ) -> gr.Dropdown:
-    gr.Markdown("### Legg til et dokument")
+    gr.Markdown(
+        "### Legg til et dokument\nEt opplastet dokument er lokalt: det merkes «Lokal» med hvem "
+        "som lastet det opp og når, og vises aldri som gjeldende nasjonal regel."
+    )
     with gr.Row():
         file = gr.File(
             label="Fil (PDF, HTML eller tekst)",
@@ -134,18 +138,31 @@ def _build_editor(
         with gr.Column(scale=3):
             title = gr.Textbox(label="Tittel", elem_id="upload-title")
             with gr.Row():
+                # Custom values reach `upload.check_meta`, whose message is Norwegian and names
+                # the choices (Gradio's own refusal of a value outside the list is English).
                 doc_type = gr.Dropdown(
-                    choices=list(DOC_TYPES), value="veileder", label="Type", elem_id="upload-type"
+                    choices=list(DOC_TYPES),
+                    value="lokal instruks",
+                    label="Type",
+                    elem_id="upload-type",
+                    allow_custom_value=True,
                 )
                 status = gr.Dropdown(
-                    choices=[(status_label(s), s) for s in STATUSES],
-                    value="informasjon",
+                    choices=[(status_label(s), s) for s in upload.UPLOAD_STATUSES],
+                    value="lokal",
                     label="Status",
                     elem_id="upload-status",
+                    allow_custom_value=True,
                 )
             with gr.Row():
                 issuer = gr.Textbox(label="Utsteder", elem_id="upload-issuer")
                 date = gr.Textbox(label="Dato (ÅÅÅÅ-MM-DD)", elem_id="upload-date")
+            # With login the logged-in user is the uploader; without, the form asks.
+            uploader = gr.Textbox(
+                label="Lastet opp av (navn eller enhet)",
+                visible=not login_on,
+                elem_id="upload-by",
+            )
     add = gr.Button("Last opp og les inn", variant="primary", elem_id="upload-button")
     message = gr.Markdown(elem_id="upload-message")
     gr.Markdown("### Fjern et opplastet dokument")
@@ -165,12 +182,15 @@ def _build_editor(
         status_value: str,
         issuer_text: str,
         date_text: str,
+        uploaded_by: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it)
     ) -> tuple[Any, ...]:
         if not path:
             return ("❌ Velg en fil å laste opp.", *[gr.update()] * 6)
+        who = getattr(request, "username", None) or uploaded_by or ""
         meta = upload.DocumentMeta(
-            title_text or "", type_value, issuer_text or "", date_text or "", status_value
+            title_text or "", type_value, issuer_text or "", date_text or "", status_value, who
         )
         titles = {d.title for d in live.get().index.documents.values()}
         try:
@@ -200,7 +220,7 @@ def _build_editor(
         live.get()
         return ("✅ Indeksen er bygd på nytt.", *_refresh(live))
 
-    inputs = [file, title, doc_type, status, issuer, date]
+    inputs = [file, title, doc_type, status, issuer, date, uploader]
     # A successful upload empties the file and title, so it is not sent twice by mistake.
     add.click(do_add, inputs, [*outputs, file, title], api_name="upload", show_progress="full")
     remove.click(do_remove, [remove_box], outputs, api_name="remove_document", show_progress="full")

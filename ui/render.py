@@ -15,7 +15,19 @@ from typing import Any, Protocol
 
 from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
-from ingest.records import STATUS_LABELS, Document, Passage
+from ingest.records import Document, Passage
+from ui.reader import section_markup
+from ui.sources import (
+    document_badge,
+    document_status_text,
+    place_label,
+    shown_status,
+    status_badge,
+    status_label,
+    uploaded_html,
+)
+
+__all__ = ["shown_status", "status_badge", "status_label"]  # re-exported: ui.sources has them
 
 # «[3]» or «[1, 2]» — the markers the composer puts at the end of bullets.
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?!\()")
@@ -90,27 +102,10 @@ def short_title(document: Any) -> str:
     return str(getattr(document, "short_title", "") or document.title)
 
 
-def shown_status(document: Document, unlisted: Collection[str] = ()) -> str:
-    """The status the page shows: «ukjent» for a file the manifest does not describe."""
-    return UNKNOWN_STATUS if document.id in unlisted else document.status
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.capitalize() or "Ukjent")
-
-
-def status_badge(status: str) -> str:
-    label = status_label(status)
-    css = re.sub(r"[^a-z]", "", status.lower()) or "ukjent"
-    return f'<span class="badge badge-{css}">{html.escape(label)}</span>'
-
-
 def section_title(passage: Passage) -> str:
-    """«7.1.3 Helse- og omsorgstjenestens ansvar», without repeating a number the heading has."""
-    heading = passage.heading.strip()
-    if not passage.section or heading.startswith(passage.section):
-        return heading
-    return f"{passage.section} {heading}".strip()
+    """«7.1.3 Helse- og omsorgstjenestens ansvar», «side 27 i høringsutkastet», or an unnumbered
+    document's heading: never an internal section id (`ui.sources.place_label`)."""
+    return place_label(passage)
 
 
 def highlight(text: str, quote: str, css_class: str = "") -> str:
@@ -148,15 +143,9 @@ def section_passages(index: IndexView, passage: Passage) -> list[Passage]:
 
 
 def section_html(index: IndexView, passage: Passage, quote: str = "") -> str:
-    """The whole section as paragraphs, the cited passage marked and its quote highlighted."""
-    out = []
-    for p in section_passages(index, passage):
-        if p.id == passage.id:
-            body = highlight(p.text, quote or p.text)
-            out.append(f'<p class="sec-p sec-target" data-passage="{html.escape(p.id)}">{body}</p>')
-        else:
-            out.append(f'<p class="sec-p">{html.escape(p.text)}</p>')
-    return "\n".join(out)
+    """The whole section as the source lays it out (`ui.reader`: lead-ins, bullets), the cited
+    passage marked and its quote highlighted."""
+    return section_markup(section_passages(index, passage), {passage.id}, quote)
 
 
 def _card_header(citation: Citation, unlisted: Collection[str] = ()) -> str:
@@ -171,10 +160,10 @@ def _card_header(citation: Citation, unlisted: Collection[str] = ()) -> str:
     )
     return (
         f'<div class="card-head"><span class="card-n">[{citation.n}]</span> '
-        f"{status_badge(shown_status(doc, unlisted))} "
+        f"{document_badge(doc, unlisted)} "
         f'<span class="card-title" title="{html.escape(doc.title)}">'
         f"{html.escape(short_title(doc))}</span></div>"
-        f'<div class="card-where">{html.escape(where)}</div>'
+        f'<div class="card-where">{html.escape(where)}</div>{uploaded_html(doc)}'
     )
 
 
@@ -255,7 +244,7 @@ def document_rows(index: IndexView, unlisted: Collection[str] = ()) -> list[list
         [
             d.title,
             d.type,
-            status_label(shown_status(d, unlisted)),
+            document_status_text(d, unlisted),
             d.date or "",
             counts.get(d.id, 0),
         ]
@@ -276,17 +265,23 @@ def section_choices(index: IndexView, doc_id: str) -> list[tuple[str, str]]:
     return list(seen.values())
 
 
-def reader_html(index: IndexView, passage_id: str, unlisted: Collection[str] = ()) -> str:
-    """A section of a document for the reader, with page numbers where known."""
-    passage = next((p for p in index.passages if p.id == passage_id), None)
+def reader_html(
+    index: IndexView,
+    passage_id: str,
+    unlisted: Collection[str] = (),
+    marked: Collection[str] = (),
+) -> str:
+    """A section of a document for the reader, laid out as the source has it (lead-ins, bullets,
+    footnotes), with page numbers where the source has pages; `marked` passages are highlighted
+    (a place opened from «Lovhenvisninger»)."""
+    by_id = getattr(index, "by_id", None) or {p.id: p for p in index.passages}
+    passage = by_id.get(passage_id)
     if passage is None:
         return '<div class="panel-empty">Velg et dokument og et punkt.</div>'
     doc = index.documents.get(passage.doc_id)
     title = html.escape(doc.title) if doc else ""
-    badge = status_badge(shown_status(doc, unlisted)) if doc else ""
-    rows = []
-    for p in section_passages(index, passage):
-        page = f'<span class="page">s. {p.page}</span> ' if p.page is not None else ""
-        rows.append(f'<p class="sec-p">{page}{html.escape(p.text)}</p>')
+    badge = document_badge(doc, unlisted) if doc else ""
+    uploaded = uploaded_html(doc) if doc else ""
+    body = section_markup(section_passages(index, passage), set(marked), pages=True)
     heading = html.escape(section_title(passage))
-    return f'<div class="reader">{badge} <b>{title}</b><h3>{heading}</h3>{"".join(rows)}</div>'
+    return f'<div class="reader">{badge} <b>{title}</b>{uploaded}<h3>{heading}</h3>{body}</div>'
