@@ -104,7 +104,7 @@ def view(store: conv.Store, index: IndexView, unlisted: Collection[str]) -> tupl
     for number, turn in enumerate(conv.active_turns(store), start=1):
         answer = conv.rebuild_answer(turn, index)
         chat.append({"role": "user", "content": answer.question})
-        chat.append({"role": "assistant", "content": answer_markdown(answer, number)})
+        chat.append({"role": "assistant", "content": answer_markdown(answer, number, index)})
         text = conv.plain_text(answer, index)
         blocks.append(answer_cards(answer, number, index, unlisted, copy_text=text))
     return chat, panel_html(blocks)
@@ -165,7 +165,7 @@ def ask_once(
     answer = assistant.ask(question, role=role, documents=picked)
     return {
         "answer": answer.to_json(),
-        "markdown": answer_markdown(answer, 1),
+        "markdown": answer_markdown(answer, 1, index),
         "cards": answer_cards(answer, 1, index, live.unlisted),
     }
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
 from ingest.records import Document, Passage
+from ui.lists import with_placeholders
 from ui.reader import section_markup
 from ui.sources import (
     document_badge,
@@ -60,20 +61,27 @@ def linkify_markers(text: str, turn: int) -> str:
     return _MARKERS.sub(link, text)
 
 
-def answer_markdown(answer: Answer, turn: int) -> str:
+def answer_markdown(answer: Answer, turn: int, index: IndexView | None = None) -> str:
     """The chat bubble for an answer: topic line, the direct answer with linked markers, and
-    «Mer i kildene» folded below it.
+    «Mer i kildene» folded below it. Given the index, a quoted list's «(N punkter til i listen)»
+    opens in place to show those items (`ui.lists`).
 
     Quoted source text may contain «<» or «&»; escaping keeps it text (the chat renders HTML tags),
-    while Markdown still renders the escaped entities as the original characters.
+    while Markdown still renders the escaped entities as the original characters. A line that is
+    the composer's own note («> Kilden … er et høringsutkast») stays a Markdown quote.
     """
+    text, folds = with_placeholders(answer, index) if index is not None else (answer.text, {})
+    body = re.sub(r"(?m)^&gt; ", "> ", html.escape(text, quote=False))
+    body = linkify_markers(body, turn)
+    for token, fold in folds.items():
+        body = body.replace(token, fold)
     parts = []
     if answer.topics:
         topics = ", ".join(html.escape(t, quote=False) for t in answer.topics)
         parts.append(f"*Tema: {topics}*\n\n")
     if not answer.direct and NOT_DIRECT not in answer.text:
         parts.append(f"**{NOT_DIRECT}.**\n\n")
-    parts.append(linkify_markers(html.escape(answer.text, quote=False), turn))
+    parts.append(body)
     if answer.further:
         items = "".join(
             f'<li><a href="#{card_anchor(turn, c.n)}">[{c.n}]</a> '
