@@ -103,8 +103,11 @@ def build_documents_tab(
         return reader_html(live.get().index, passage_id or "", live.unlisted)
 
     hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-    doc.change(pick_document, doc, [section, reader], **hide)
-    section.change(pick_section, section, reader, **hide)
+    # `.input`: only a user's choice re-reads the section; a place opened from «Lovhenvisninger»
+    # sets both dropdowns itself and must not be overwritten by the section's start.
+    doc.input(pick_document, doc, [section, reader], **hide)
+    section.input(pick_section, section, reader, **hide)
+    _wire_goto(live, doc, section, reader)
     with gr.Column(visible=not login_on, elem_id="editor") as editor:
         remove_box = _build_editor(live, settings, table, doc, filter_box, login_on)
     refreshed = [table, doc, remove_box, filter_box]
@@ -114,6 +117,38 @@ def build_documents_tab(
         return (gr.update(visible=is_stale(settings)), gr.update(visible=allowed), *_refresh(live))
 
     demo.load(on_load, None, [stale, editor, *refreshed], **hide)
+
+
+GOTO_JS = "() => [window.hjemmelGoto || '']"  # set by page.js from the place clicked
+SHOW_TARGET_JS = """() => { const t = document.querySelector('#reader .sec-target');
+  if (t) t.scrollIntoView({block: 'center'}); return []; }"""
+
+
+def _wire_goto(live: LiveLike, doc: gr.Dropdown, section: gr.Dropdown, reader: gr.HTML) -> None:
+    """Open passages in the reader from elsewhere on the page: page.js sets `window.hjemmelGoto`
+    to their ids and clicks the hidden #reader-go button (a place in «Lovhenvisninger»)."""
+    wanted = gr.Textbox(visible="hidden", elem_id="reader-goto", show_label=False)
+    go = gr.Button("Åpne", visible="hidden", elem_id="reader-go")
+
+    def open_passages(ids: str) -> tuple[Any, Any, str]:
+        index = live.get().index
+        chosen = [index.by_id[i] for i in (ids or "").split(",") if i in index.by_id]
+        if not chosen:
+            return gr.update(), gr.update(), reader_html(index, "", live.unlisted)
+        first = chosen[0]
+        sections = section_choices(index, first.doc_id)
+        key = next((k for _, k in sections if index.by_id[k].section == first.section), first.id)
+        marked = {p.id for p in chosen}
+        return (
+            gr.update(value=first.doc_id),
+            gr.update(choices=sections, value=key),
+            reader_html(index, first.id, live.unlisted, marked),
+        )
+
+    go.click(
+        open_passages, [wanted], [doc, section, reader], js=GOTO_JS,
+        api_visibility="private", show_progress="hidden",
+    ).then(None, js=SHOW_TARGET_JS)  # fmt: skip
 
 
 def _build_editor(

@@ -2,8 +2,9 @@
 
 Formats what those modules return: the quote check's four statuses in their own colours — only a
 verbatim quote where claimed is green; verbatim but elsewhere is orange, as a wrong citation — and
-the provision index with one line per citing place. It deliberately does no matching or reference
-parsing itself.
+the provision index with one line per citing place, each a button that opens its passages in the
+document reader (the reader's own handler, `ui.documents`, does the opening). It deliberately does
+no matching or reference parsing itself.
 `legal_tabs()` returns an empty list when either module cannot be imported, so the rest of the page
 never depends on them.
 """
@@ -18,6 +19,7 @@ import gradio as gr
 
 from assistant.legal.cite import section_label
 from ui.render import status_badge
+from ui.sources import document_badge
 
 STATUS_TEXT = {
     "exact": "Funnet ordrett",
@@ -136,11 +138,22 @@ def _refs_table(entries: list[Any], index: Any) -> str:
     for e in entries:
         name = html.escape(e.key)
         link = f'<a href="{html.escape(e.url)}" target="_blank">{name}</a>' if e.url else name
-        places = "<br>".join(f"{status_badge(p.status)} {html.escape(p.label)}" for p in e.places)
+        places = "<br>".join(_place(p, index) for p in e.places)
         rows.append(f"<tr><td>{link}</td><td>{len(e.places)}</td><td>{places}</td></tr>")
     return (
         '<table class="refs-table"><thead><tr><th>Bestemmelse</th><th>Steder</th>'
         f"<th>Hvor</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _place(place: Any, index: Any) -> str:
+    """A citing place as a button that opens its passages in the reader («Dokumenter»)."""
+    doc = index.documents.get(place.doc_id)
+    badge = document_badge(doc) if doc is not None else status_badge(place.status)
+    return (
+        f'{badge} <button type="button" class="ref-place" '
+        f'data-passages="{html.escape(",".join(place.passages))}" '
+        f'title="Åpne i dokumentleseren">{html.escape(place.label)}</button>'
     )
 
 

@@ -152,6 +152,24 @@
     if (answer) {
       ev.preventDefault();
       copyText(answer.getAttribute("data-text") || "", answer);
+      return;
+    }
+    // A place in «Lovhenvisninger»: open its passages in the document reader.
+    var place = target.closest("button.ref-place");
+    if (place) {
+      ev.preventDefault();
+      window.hjemmelGoto = place.getAttribute("data-passages") || "";
+      var tabs = document.querySelectorAll("[role='tab']");
+      for (var i = 0; i < tabs.length; i++) {
+        if (tabs[i].textContent.trim() === "Dokumenter") { tabs[i].click(); break; }
+      }
+      // Gradio renders a tab's content when it is first shown: wait for the reader's button.
+      var tries = 0;
+      (function press() {
+        var go = document.getElementById("reader-go");
+        if (go) { go.click(); return; }
+        if (++tries < 100) setTimeout(press, 50);
+      })();
     }
   }, true);
 })();
