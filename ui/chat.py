@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import gradio as gr
 
 from assistant.records import ROLES, Answer, Turn
+from ui import asked_as
 from ui import conversations as conv
 from ui.feedback import FeedbackStore
 from ui.render import IndexView, answer_cards, answer_markdown, panel_html, short_title
@@ -150,6 +151,8 @@ def answer_step(
         log.exception("ask failed")
         record = {"text": ERROR_TEXT, "refused": True, "notes": ["Svaret feilet."]}
     store, _ = conv.add_turn(store, question, role, record)
+    # The conversation goes on as asked now, also when reopened later (`ui.asked_as`).
+    store = asked_as.remember(store, asked_as.AskedAs.of(role, only_binding, picked))
     chat, panel = view(store, index, live.unlisted)
     return conv.dump_store(store), chat, panel, conversation_list(store), ""
 

@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.records import ROLE_LABELS, ROLES
-from ui import chat
+from ui import asked_as, chat
 from ui import conversations as conv
 from ui.feedback import FeedbackStore
 from ui.render import panel_html
@@ -136,9 +136,52 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
     save_note.click(chat.comment(store_db), [store_box, note], [status, note], **hide)
     shown = (chatbot, cards, examples_box)
     exports = (export_md, export_docx)
+    asked = (role, only_binding, documents)
     _wire_conversations(live, store_box, conv_list, new_chat, delete, exports, export_file, shown)
-    _wire_role(demo, live, role, buttons, store_box, (chatbot, cards, conv_list, examples_box))
+    _wire_asked_as(live, store_box, conv_list, asked)
+    _wire_role(
+        demo, live, role, buttons, store_box, (chatbot, cards, conv_list, examples_box),
+        (only_binding, documents),
+    )  # fmt: skip
     return ChatParts(documents)
+
+
+def _asked_updates(asked: asked_as.AskedAs | None, index: Any) -> list[Any]:
+    """Updates that set role and source filter to how a conversation is asked (no change: None)."""
+    if asked is None:
+        return [gr.update(), gr.update(), gr.update()]
+    known = [d for d in asked.documents if d in index.documents]
+    return [
+        gr.update(value=asked.role),
+        gr.update(value=asked.only_binding),
+        gr.update(value=known),
+    ]
+
+
+def _wire_asked_as(
+    live: chat.LiveLike,
+    store_box: gr.Textbox,
+    conv_list: gr.Radio,
+    asked: tuple[gr.Radio, gr.Checkbox, gr.CheckboxGroup],
+) -> None:
+    """Reopening a conversation sets its role and filter back; changing them while it is open
+    records them with it (`ui.asked_as`), so a follow-up goes in as the conversation is asked."""
+    hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    role, only_binding, documents = asked
+
+    def reopened(raw: str, conv_id: str | None) -> list[Any]:
+        found = asked_as.recall(conv.parse_store(raw), conv_id) if conv_id else None
+        return _asked_updates(found, live.get().index)
+
+    def changed(raw: str, r: str, binding: bool, picked: list[str] | None) -> str:
+        store = conv.parse_store(raw)
+        return conv.dump_store(asked_as.remember(store, asked_as.AskedAs.of(r, binding, picked)))
+
+    conv_list.input(reopened, [store_box, conv_list], [role, only_binding, documents], **hide)
+    for box in (role, only_binding, documents):
+        box.input(changed, [store_box, role, only_binding, documents], [store_box], **hide).then(
+            None, [store_box], None, js=chat.SAVE_JS
+        )
 
 
 def _wire_conversations(
@@ -205,6 +248,7 @@ def _wire_role(
     buttons: list[gr.Button],
     store_box: gr.Textbox,
     shown: tuple[Any, Any, Any, Any],
+    filters: tuple[gr.Checkbox, gr.CheckboxGroup],
 ) -> None:
     hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
@@ -218,10 +262,17 @@ def _wire_role(
     def restore(raw: str, r: str | None) -> list[Any]:
         r = r if r in ROLES else "alle"
         store = conv.parse_store(raw)
-        chat_msgs, panel = chat.view(store, live.get().index, live.unlisted)
+        index = live.get().index
+        chat_msgs, panel = chat.view(store, index, live.unlisted)
+        # The open conversation goes on as it was asked; without one, the role last chosen.
+        asked = asked_as.recall(store) if conv.active_turns(store) else None
+        r = asked.role if asked else r
+        _, binding, picked = _asked_updates(asked, index)
         # The «restored» class tells scripts (and the browser tests) the remembered role is set.
         return [
             gr.update(value=r, elem_classes=["restored"]),
+            binding,
+            picked,
             conv.dump_store(store),
             chat_msgs,
             panel,
@@ -233,7 +284,7 @@ def _wire_role(
     demo.load(
         restore,
         [store_box, role],
-        [role, store_box, *shown, *buttons],
+        [role, *filters, store_box, *shown, *buttons],
         js=chat.RESTORE_JS,
         **hide,
     ).then(None, js=chat.SHOW_ANSWER_JS)

@@ -43,15 +43,18 @@ def is_stale(settings: Settings) -> bool:
     return settings.index_stale()
 
 
-def _refresh(live: LiveLike) -> tuple[Any, ...]:
+def _refresh(live: LiveLike, keep_filter: bool = False) -> tuple[Any, ...]:
+    """Table, reader and removal lists, and the chat's document filter, after the index changed.
+    `keep_filter`: leave the filter's ticks (a page load, where the open conversation sets them)."""
     index = live.get().index
     docs = [(d.title, d.id) for d in index.documents.values()]
     removable = [(d.title, d.id) for d in index.documents.values() if upload.removable(d.path)]
+    choices = document_choices(index)
     return (
         document_rows(index, live.unlisted),
         gr.update(choices=docs),
         gr.update(choices=removable, value=None),
-        gr.update(choices=document_choices(index), value=[]),
+        gr.update(choices=choices) if keep_filter else gr.update(choices=choices, value=[]),
     )
 
 
@@ -114,7 +117,8 @@ def build_documents_tab(
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
         allowed = may_edit(getattr(request, "username", None), login_on, editors())
-        return (gr.update(visible=is_stale(settings)), gr.update(visible=allowed), *_refresh(live))
+        shown = (gr.update(visible=is_stale(settings)), gr.update(visible=allowed))
+        return (*shown, *_refresh(live, keep_filter=True))
 
     demo.load(on_load, None, [stale, editor, *refreshed], **hide)
 
