@@ -49,23 +49,27 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
                     scale=5,
                 )
                 new_chat = gr.Button("Ny samtale", elem_id="new-chat", scale=1, size="sm")
-            with gr.Accordion("Tidligere samtaler", open=False, elem_id="conversations"):
-                conv_list = gr.Radio(choices=[], label="Åpne en samtale", elem_id="conv-list")
-                with gr.Row():
-                    delete = gr.Button("Slett valgt samtale", size="sm", elem_id="delete-conv")
-                    export_md = gr.Button("Last ned (.md)", size="sm", elem_id="export-md")
-                    export_docx = gr.Button("Last ned (.docx)", size="sm", elem_id="export-docx")
-                export_file = gr.File(label="Nedlasting", visible=False, elem_id="export-file")
-            with gr.Accordion("Avgrens kildene", open=False, elem_id="filters"):
-                only_binding = gr.Checkbox(
-                    label="Bare gjeldende kilder (ikke utkast, innspill eller informasjon)",
-                    elem_id="only-binding",
-                )
-                documents = gr.CheckboxGroup(
-                    choices=chat.document_choices(index),
-                    label="Bare disse dokumentene (ingen valgt: alle)",
-                    elem_id="only-documents",
-                )
+            # Side by side, folded: the question box must be in view on the first screen.
+            with gr.Row(equal_height=False, elem_id="fold-row"):
+                with gr.Accordion("Tidligere samtaler", open=False, elem_id="conversations"):
+                    conv_list = gr.Radio(choices=[], label="Åpne en samtale", elem_id="conv-list")
+                    with gr.Row():
+                        delete = gr.Button("Slett valgt samtale", size="sm", elem_id="delete-conv")
+                        export_md = gr.Button("Last ned (.md)", size="sm", elem_id="export-md")
+                        export_docx = gr.Button(
+                            "Last ned (.docx)", size="sm", elem_id="export-docx"
+                        )
+                    export_file = gr.File(label="Nedlasting", visible=False, elem_id="export-file")
+                with gr.Accordion("Avgrens kildene", open=False, elem_id="filters"):
+                    only_binding = gr.Checkbox(
+                        label="Bare gjeldende kilder (ikke utkast, innspill eller informasjon)",
+                        elem_id="only-binding",
+                    )
+                    documents = gr.CheckboxGroup(
+                        choices=chat.document_choices(index),
+                        label="Bare disse dokumentene (ingen valgt: alle)",
+                        elem_id="only-documents",
+                    )
             with gr.Column(elem_id="examples") as examples_box:
                 gr.Markdown("**Eksempler på spørsmål** – klikk for å spørre:")
                 buttons = [
