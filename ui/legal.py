@@ -80,7 +80,9 @@ def _closest_html(result: Any) -> str:
     )
 
 
-def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
+def _verify_summary(
+    result: Any, by_id: Mapping[str, Any], documents: Mapping[str, Any] | None = None
+) -> str:
     label = STATUS_TEXT.get(result.status, result.status)
     if result.status in ("near", "not_found"):
         label += f" (likhet {round(result.similarity * 100)} %)"
@@ -92,7 +94,8 @@ def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
     if result.doc_id:
         where = section_label(result.section or "", result.heading)
         out.append(
-            f"<div>{status_badge(result.doc_status)} {html.escape(result.doc_title)}"
+            f"<div>{_badge(result.doc_id, result.doc_status, documents)} "
+            f"{html.escape(result.doc_title)}"
             f"<br><small>{html.escape(where)}</small>"
             f"<br><small>Henvisning: {html.escape(result.reference)}</small></div>"
         )
@@ -126,7 +129,7 @@ def build_verify_tab(assistant: Any) -> None:
             result = verify_quote(index, text or "", (place or "").strip() or None)
         except ValueError as exc:
             return f'<div class="card-warn">{html.escape(str(exc))}</div>'
-        return _verify_summary(result, index.by_id) + diff_html(result)
+        return _verify_summary(result, index.by_id, index.documents) + diff_html(result)
 
     check.click(run, [quote, claimed], result_html, api_name="verify")
 
@@ -146,10 +149,15 @@ def _refs_table(entries: list[Any], index: Any) -> str:
     )
 
 
+def _badge(doc_id: str, status: str, documents: Mapping[str, Any] | None) -> str:
+    """The document's own badge (a local document's differs from the national sources')."""
+    doc = (documents or {}).get(doc_id)
+    return document_badge(doc) if doc is not None else status_badge(status)
+
+
 def _place(place: Any, index: Any) -> str:
     """A citing place as a button that opens its passages in the reader («Dokumenter»)."""
-    doc = index.documents.get(place.doc_id)
-    badge = document_badge(doc) if doc is not None else status_badge(place.status)
+    badge = _badge(place.doc_id, place.status, index.documents)
     return (
         f'{badge} <button type="button" class="ref-place" '
         f'data-passages="{html.escape(",".join(place.passages))}" '

@@ -102,3 +102,14 @@ def test_misplaced_quote_is_orange_in_the_browser(served: Served, artifacts_dir:
         browser.close()
     assert "Ordrett, men ikke på oppgitt sted" in text and "punkt 7.1.2" in text
     assert colour == "rgb(255, 241, 229)"  # orange, not the green of a right citation
+
+
+def test_a_local_source_keeps_its_own_badge_in_the_quote_check() -> None:
+    from dataclasses import replace
+
+    result = verify_quote(SMALL, QUOTE, None)
+    doc = SMALL.documents[result.doc_id]
+    assert "badge-gjeldende" in _verify_summary(result, SMALL.by_id, SMALL.documents)
+    local = {doc.id: replace(doc, status="lokal", uploaded_by="kari")}
+    shown = _verify_summary(result, SMALL.by_id, local)
+    assert "badge-lokal" in shown and "badge-gjeldende" not in shown
