@@ -53,7 +53,9 @@ def test_the_count_line_opens_to_the_lists_uncited_items_in_source_order() -> No
 
 
 def test_the_composers_note_stays_a_quote_while_source_text_is_escaped() -> None:
-    text = "- Se <b>dette</b> [1]\n\n> Kilden «Utkast» er et høringsutkast, ikke gjeldende regelverk."
+    text = (
+        "- Se <b>dette</b> [1]\n\n> Kilden «Utkast» er et høringsutkast, ikke gjeldende regelverk."
+    )
     bubble = answer_markdown(Answer("q", "alle", text, (), False), 1)
     assert "\n> Kilden «Utkast»" in bubble and "&gt; Kilden" not in bubble
     assert "&lt;b&gt;dette&lt;/b&gt;" in bubble
