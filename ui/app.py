@@ -125,7 +125,7 @@ def launch(
         css=page_css(),
         head=page_head(),
         footer_links=[],
-        quiet=not block,
+        quiet=True,  # no «set share=True» hint: nothing here may leave the machine
         ssr_mode=False,
     )
     return demo

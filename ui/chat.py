@@ -22,6 +22,7 @@ import gradio as gr
 
 from assistant.records import ROLES, Answer, Turn
 from ingest.store import StoreUnavailableError
+from ui import asked_as
 from ui import conversations as conv
 from ui.feedback import FeedbackStore
 from ui.render import IndexView, answer_cards, answer_markdown, panel_html, short_title
@@ -113,7 +114,7 @@ def view(
     for number, item in enumerate(turns, start=1):
         answer = conv.rebuild_answer(item, index)
         chat.append({"role": "user", "content": answer.question})
-        chat.append({"role": "assistant", "content": answer_markdown(answer, number)})
+        chat.append({"role": "assistant", "content": answer_markdown(answer, number, index)})
         if number == shown:
             text = conv.plain_text(answer, index)
             block = answer_cards(answer, number, index, unlisted, copy_text=text)
@@ -183,6 +184,8 @@ def _answer(
         log.exception("ask failed")
         record = {"text": ERROR_TEXT, "refused": True, "notes": ["Svaret feilet."]}
     store, _ = conv.add_turn(store, question, role, record)
+    # The conversation goes on as asked now, also when reopened later (`ui.asked_as`).
+    store = asked_as.remember(store, asked_as.AskedAs.of(role, only_binding, picked))
     chat, panel = view(store, index, unlisted)
     return conv.dump_store(store), chat, panel, conversation_list(store), ""
 
@@ -201,7 +204,7 @@ def ask_once(
             raise gr.Error(str(exc), print_exception=False) from exc
     return {
         "answer": answer.to_json(),
-        "markdown": answer_markdown(answer, 1),
+        "markdown": answer_markdown(answer, 1, index),
         "cards": answer_cards(answer, 1, index, live.unlisted),
     }
 

@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.records import ROLE_LABELS, ROLES
-from ui import chat
+from ui import asked_as, chat
 from ui import conversations as conv
 from ui.conversation_export import export_payload
 from ui.fair import ANSWERS
@@ -60,22 +60,26 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
                     scale=5,
                 )
                 new_chat = gr.Button("Ny samtale", elem_id="new-chat", scale=1, size="sm")
-            with gr.Accordion("Tidligere samtaler", open=False, elem_id="conversations"):
-                conv_list = gr.Radio(choices=[], label="Åpne en samtale", elem_id="conv-list")
-                with gr.Row():
-                    delete = gr.Button("Slett valgt samtale", size="sm", elem_id="delete-conv")
-                    export_md = gr.Button("Last ned (.md)", size="sm", elem_id="export-md")
-                    export_docx = gr.Button("Last ned (.docx)", size="sm", elem_id="export-docx")
-            with gr.Accordion("Avgrens kildene", open=False, elem_id="filters"):
-                only_binding = gr.Checkbox(
-                    label="Bare gjeldende kilder (ikke utkast, innspill eller informasjon)",
-                    elem_id="only-binding",
-                )
-                documents = gr.CheckboxGroup(
-                    choices=chat.document_choices(index),
-                    label="Bare disse dokumentene (ingen valgt: alle)",
-                    elem_id="only-documents",
-                )
+            # Side by side, folded: the question box must be in view on the first screen.
+            with gr.Row(equal_height=False, elem_id="fold-row"):
+                with gr.Accordion("Tidligere samtaler", open=False, elem_id="conversations"):
+                    conv_list = gr.Radio(choices=[], label="Åpne en samtale", elem_id="conv-list")
+                    with gr.Row():
+                        delete = gr.Button("Slett valgt samtale", size="sm", elem_id="delete-conv")
+                        export_md = gr.Button("Last ned (.md)", size="sm", elem_id="export-md")
+                        export_docx = gr.Button(
+                            "Last ned (.docx)", size="sm", elem_id="export-docx"
+                        )
+                with gr.Accordion("Avgrens kildene", open=False, elem_id="filters"):
+                    only_binding = gr.Checkbox(
+                        label="Bare gjeldende kilder (ikke utkast, innspill eller informasjon)",
+                        elem_id="only-binding",
+                    )
+                    documents = gr.CheckboxGroup(
+                        choices=chat.document_choices(index),
+                        label="Bare disse dokumentene (ingen valgt: alle)",
+                        elem_id="only-documents",
+                    )
             with gr.Column(elem_id="examples") as examples_box:
                 gr.Markdown("**Eksempler på spørsmål** – klikk for å spørre:")
                 buttons = [
@@ -162,11 +166,53 @@ def build_chat_tab(demo: gr.Blocks, live: chat.LiveLike, store_db: FeedbackStore
     cards_turn.change(turn_cards, [store_box, cards_turn], [cards], **hide)
     shown = (chatbot, cards, examples_box)
     exports = (export_md, export_docx)
+    asked = (role, only_binding, documents)
     _wire_conversations(live, store_box, conv_list, new_chat, delete, exports, export_out, shown)
+    _wire_asked_as(live, store_box, conv_list, asked)
     _wire_role(
-        live, role, buttons, restore_box, store_box, (chatbot, cards, conv_list, examples_box)
-    )
+        live, role, buttons, restore_box, store_box, (chatbot, cards, conv_list, examples_box),
+        (only_binding, documents),
+    )  # fmt: skip
     return ChatParts(documents)
+
+
+def _asked_updates(asked: asked_as.AskedAs | None, index: Any) -> list[Any]:
+    """Updates that set role and source filter to how a conversation is asked (no change: None)."""
+    if asked is None:
+        return [gr.update(), gr.update(), gr.update()]
+    known = [d for d in asked.documents if d in index.documents]
+    return [
+        gr.update(value=asked.role),
+        gr.update(value=asked.only_binding),
+        gr.update(value=known),
+    ]
+
+
+def _wire_asked_as(
+    live: chat.LiveLike,
+    store_box: gr.Textbox,
+    conv_list: gr.Radio,
+    asked: tuple[gr.Radio, gr.Checkbox, gr.CheckboxGroup],
+) -> None:
+    """Reopening a conversation sets its role and filter back; changing them while it is open
+    records them with it (`ui.asked_as`), so a follow-up goes in as the conversation is asked."""
+    hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    role, only_binding, documents = asked
+
+    @needs(READ)
+    def reopened(raw: str, conv_id: str | None) -> list[Any]:
+        found = asked_as.recall(conv.parse_store(raw), conv_id) if conv_id else None
+        return _asked_updates(found, live.get().index)
+
+    @needs(READ)
+    def changed(raw: str, r: str, binding: bool, picked: list[str] | None) -> str:
+        store = conv.parse_store(raw)
+        return conv.dump_store(asked_as.remember(store, asked_as.AskedAs.of(r, binding, picked)))
+
+    conv_list.input(reopened, [store_box, conv_list], [role, only_binding, documents], **hide)
+    for box in (role, only_binding, documents):
+        # page.js keeps the store box in localStorage whenever it changes.
+        box.input(changed, [store_box, role, only_binding, documents], [store_box], **hide)
 
 
 def _wire_conversations(
@@ -236,6 +282,7 @@ def _wire_role(
     restore_box: gr.Textbox,
     store_box: gr.Textbox,
     shown: tuple[Any, Any, Any, Any],
+    filters: tuple[gr.Checkbox, gr.CheckboxGroup],
 ) -> None:
     hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 
@@ -247,7 +294,8 @@ def _wire_role(
 
     @needs(READ)
     def restore(saved: str) -> list[Any]:
-        """page.js sends what the browser kept ({"store", "role"}) once the page is up."""
+        """page.js sends what the browser kept ({"store", "role"}) once the page is up; the open
+        conversation goes on as it was asked (`ui.asked_as`), without one the role last chosen."""
         try:
             data = json.loads(saved or "{}")
         except ValueError:
@@ -255,10 +303,16 @@ def _wire_role(
         data = data if isinstance(data, dict) else {}
         r = str(data["role"]) if data.get("role") in ROLES else "alle"
         store = conv.parse_store(data.get("store") if isinstance(data.get("store"), str) else "")
-        chat_msgs, panel = chat.view(store, live.get().index, live.unlisted)
+        index = live.get().index
+        chat_msgs, panel = chat.view(store, index, live.unlisted)
+        asked = asked_as.recall(store) if conv.active_turns(store) else None
+        r = asked.role if asked else r
+        _, binding, picked = _asked_updates(asked, index)
         # The «restored» class tells scripts (and the browser tests) the remembered role is set.
         return [
             gr.update(value=r, elem_classes=["restored"]),
+            binding,
+            picked,
             conv.dump_store(store),
             chat_msgs,
             panel,
@@ -267,4 +321,6 @@ def _wire_role(
             *[gr.update(value=q) for q in chat.examples_for(r)],
         ]
 
-    restore_box.change(restore, [restore_box], [role, store_box, *shown, *buttons], **hide)
+    restore_box.change(
+        restore, [restore_box], [role, *filters, store_box, *shown, *buttons], **hide
+    )

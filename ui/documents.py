@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.settings import Settings
-from ingest.records import DOC_TYPES, STATUSES
+from ingest.records import DOC_TYPES
 from ui import upload
 from ui.chat import LiveLike, document_choices
 from ui.html_box import html_box
@@ -46,15 +46,18 @@ def is_stale(settings: Settings) -> bool:
     return settings.index_stale()
 
 
-def _refresh(live: LiveLike) -> tuple[Any, ...]:
+def _refresh(live: LiveLike, keep_filter: bool = False) -> tuple[Any, ...]:
+    """Table, reader and removal lists, and the chat's document filter, after the index changed.
+    `keep_filter`: leave the filter's ticks (a page load, where the open conversation sets them)."""
     index = live.get().index
     docs = [(d.title, d.id) for d in index.documents.values()]
     removable = [(d.title, d.id) for d in index.documents.values() if upload.removable(d.path)]
+    choices = document_choices(index)
     return (
         document_rows(index, live.unlisted),
         gr.update(choices=docs),
         gr.update(choices=removable, value=None),
-        gr.update(choices=document_choices(index), value=[]),
+        gr.update(choices=choices) if keep_filter else gr.update(choices=choices, value=[]),
     )
 
 
@@ -107,18 +110,51 @@ def build_documents_tab(
         return reader_html(live.get().index, passage_id or "", live.unlisted)
 
     hide: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-    doc.change(pick_document, doc, [section, reader], **hide)
-    section.change(pick_section, section, reader, **hide)
+    # `.input`: only a user's choice re-reads the section; a place opened from «Lovhenvisninger»
+    # sets both dropdowns itself and must not be overwritten by the section's start.
+    doc.input(pick_document, doc, [section, reader], **hide)
+    section.input(pick_section, section, reader, **hide)
+    _wire_goto(live, doc, section, reader)
     with gr.Column(visible=not login_on, elem_id="editor") as editor:
-        remove_box = _build_editor(live, settings, table, doc, filter_box)
+        remove_box = _build_editor(live, settings, table, doc, filter_box, login_on)
     refreshed = [table, doc, remove_box, filter_box]
 
     @needs(READ)
     def on_load(request: gr.Request) -> tuple[Any, ...]:
         allowed = may_edit(getattr(request, "username", None), login_on, settings.editor_names)
-        return (gr.update(visible=is_stale(settings)), gr.update(visible=allowed), *_refresh(live))
+        shown = (gr.update(visible=is_stale(settings)), gr.update(visible=allowed))
+        return (*shown, *_refresh(live, keep_filter=True))
 
     demo.load(on_load, None, [stale, editor, *refreshed], **hide)
+
+
+def _wire_goto(live: LiveLike, doc: gr.Dropdown, section: gr.Dropdown, reader: Any) -> None:
+    """Open passages in the reader from elsewhere on the page: page.js puts their ids («id,id|
+    nonce») in the hidden #reader-goto box (a place in «Lovhenvisninger») and scrolls the marked
+    passage into view; no `js=` snippet (the page's CSP forbids eval)."""
+    wanted = gr.Textbox(visible="hidden", elem_id="reader-goto", show_label=False)
+
+    @needs(READ)
+    def open_passages(value: str) -> tuple[Any, Any, str]:
+        index = live.get().index
+        ids = (value or "").partition("|")[0]
+        chosen = [index.by_id[i] for i in ids.split(",") if i in index.by_id]
+        if not chosen:
+            return gr.update(), gr.update(), reader_html(index, "", live.unlisted)
+        first = chosen[0]
+        sections = section_choices(index, first.doc_id)
+        key = next((k for _, k in sections if index.by_id[k].section == first.section), first.id)
+        marked = {p.id for p in chosen}
+        return (
+            gr.update(value=first.doc_id),
+            gr.update(choices=sections, value=key),
+            reader_html(index, first.id, live.unlisted, marked),
+        )
+
+    wanted.change(
+        open_passages, [wanted], [doc, section, reader],
+        api_visibility="private", show_progress="hidden",
+    )  # fmt: skip
 
 
 def _build_editor(
@@ -127,8 +163,12 @@ def _build_editor(
     table: gr.Dataframe,
     doc: gr.Dropdown,
     filter_box: gr.CheckboxGroup,
+    login_on: bool = False,
 ) -> gr.Dropdown:
-    gr.Markdown("### Legg til et dokument")
+    gr.Markdown(
+        "### Legg til et dokument\nEt opplastet dokument er lokalt: det merkes «Lokal» med hvem "
+        "som lastet det opp og når, og vises aldri som gjeldende nasjonal regel."
+    )
     with gr.Row():
         file = gr.File(
             label="Fil (PDF, HTML eller tekst)",
@@ -139,18 +179,31 @@ def _build_editor(
         with gr.Column(scale=3):
             title = gr.Textbox(label="Tittel", elem_id="upload-title")
             with gr.Row():
+                # Custom values reach `upload.check_meta`, whose message is Norwegian and names
+                # the choices (Gradio's own refusal of a value outside the list is English).
                 doc_type = gr.Dropdown(
-                    choices=list(DOC_TYPES), value="veileder", label="Type", elem_id="upload-type"
+                    choices=list(DOC_TYPES),
+                    value="lokal instruks",
+                    label="Type",
+                    elem_id="upload-type",
+                    allow_custom_value=True,
                 )
                 status = gr.Dropdown(
-                    choices=[(status_label(s), s) for s in STATUSES],
-                    value="informasjon",
+                    choices=[(status_label(s), s) for s in upload.UPLOAD_STATUSES],
+                    value="lokal",
                     label="Status",
                     elem_id="upload-status",
+                    allow_custom_value=True,
                 )
             with gr.Row():
                 issuer = gr.Textbox(label="Utsteder", elem_id="upload-issuer")
                 date = gr.Textbox(label="Dato (ÅÅÅÅ-MM-DD)", elem_id="upload-date")
+            # With login the logged-in user is the uploader; without, the form asks.
+            uploader = gr.Textbox(
+                label="Lastet opp av (navn eller enhet)",
+                visible=not login_on,
+                elem_id="upload-by",
+            )
     add = gr.Button("Last opp og les inn", variant="primary", elem_id="upload-button")
     message = gr.Markdown(elem_id="upload-message")
     gr.Markdown("### Fjern et opplastet dokument")
@@ -171,12 +224,15 @@ def _build_editor(
         status_value: str,
         issuer_text: str,
         date_text: str,
+        uploaded_by: str,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio injects it)
     ) -> tuple[Any, ...]:
         if not path:
             return ("❌ Velg en fil å laste opp.", *[gr.update()] * 6)
+        who = getattr(request, "username", None) or uploaded_by or ""
         meta = upload.DocumentMeta(
-            title_text or "", type_value, issuer_text or "", date_text or "", status_value
+            title_text or "", type_value, issuer_text or "", date_text or "", status_value, who
         )
         titles = known_titles(live.get().index)
         try:
@@ -208,7 +264,7 @@ def _build_editor(
         live.get()
         return ("✅ Indeksen er bygd på nytt.", *_refresh(live))
 
-    inputs = [file, title, doc_type, status, issuer, date]
+    inputs = [file, title, doc_type, status, issuer, date, uploader]
     # A successful upload empties the file and title, so it is not sent twice by mistake.
     add.click(do_add, inputs, [*outputs, file, title], api_name="upload", show_progress="full")
     remove.click(do_remove, [remove_box], outputs, api_name="remove_document", show_progress="full")

@@ -35,9 +35,10 @@ SHOWN_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "fact_recall", "first_citation_
 MAX_FAILURES_SHOWN = 40
 INTRO = (
     "### Evaluering\n"
-    "Last opp et evalueringssett som regneark (CSV eller XLSX med kolonnene id, tema, rolle, "
-    "spørsmål, gull, forventet_avvisning, oppfølging_av) eller JSONL — eller velg et medfølgende "
-    "sett. Kjøringen gir en rapport per spørsmål som kan lastes ned."
+    "Last opp et evalueringssett som regneark (CSV eller XLSX) eller JSONL — eller velg et "
+    "medfølgende sett. I regnearket er bare kolonnene id og spørsmål påkrevd; tema, rolle, gull, "
+    "forventet_avvisning, oppfølging_av og de andre er valgfrie, og malen sier hva som gjelder når "
+    "de mangler. Kjøringen gir en rapport per spørsmål som kan lastes ned."
 )
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -64,10 +65,13 @@ def keep_upload(upload: str | None, bundled: str | None, settings: Settings) -> 
 
 def summary_html(result: dict[str, Any]) -> str:
     """The summary table (one row per pipeline) and the failed questions of the first pipeline."""
-    from evals.report import LABELS, fmt
+    from evals.glossary import explain, name
+    from evals.report import fmt
     from evals.report_rows import CHECKS, verdicts
 
-    head = "".join(f"<th>{html.escape(LABELS[k])}</th>" for k in SHOWN_KEYS)
+    head = "".join(
+        f'<th title="{html.escape(explain(k))}">{html.escape(name(k))}</th>' for k in SHOWN_KEYS
+    )
     body = "".join(
         f"<tr><td title='{html.escape(PIPELINE_LABELS.get(n, n))}'>{html.escape(n)}</td>"
         + "".join(f"<td>{fmt(s.get(k))}</td>" for k in SHOWN_KEYS)
@@ -91,11 +95,22 @@ def summary_html(result: dict[str, Any]) -> str:
         if len(failed) > MAX_FAILURES_SHOWN
         else ""
     )
+    legend = "".join(
+        f"<li><b>{html.escape(name(k))}</b>: {html.escape(explain(k))}</li>" for k in SHOWN_KEYS
+    )
+    check = result.get("crosscheck")
+    checked = ""
+    if check:
+        from evals.crosscheck import describe
+
+        checked = f'<p class="eval-crosscheck">{html.escape(describe(check))}</p>'
     return (
         f'<div id="eval-summary"><p>Kjøring <b>{html.escape(result["run_id"])}</b>: '
         f"{result['questions']} spørsmål.</p>"
         f'<table class="eval-table"><thead><tr><th>rørledning</th>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
+        f'<details class="eval-legend" open><summary>Hva målene betyr</summary>'
+        f"<ul>{legend}</ul></details>{checked}"
         f"<h4>Feilede spørsmål ({html.escape(first)}): {len(failed)}</h4>"
         f'<ul class="eval-failures">{shown}</ul>{more}</div>'
     )

@@ -247,6 +247,35 @@
     if (answer) {
       ev.preventDefault();
       copyText(answer.getAttribute("data-text") || "", answer);
+      return;
+    }
+    // A place in «Lovhenvisninger»: open its passages in the document reader.
+    var place = target.closest("button.ref-place");
+    if (place) {
+      ev.preventDefault();
+      var ids = place.getAttribute("data-passages") || "";
+      var tabs = document.querySelectorAll("[role='tab']");
+      for (var i = 0; i < tabs.length; i++) {
+        if (tabs[i].textContent.trim() === "Dokumenter") { tabs[i].click(); break; }
+      }
+      // Gradio renders a tab's content when it is first shown: wait for the reader's box, send the
+      // ids, then scroll the marked passage into view once the reader shows it.
+      var tries = 0;
+      (function press() {
+        var reader = document.getElementById("reader");
+        var before = reader ? reader.innerHTML : "";
+        if (send("reader-goto", ids + "|" + Date.now())) {
+          var waits = 0;
+          (function shown() {
+            var now = document.getElementById("reader");
+            var mark = now && now.querySelector(".sec-target");
+            if (mark && now.innerHTML !== before) { mark.scrollIntoView({ block: "center" }); return; }
+            if (++waits < 100) setTimeout(shown, 50);
+          })();
+          return;
+        }
+        if (++tries < 100) setTimeout(press, 50);
+      })();
     }
   }, true);
 })();

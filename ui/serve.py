@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from ui.app import create_app, launch
 
     demo = create_app(settings)
-    print(f"Åpne http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/ i nettleseren.")
+    shown = "127.0.0.1" if host == "0.0.0.0" else host
+    print(f"Åpne http://{shown}:{port}/ i nettleseren. Stopp siden med Ctrl+C.", flush=True)
     launch(demo, settings, host=host, port=port, block=True, insecure_no_login=insecure)
     return 0

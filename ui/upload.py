@@ -1,9 +1,11 @@
 """Add or remove a document from the page: validate, write into the corpus folder, re-ingest.
 
 `add_document(settings, upload, meta, progress)` checks the file (size before reading it, type by
-content, that it yields citable text) and the metadata (title not already used, known type and
-status, ISO date), then copies the file into the corpus folder as `opplastet-<id>.<ext>`, appends a
-manifest entry and rebuilds the index through `ingest_corpus`. Any failure restores the corpus
+content, that it yields citable text) and the metadata (title not already used, known type, a
+status a local document may have — never «gjeldende», which only a national source is —, ISO
+date, who uploads it), then copies the file into the corpus folder as `opplastet-<id>.<ext>`,
+appends a manifest entry with the uploader and the time, and rebuilds the index through
+`ingest_corpus`. Any failure restores the corpus
 folder exactly, and the live index is only replaced by a complete build (`ingest.index` swaps
 atomically), so a rejected upload changes nothing. The edit is journalled (`ingest.journal`):
 after a crash during the re-index, the next start (or edit) rolls back a file and manifest entry
@@ -27,7 +29,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.journal import ADD, REMOVE, corpus_edit, recover
 from ingest.manifest import MANIFEST_NAME, ManifestError, read_manifest, slugify, unique_id
-from ingest.records import DOC_TYPES, STATUSES
+from ingest.records import DOC_TYPES, STATUS_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,9 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PREFIX = "opplastet-"
 SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What an uploaded document may be: a local instruction or routine («lokal»: in force here at most),
+# or a draft, information or history. Never «gjeldende» (the national rule) nor «innspill».
+UPLOAD_STATUSES = ("lokal", "utkast", "informasjon", "historisk")
 
 Progress = Callable[[float, str], None]
 
@@ -64,7 +69,8 @@ class DocumentMeta:
     type: str
     issuer: str = ""
     date: str = ""
-    status: str = "informasjon"
+    status: str = "lokal"
+    uploaded_by: str = ""  # the logged-in user, or the name given in the form without login
 
 
 def _no_progress(_share: float, _text: str) -> None:
@@ -84,9 +90,17 @@ def check_meta(meta: DocumentMeta, known_titles: set[str]) -> None:
         raise UploadError("Skriv inn hvem som har utstedt dokumentet (utsteder).")
     if meta.type not in DOC_TYPES:
         raise UploadError(f"Ukjent dokumenttype «{meta.type}». Velg en av: {', '.join(DOC_TYPES)}.")
-    if meta.status not in STATUSES:
-        raise UploadError(f"Ukjent status «{meta.status}». Velg en av: {', '.join(STATUSES)}.")
+    if meta.status == "gjeldende":
+        raise UploadError(
+            "Et opplastet dokument kan ikke merkes «Gjeldende»: det er ikke en nasjonal regel. "
+            "Velg «Lokal» for en lokal instruks eller rutine."
+        )
+    if meta.status not in UPLOAD_STATUSES:
+        choices = ", ".join(STATUS_LABELS[s] for s in UPLOAD_STATUSES)
+        raise UploadError(f"Ukjent status «{meta.status}». Velg en av: {choices}.")
     check_date(meta.date)
+    if not " ".join(meta.uploaded_by.split()):
+        raise UploadError("Skriv inn hvem som laster opp dokumentet (navn eller enhet).")
 
 
 def check_date(text: str) -> None:
@@ -152,7 +166,8 @@ def _toml_string(value: str) -> str:
     return '"' + re.sub(r"[\x00-\x1f]", " ", escaped) + '"'
 
 
-def manifest_entry(doc_id: str, meta: DocumentMeta, file: str) -> str:
+def manifest_entry(doc_id: str, meta: DocumentMeta, file: str, when: str = "") -> str:
+    """The manifest entry of an upload; `when` is the upload time («2026-12-02 14:05»)."""
     fields = {
         "id": doc_id,
         "title": " ".join(meta.title.split()),
@@ -161,6 +176,8 @@ def manifest_entry(doc_id: str, meta: DocumentMeta, file: str) -> str:
         "date": meta.date.strip(),
         "status": meta.status,
         "file": file,
+        "uploaded_by": " ".join(meta.uploaded_by.split()),
+        "uploaded_at": when or datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
     body = "\n".join(f"{k} = {_toml_string(v)}" for k, v in fields.items())
     return f"\n[[document]]\n{body}\n"

@@ -61,9 +61,10 @@ def format_summary(report: BuildReport, index_dir: Path) -> str:
     if report.warnings:
         lines.append("Advarsler:")
         lines += [f"  - {warning}" for warning in report.warnings]
-    lines.append(
-        f"Embeddet: {report.embedded} avsnitt, gjenbrukt fra mellomlageret: {report.reused}"
-    )
+    # Counted in passages, like the line above: identical texts share one vector (the embedder
+    # runs once per distinct text), which is why `report.embedded` can be smaller.
+    fresh = max(report.passages - report.reused, 0)
+    lines.append(f"Embeddet: {fresh} avsnitt, gjenbrukt fra mellomlageret: {report.reused}")
     lines.append(f"Tid: {seconds_label(report.seconds)}")
     return "\n".join(lines)
 

@@ -121,6 +121,16 @@ def test_history_is_passed_as_turns_and_the_conversation_is_stored() -> None:
     assert len({t["id"] for t in turns}) == 2
 
 
+def test_each_question_records_how_its_conversation_is_asked() -> None:
+    from ui.asked_as import AskedAs, recall
+
+    live = _Live(_Filtering())
+    raw, *_ = answer_step(live, "Første?", "kriminalomsorgen", "", True, ["rs"])
+    assert recall(conv.parse_store(raw)) == AskedAs("kriminalomsorgen", True, ("rs",))
+    raw, *_ = answer_step(live, "Og så?", "jurist", raw)
+    assert recall(conv.parse_store(raw)) == AskedAs("jurist", False, ())
+
+
 def test_assistant_error_is_shown_and_chat_goes_on() -> None:
     live = _Live(_Assistant(fail=True))
     raw, chat, *_ = answer_step(live, "Hva?", "ukjent-rolle", "")

@@ -65,7 +65,7 @@ def test_a_non_editor_is_refused_with_403_and_nothing_changes_on_disk(
         before = _disk(home, corpus)
         note = _note(tmp_path)
         assert upload(per, note).status_code == 403
-        meta = ["Veileder om samtalerom", "veileder", "gjeldende", "Testdirektoratet", ""]
+        meta = ["Veileder om samtalerom", "veileder", "lokal", "Testdirektoratet", "", "Kari"]
         fake_file = file_data("/tmp/gradio/x/samtalerom.txt", "samtalerom.txt")
         attempts = [
             join(per, fns["upload"], [fake_file, *meta]),

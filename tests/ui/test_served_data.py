@@ -131,7 +131,7 @@ def _big_note(tmp_path: Path, sections: int) -> Path:
 
 
 def _meta(title: str, date: str = "") -> list[str]:
-    return [title, "veileder", "gjeldende", "Testdirektoratet", date]
+    return [title, "veileder", "lokal", "Testdirektoratet", date, "Testbruker"]
 
 
 def test_kill_9_during_an_uploads_reindex_is_rolled_back_at_restart(
