@@ -71,7 +71,7 @@ _WHO: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("innsatt", _re(r"innsatt\w*|fange\w*|inmate\w*|prisoner\w*")),
 )  # fmt: skip
 
-_FIRST_PERSON = _re(r"jeg|vi|oss|meg|we|us|our")
+_FIRST_PERSON = _re(r"jeg|vi|oss|meg|vår|vårt|våre|min|mitt|mine|we|us|our|my")
 # «Må vi …», «Kan jeg …», «Har fengselet lov …», «Is the prison allowed …».
 _OBLIGATION = _re(
     r"må|skal|plikt\w*|nødt til|pålagt|forpliktet|have to|has to|must|required|obliged|duty|"
@@ -138,6 +138,9 @@ _ACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Conditions as staff name them, beside the sources' own (lexicon.CONDITIONS).
 _CONSENT_NEGATED = _re(
+    # «Kan vi bare sende kartleggingen over?»: just share it, asking no one.
+    r"(?:kan|får) (?:\w+ ){1,2}bare (?:sende|si|dele|fortelle|gi|videreformidle|kalle|invitere|"
+    r"svare)\w*|uten videre|"
     r"(?:uten|ikke) (?:\w+ ){0,2}samtykke\w*|uten å spørre|uten at (?:\w+ ){0,3}(?:har )?"
     r"(?:sagt ja|samtykk\w*|gitt lov|vil|spurt)|ikke (?:har )?skrevet under|selv om (?:\w+ ){0,3}ikke "
     r"(?:\w+ ){0,2}(?:sagt ja|samtykk\w*|vil|ønsker|gått med på|gitt lov)|ikke (?:har )?(?:sagt ja|"

@@ -25,7 +25,7 @@ from analysis.legalrefs import scan
 from analysis.records import Frame, Span, Where
 from analysis.sentences import split_sentences
 
-FRAMES_VERSION = "frames-7"  # part of the index format: bump when parsing changes
+FRAMES_VERSION = "frames-9"  # part of the index format: bump when parsing changes
 
 # The sentence after carries the basis of this one: «Hjemmelen for dette er straffeprosessloven
 # § 186 a», «Dette følger av …».
@@ -212,18 +212,20 @@ def frame_sentence(
         actions=tuple(_dedupe(actions)),
         counterpart=counterpart,
         direction=_direction(sentence, counterpart, start),
-        conditions=tuple(_dedupe(conditions)),
+        conditions=tuple(_dedupe(conditions, own_first=True)),
         time=tuple(sorted(time, key=lambda t: t.start)),
         basis=tuple(basis),
         concepts=tag_passage(sentence, lead_in),
     )
 
 
-def _dedupe(spans: list[Span]) -> list[Span]:
-    """One span per label (its first occurrence), in text order."""
+def _dedupe(spans: list[Span], own_first: bool = False) -> list[Span]:
+    """One span per label (its first occurrence), the lead-in's before the sentence's; with
+    `own_first`, the sentence's own before the lead-in's (a condition the sentence states itself,
+    «Ved bruk av sikkerhetsseng skal …» under a lead-in naming it too, is the sentence's own)."""
     seen: set[str] = set()
     out: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.where != "context", s.start)):
+    for span in sorted(spans, key=lambda s: ((s.where == "context") == own_first, s.start)):
         if span.label not in seen:
             seen.add(span.label)
             out.append(span)

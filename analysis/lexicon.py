@@ -173,6 +173,7 @@ CONDITIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "samtykke",
             r"(?:dersom|hvis|når|etter|med) (?:\w+ ){0,4}samtykk\w*|samtykker|har gitt samtykke|"
+            r"innhente (?:\w+ ){0,2}samtykke|"
             r"samtykke fra (?:den )?innsatte",
         ),
         (
@@ -221,6 +222,10 @@ EXCLUSIVE = (
 # samtykker» to «uten samtykke?»: not under this rule); a rule with a scope says nothing outside
 # it («én gang i timen på dagtid» to a question about the night).
 PRECONDITIONS = frozenset({"samtykke", "uten_samtykke"})
+# Conditions a question names that a rule must state too to answer it («… en 16-åring …» is not
+# answered by the rule for adults, «truer med å skade» not by a rule «dersom soningsforholdet er
+# skadelig»): a short yes/no and a hedge read them alike.
+HELD_CONDITIONS = frozenset({"fare", "under_18", "anonym", "skriftlig"})
 
 # A number, a decimal or a range («1,5-2 måneder» is one span, never «2 måneder»).
 _NUM = (

@@ -93,11 +93,13 @@ def leans_back(sentence: str) -> bool:
 
 
 # What a sentence that leans back adds to the one before it: the legal basis («Hjemmelen for dette
-# er …»), the scope («Dette unntaket omfatter …», «Det innebærer …») or the author's verdict
+# er …»), the scope («Dette unntaket omfatter …», «Det innebærer …», «Dette forutsetter at …») or
+# the author's verdict
 # («Vi stiller spørsmål ved denne formuleringen og mener …», «Altså …»).
 _CARRIES = re.compile(
     r"§|\b(hjemmel\w*|omfatte[rt]?|innebære[rt]?|betyr|altså|følger av|mener|stiller spørsmål|"
-    r"bør (?:omformuleres|endres|fjernes|presiseres)|kritikk\w*|uenig\w*|gjelder (?:ikke|bare|kun))\b",
+    r"bør (?:omformuleres|endres|fjernes|presiseres)|kritikk\w*|uenig\w*|gjelder (?:ikke|bare|kun)|"
+    r"forutsetter|forutsatt|på vilkår)\b",
     re.I,
 )
 
@@ -106,3 +108,12 @@ def carries_on(sentence: str) -> bool:
     """True when a sentence leans on the one before it and carries its basis, scope or verdict:
     quoted without it, the sentence before may state what the source does not."""
     return leans_back(sentence) and bool(_CARRIES.search(sentence))
+
+
+_PRECONDITION = re.compile(r"\b(?:forutsetter|forutsatt|på vilkår)\b", re.I)
+
+
+def states_precondition(sentence: str) -> bool:
+    """True when a sentence leaning on the one before sets a precondition for it («Dette
+    forutsetter at kommuneoverlegen godkjenner ordningen»): the rule before is no plain yes."""
+    return leans_back(sentence) and bool(_PRECONDITION.search(sentence))

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from analysis import concepts as legal_concepts
+from analysis import lexicon as lx
 from analysis.norwegian import analyze, analyze_query
 from assistant.answer import evidence, hedge, status
 from assistant.answer import point as direct
@@ -27,7 +28,6 @@ from assistant.answer.rank import Ranked, Ranker, rank
 from assistant.answer.render import PHRASES, frame, source_name
 from assistant.answer.retrieve import Candidates, candidates, mentioned_documents, source_aliases
 from assistant.answer.select import Margins, Selection, list_key, select
-from assistant.answer.short import HELD_CONDITIONS
 from assistant.answer.understand import Lexicon, Question, understand
 from assistant.answer.vocab import Vocabulary
 from assistant.limits import MAX_TURN_QUESTION_CHARS, prepare
@@ -254,7 +254,7 @@ class Assistant:
             opening = PHRASES[lang]["silent"].format(source=name)
         if q.ask.status and named and not silent:
             return self._status(q, named, units, lang)
-        wanted = q.ask.conditions & HELD_CONDITIONS
+        wanted = q.ask.conditions & (lx.HELD_CONDITIONS | lx.SITUATIONS)
         sel = select(units, q.lists, self._siblings, self._before, self.margins, _adds, wanted)
         if not sel.primary:
             return self._refusal(q.text, q.role, ranked.hits, None)

@@ -1,7 +1,8 @@
 """The `hjemmel` command: a thin argparse shell that dispatches to one module per subcommand.
 
 Each subcommand lives in its own module exposing `configure(parser)` and `run(args, settings) -> int`;
-this file only lists them, loads settings once and turns errors into clear messages and exit codes.
+this file only lists them, loads settings once and turns errors into clear messages and exit codes
+(a Chroma server that does not answer: one line, exit code 3).
 Modules are imported lazily so `hjemmel --help` stays fast and a missing optional part only affects
 its own subcommand.
 """
@@ -72,8 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"hjemmel: {exc}", file=sys.stderr)
         return 2
+    from ingest.store import StoreUnavailableError
+
     try:
         code: int = _module(args.command).run(args, settings)
+    except StoreUnavailableError as exc:
+        # One line, not a traceback: the user can do nothing with Chroma's internals.
+        print(f"hjemmel {args.command}: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -156,17 +156,24 @@ def install_log_redaction() -> None:
             handler.addFilter(RedactingFilter())
 
 
+# A digest (a suite's or a document's sha256) is no personal data, though its digits may look like
+# a phone number: redacted, two runs of one suite could no longer be compared.
+_DIGEST = re.compile(r"[0-9a-f]{32,}")
 _KEEP_KEYS = ("id", "ids", "run_id", "created", "started", "finished", "timestamp", "commit")
 
 
 def redact_tree(value: Any, key: str = "") -> Any:
     """A JSON-like structure with every free-text string redacted (for stored runs and records).
 
-    Identifiers and timestamps (keys such as «id», «run_id», «created») are left as they are: a
-    run id «20261123-101010» is not a phone number.
+    Identifiers, timestamps (keys such as «id», «run_id», «created») and digests are left as they
+    are: a run id «20261123-101010» is not a phone number.
     """
     if isinstance(value, str):
-        keep = key in _KEEP_KEYS or key.endswith(("_id", "_ids", "_at"))
+        keep = (
+            key in _KEEP_KEYS
+            or key.endswith(("_id", "_ids", "_at"))
+            or bool(_DIGEST.fullmatch(value))
+        )
         return value if keep else redact(value)
     if isinstance(value, dict):
         return {k: redact_tree(v, str(k)) for k, v in value.items()}

@@ -33,6 +33,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     users_file: Path | None = None
+    # The page's rights and network limits (ui.rights, ui.hosts, ui.clients): comma-separated
+    # user names and host names/addresses.
+    editors: str = ""
+    evaluators: str = ""
+    allowed_hosts: str = ""
+    trusted_proxy: str = ""
     # The concept layer (analysis.concepts) as a retrieval signal; off to measure what it adds.
     concepts: bool = True
     # The ranking model (assistant/answer/ranker.json when unset); cross-validation points it at a
@@ -81,6 +87,16 @@ class Settings:
         return EmbeddingOptions(self.threads, self.embed_url, self.query_cache)
 
     @property
+    def editor_names(self) -> frozenset[str]:
+        """`HJEMMEL_EDITORS`: who may upload, remove and re-index when login is on."""
+        return names(self.editors)
+
+    @property
+    def evaluator_names(self) -> frozenset[str]:
+        """`HJEMMEL_EVALUATORS`: who may run evaluations when login is on (editors may too)."""
+        return names(self.evaluators) | self.editor_names
+
+    @property
     def feedback_db(self) -> Path:
         return self.home / "feedback.sqlite3"
 
@@ -126,6 +142,11 @@ class Settings:
         if out.get("threads", 0) < 0 or out.get("query_cache", 0) < 0:
             raise SettingsError("threads og query_cache kan ikke være negative")
         return cls(**out)
+
+
+def names(raw: str) -> frozenset[str]:
+    """The entries of a comma-separated setting, stripped, empty ones dropped."""
+    return frozenset(n.strip() for n in str(raw or "").split(",") if n.strip())
 
 
 def _flag(raw: Any) -> bool:

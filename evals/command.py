@@ -2,7 +2,8 @@
 
 Parses options and calls `evals.runner.run_eval`, `evals.compare`, `evals.regression`,
 `evals.history` or the sheet writer; prints a short Norwegian summary or, with `--json`, one JSON
-object `{"run_id", "questions", "pipelines"}` (plus `"regressions"` against a `--baseline`).
+object `{"run_id", "questions", "pipelines", "crosscheck"}` (plus `"regressions"` against a
+`--baseline`; `crosscheck` is llama-index's RetrieverEvaluator beside our figures, or null).
 Progress goes to stderr so stdout stays parseable. Exit codes: 0 fine, 1 a regression beyond its
 band with `--fail-on-regression`, 2 bad input. It deliberately holds no evaluation logic.
 """
@@ -70,6 +71,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="skriv et eksempel på et regneark-sett (.csv eller .xlsx; med --suite: det settet)",
     )  # fmt: skip
     parser.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
+    parser.add_argument(
+        "--no-crosscheck", action="store_true",
+        help="hopp over kontrollen med llama-indexs RetrieverEvaluator (treff og MRR)",
+    )  # fmt: skip
 
 
 def _fail(message: str) -> int:
@@ -136,6 +141,7 @@ def public_json(result: dict[str, Any]) -> dict[str, Any]:
         "pipelines": {
             name: {k: s.get(k) for k in HEADLINE} for name, s in result["pipelines"].items()
         },
+        "crosscheck": result.get("crosscheck"),
     }
 
 
@@ -146,6 +152,10 @@ def _print_summary(result: dict[str, Any], settings: Any) -> None:
     for name, s in result["pipelines"].items():
         shown = ", ".join(f"{LABELS[k]} {fmt(s.get(k))}" for k in PRINTED)
         print(f"  {name}: {shown}")
+    if result.get("crosscheck"):
+        from evals.crosscheck import describe
+
+        print(describe(result["crosscheck"]))
     print(f"Rapport: {settings.runs_dir / result['run_id'] / 'report.html'}")
 
 
@@ -183,6 +193,7 @@ def run(args: argparse.Namespace, settings: Any) -> int:
             k=args.k,
             smoke=args.smoke,
             progress=not args.no_progress,
+            crosscheck=not args.no_crosscheck,
         )
         found = regressions(baseline, result, bands) if baseline else []
     except (SuiteError, IndexMissingError, RunNotFoundError, BaselineMismatchError) as exc:

@@ -17,39 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.redact import redact_tree
+from evals.glossary import EXPLANATIONS, NAMES
 from evals.metrics import ANSWER_KEYS, SUMMARY_KEYS
 
 # Metrics shown as bars (latency has its own plot); labels are what readers see.
 PLOTTED = ("hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall")
-LABELS: dict[str, str] = {
-    "hit@1": "treff@1",
-    "hit@3": "treff@3",
-    "hit@5": "treff@5",
-    "hit@10": "treff@10",
-    "mrr": "MRR",
-    "ndcg@10": "nDCG@10",
-    "citation_precision": "sitatpresisjon",
-    "fact_recall": "faktadekning",
-    "refusal_precision": "avvisning presisjon",
-    "refusal_recall": "avvisning dekning",
-    "quote_verification": "sitatkontroll",
-    "first_citation_gold": "første sitat er gull",
-    "words_median": "ord (median)",
-    "words_p90": "ord (p90)",
-    "citations_mean": "sitater per svar",
-    "citations_le5": "≤ 5 sitater",
-    "backref_violations": "tilbakevisninger uten forløper",
-    "role_label_accuracy": "riktig aktørmerke",
-    "any_citation_gold": "et sitat er gull",
-    "first_citation_everyday": "første sitat er gull (hverdagsspråk)",
-    "followup_first_citation": "første sitat er gull (oppfølging)",
-    "nearmiss_hedged": "nesten-treff sagt «svarer ikke direkte»",
-    "offtopic_refused": "utenfor tema avvist",
-    "short_share": "svar med kortsvar",
-    "short_accuracy": "kortsvar riktig (ja/nei)",
-    "short_answered": "ja/nei-spørsmål med kortsvar",
-    "latency_p95_ms": "svartid p95 (ms)",
-}
+# What readers see: plain Norwegian names (`evals.glossary`, which also explains each one).
+LABELS: dict[str, str] = NAMES
 
 
 def fmt(value: Any) -> str:
@@ -70,10 +44,17 @@ def failures(result: dict[str, Any], pipeline: str = "hjemmel") -> list[dict[str
         if row["pipeline"] != pipeline:
             continue
         wrong_refusal = row["refused"] != row["expect_refusal"]
-        missed = not row["expect_refusal"] and (not _found_within(row, k) or row["facts_missing"])
+        missed = not row["expect_refusal"] and (
+            (_scored(row) and not _found_within(row, k)) or row["facts_missing"]
+        )
         if wrong_refusal or missed:
             out.append(row)
     return out
+
+
+def _scored(row: dict[str, Any]) -> bool:
+    """Retrieval is scored (runs stored before unscored questions existed: every answerable one)."""
+    return bool(row.get("scored", not row["expect_refusal"]))
 
 
 def _found_within(row: dict[str, Any], k: int) -> bool:
@@ -86,7 +67,7 @@ def _why(row: dict[str, Any], k: int) -> str:
     if row["refused"] != row["expect_refusal"]:
         reasons.append("avviste feilaktig" if row["refused"] else "skulle vært avvist")
     if not row["expect_refusal"]:
-        if not _found_within(row, k):
+        if _scored(row) and not _found_within(row, k):
             reasons.append(f"ingen gullkilde blant topp {k}")
         if row["facts_missing"]:
             reasons.append("mangler: " + "; ".join(f"«{f}»" for f in row["facts_missing"]))
@@ -160,6 +141,13 @@ def to_markdown(result: dict[str, Any]) -> str:
         *summary_table(result["pipelines"], ANSWER_KEYS),
         "",
     ]
+    if result.get("crosscheck"):
+        from evals.crosscheck import describe
+
+        lines += ["## Kontroll med llama-index", "", describe(result["crosscheck"]), ""]
+    lines += ["## Hva målene betyr", ""]
+    lines += [f"- {LABELS[k]}: {EXPLANATIONS[k]}" for k in SUMMARY_KEYS if k in EXPLANATIONS]
+    lines += [""]
     keys = ("hit@5", "mrr", "citation_precision", "fact_recall", "refusal_recall")
     for title, field in (("Per tema", "by_topic"), ("Per rolle", "by_role")):
         lines += [f"## {title}", ""]

@@ -19,7 +19,7 @@ Check = Callable[[dict[str, Any], int], bool | None]
 
 
 def _hit(row: dict[str, Any], k: int) -> bool | None:
-    if row["expect_refusal"]:
+    if not row.get("scored", not row["expect_refusal"]):
         return None
     rank = row.get("gold_rank")
     return rank is not None and rank <= k

@@ -70,20 +70,30 @@ def _unit_json(unit: Any, gold: frozenset[str]) -> dict[str, Any]:
     }
 
 
+def scored(item: SuiteItem) -> bool:
+    """Whether retrieval is scored for `item`: an answerable question with gold (a sheet without a
+    «gull» column runs its questions unscored; a question to refuse has no gold)."""
+    return not item.expect_refusal and bool(item.gold)
+
+
 def _answer_metrics(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> dict[str, Any]:
-    """Retrieval, citation and fact scores; all None for a question that should be refused."""
-    if item.expect_refusal:
+    """Retrieval, citation and fact scores; retrieval and citation scores are None where they are
+    not scored (a question to refuse, a question without gold); fact recall needs only facts."""
+    text = outcome.answer_text
+    missing = [alts[0] for alts in item.facts if not metrics.fact_found(text, alts)]
+    if not scored(item):
+        facts = None if item.expect_refusal else metrics.fact_recall(text, item.facts)
+        missing = [] if item.expect_refusal else missing
         return {
             "hits": {str(k): None for k in metrics.HIT_KS},
             "gold_rank": None,
             "mrr": None,
             "ndcg@10": None,
             "citation_precision": None,
-            "fact_recall": None,
-            "facts_missing": [],
+            "fact_recall": facts,
+            "facts_missing": missing,
         }
     relevant = [u.id in gold for u in outcome.ranked]
-    text = outcome.answer_text
     return {
         "hits": {str(k): metrics.hit_at(relevant, k) for k in metrics.HIT_KS},
         "gold_rank": relevant.index(True) + 1 if any(relevant) else None,
@@ -92,7 +102,7 @@ def _answer_metrics(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> 
         "ndcg@10": metrics.ndcg_at(relevant, len(gold)) or 0.0,
         "citation_precision": metrics.precision([u.id in gold for u in outcome.cited]),
         "fact_recall": metrics.fact_recall(text, item.facts),
-        "facts_missing": [alts[0] for alts in item.facts if not metrics.fact_found(text, alts)],
+        "facts_missing": missing,
     }
 
 
@@ -118,7 +128,7 @@ def _answer_level(item: SuiteItem, gold: frozenset[str], outcome: Outcome) -> di
     if item.actor and not item.expect_refusal and holder is not None:
         role_label = 1.0 if holder.actor == item.actor else 0.0
     first = anywhere = None
-    if not item.expect_refusal:
+    if scored(item):
         first = 1.0 if cited and cited[0].passage_id in gold else 0.0
         anywhere = 1.0 if any(c.passage_id in gold for c in cited) else 0.0
     verdict = _verdict(facts.short) if answered else None
@@ -182,6 +192,7 @@ def score_item(
         "history": list(item.history),
         "pipeline": pipeline,
         "expect_refusal": item.expect_refusal,
+        "scored": scored(item),
         "refused": outcome.refused,
         "gold": sorted(gold),
         "gold_missing": list(missing),
@@ -284,10 +295,13 @@ def run_eval(
     progress: bool = True,
     assistant: Any = None,
     on_progress: Progress | None = None,
+    crosscheck: bool = True,
 ) -> dict[str, Any]:
     """Run a suite and write result.json + report.md + report.html under runs_dir/<run_id>/.
 
-    `assistant` reuses an opened one (the chat page's); otherwise the index is opened here."""
+    `assistant` reuses an opened one (the chat page's); otherwise the index is opened here.
+    `crosscheck`: also run llama-index's RetrieverEvaluator over the adapter (`evals.crosscheck`)
+    when the «hjemmel» pipeline is among those run."""
     from assistant.api import Assistant
     from evals import report
 
@@ -302,6 +316,11 @@ def run_eval(
     pipes = build_pipelines(pipelines, assistant)
     rows = evaluate(items, pipes, progress=progress, on_progress=on_progress)
     names = [p.name for p in pipes]
+    check = None
+    if crosscheck and "hjemmel" in names:
+        from evals.crosscheck import crosscheck as run_crosscheck
+
+        check = run_crosscheck(items, assistant, rows, k).to_json()
     result: dict[str, Any] = {
         "run_id": report.new_run_id(settings.runs_dir),
         "created": started.isoformat(timespec="seconds"),
@@ -320,6 +339,7 @@ def run_eval(
         "corpus": {d: doc.sha256 for d, doc in sorted(index.documents.items())},
         "git_commit": git_commit(Path(__file__).resolve().parents[1]),
         **aggregate(rows, names),
+        "crosscheck": check,
         "rows": rows,
     }
     report.store_run(result, settings.runs_dir)

@@ -2,7 +2,9 @@
 
 The columns are those `evals.sheets` reads; `write_suite` followed by `evals.sheets.read_suite`
 gives back the same items. CSV is written with «;» and a byte-order mark, which is how Excel in a
-Norwegian locale opens it directly. It deliberately checks nothing: `evals.sheets` does.
+Norwegian locale opens it directly. The template states which columns are required and what every
+optional one defaults to: as «#» comment rows above the header in CSV, and on a second sheet
+(«Kolonner») in XLSX. It deliberately checks nothing: `evals.sheets` does.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.sheets import OPTIONAL, REQUIRED
+from evals.sheets import COLUMN_HELP, OPTIONAL, REQUIRED
 
-COLUMNS = (*REQUIRED, *OPTIONAL)
+# The order a sheet is written in (reading takes any order): the required two among the usual six.
+COLUMNS = ("id", "tema", "rolle", "spørsmål", "gull", "forventet_avvisning", "oppfølging_av",
+           "fakta", "språk", "tagger", "aktør", "kortsvar")  # fmt: skip
+assert set(COLUMNS) == {*REQUIRED, *OPTIONAL}
+HELP_HEADER = ("kolonne", "påkrevd", "betydning og standardverdi")
 WIDTHS = {"spørsmål": 60, "gull": 70, "fakta": 40, "oppfølging_av": 30}
 
 # The example `hjemmel eval --template` writes: every column in use, gold from the bundled corpus.
@@ -82,20 +88,46 @@ def row_of(item: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def write_rows(rows: Sequence[dict[str, str]], path: Path) -> Path:
-    """Write cells as .xlsx (by suffix) or CSV; returns the path."""
+def column_help() -> list[tuple[str, str, str]]:
+    """(column, «ja»/«nei», what it means and its default) for every column, in sheet order."""
+    return [(c, "ja" if c in REQUIRED else "nei", COLUMN_HELP[c]) for c in COLUMNS]
+
+
+def write_rows(rows: Sequence[dict[str, str]], path: Path, explain: bool = False) -> Path:
+    """Write cells as .xlsx (by suffix) or CSV; `explain` adds what each column means and
+    defaults to. Returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xlsx":
-        _write_xlsx(rows, path)
+        _write_xlsx(rows, path, explain)
     else:
         with path.open("w", encoding="utf-8-sig", newline="") as f:
+            if explain:
+                f.write("# Bare «id» og «spørsmål» er påkrevd; de andre kolonnene kan fjernes.\r\n")
+                for name, _, text in column_help():
+                    f.write(f"# {name}: {text.replace(chr(10), ' ')}\r\n")
             writer = csv.writer(f, delimiter=";")
             writer.writerow(COLUMNS)
             writer.writerows([[r.get(c, "") for c in COLUMNS] for r in rows])
     return path
 
 
-def _write_xlsx(rows: Sequence[dict[str, str]], path: Path) -> None:
+def _write_help(book: Any) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    sheet = book.create_sheet("Kolonner")
+    sheet.append(list(HELP_HEADER))
+    for row in column_help():
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABC", (22, 10, 100), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_xlsx(rows: Sequence[dict[str, str]], path: Path, explain: bool = False) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -115,6 +147,8 @@ def _write_xlsx(rows: Sequence[dict[str, str]], path: Path) -> None:
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    if explain:
+        _write_help(book)
     book.save(path)
 
 
@@ -123,4 +157,5 @@ def write_suite(items: Sequence[dict[str, Any]], path: Path) -> Path:
 
 
 def write_template(path: Path) -> Path:
-    return write_rows(TEMPLATE, path)
+    """The example suite, with every column's meaning and default stated."""
+    return write_rows(TEMPLATE, path, explain=True)

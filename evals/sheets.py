@@ -1,10 +1,13 @@
 """Evaluation suites as spreadsheets (CSV or XLSX), the way policy teams keep question lists.
 
-One row per question; the first row names the columns (any order, case ignored):
-
-- `id` (unique), `tema` (free text, «annet» when empty), `rolle` (one of assistant's roles, «alle»
-  when empty), `spørsmål`, `gull`, `forventet_avvisning` (ja/nei), `oppfølging_av`;
-- optional: `fakta`, `språk` (no/en), `tagger` (comma-separated), `aktør`, `kortsvar` (ja/nei).
+One row per question; the first row names the columns (any order, case ignored). Only `id`
+(unique) and `spørsmål` are required; every other column may be left out, and then takes the
+default `DEFAULTS` gives (the template states them, `COLUMN_HELP`): `tema` (free text, «annet»),
+`rolle` (one of assistant's roles, «alle»), `gull`, `forventet_avvisning` (ja/nei, «nei»),
+`oppfølging_av` (none), `fakta`, `språk` (no/en, «no»), `tagger` (comma-separated), `aktør`,
+`kortsvar` (ja/nei). Without a `gull` column the questions are run and their answers reported,
+but not scored on retrieval (a present `gull` column must hold gold for every answerable row).
+A row whose first cell starts with «#» is a comment (the CSV template explains its columns so).
 
 A cell with several values separates them by line breaks or «;». `gull` entries are an exact phrase
 from a source («[rundskriv 6.1] phrase» names document and section, «[rundskriv] phrase» only the
@@ -31,8 +34,32 @@ from typing import Any
 from assistant.records import ACTOR_LABELS, ROLES
 from evals.metrics import normalize
 
-REQUIRED = ("id", "tema", "rolle", "spørsmål", "gull", "forventet_avvisning", "oppfølging_av")
-OPTIONAL = ("fakta", "språk", "tagger", "aktør", "kortsvar")
+REQUIRED = ("id", "spørsmål")
+OPTIONAL = ("tema", "rolle", "gull", "forventet_avvisning", "oppfølging_av", "fakta", "språk",
+            "tagger", "aktør", "kortsvar")  # fmt: skip
+# What a missing column (or an empty cell) means; `COLUMN_HELP` says it to the sheet's author.
+DEFAULTS: dict[str, str] = {"tema": "annet", "rolle": "alle", "forventet_avvisning": "nei",
+                            "språk": "no"}  # fmt: skip
+COLUMN_HELP: dict[str, str] = {
+    "id": "påkrevd: en kort, unik id per spørsmål",
+    "spørsmål": "påkrevd: spørsmålet slik en bruker ville stilt det",
+    "tema": "valgfri: fritt tema for gruppering i rapporten (standard «annet»)",
+    "rolle": "valgfri: kriminalomsorgen, kommunehelse, spesialisthelse, jurist eller alle "
+    "(standard «alle»)",
+    "gull": "valgfri: eksakt formulering fra kilden («[rundskriv 6.1] …» gir dokument og punkt) "
+    "eller en avsnitts-id, flere skilt med linjeskift eller «;». Uten kolonnen kjøres spørsmålene "
+    "og svarene vises, men treff måles ikke; med kolonnen må hvert spørsmål som skal besvares ha gull",
+    "forventet_avvisning": "valgfri: ja når kildene ikke svarer og spørsmålet skal avvises "
+    "(standard «nei»)",
+    "oppfølging_av": "valgfri: id-en til et tidligere spørsmål (samtalen stilles først), eller de "
+    "tidligere spørsmålene selv (standard: ingen, et frittstående spørsmål)",
+    "fakta": "valgfri: fakta svaret skal inneholde, alternative formuleringer skilt med «|» "
+    "(standard: ingen)",
+    "språk": "valgfri: no eller en (standard «no»)",
+    "tagger": "valgfri: merker skilt med komma, f.eks. paraphrase, followup (standard: ingen)",
+    "aktør": "valgfri: hvem gullsetningen binder, for å måle aktørmerket (standard: ikke målt)",
+    "kortsvar": "valgfri: ja eller nei når kildene avgjør et ja/nei-spørsmål (standard: ikke målt)",
+}
 ACTORS = tuple(ACTOR_LABELS)  # the assistant's actors (and ROLES its roles), not copies
 YES = ("ja", "j", "x", "yes", "true", "sann", "1")
 NO = ("nei", "n", "", "no", "false", "usann", "0")
@@ -48,8 +75,8 @@ class SheetError(ValueError):
 @dataclass(frozen=True)
 class Sheet:
     path: Path
-    columns: dict[str, int]  # column name -> 0-based position
-    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by column)
+    columns: dict[str, int]  # column name -> 0-based position (only the columns the sheet has)
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, cells by every column)
 
     def where(self, row: int, column: str) -> str:
         pos = self.columns.get(column)
@@ -78,9 +105,22 @@ def _cell(value: Any) -> str:
 
 def _raw_rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".xlsx":
+        import zipfile
+
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        if not zipfile.is_zipfile(path):  # an .xlsx is a zip archive; openpyxl's error is not
+            raise SheetError(
+                f"{path.name}: filen heter .xlsx, men er ikke et Excel-regneark. Lagre arket som "
+                "XLSX (eller CSV) og last det opp på nytt."
+            )
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # a damaged archive: openpyxl raises zipfile's and its own errors
+            raise SheetError(
+                f"{path.name}: regnearket kan ikke leses ({type(exc).__name__}). Lagre det på nytt "
+                "som XLSX eller CSV."
+            ) from exc
         try:
             return [
                 [_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
@@ -92,7 +132,8 @@ def _raw_rows(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")  # «CSV» saved by Excel in a Norwegian locale
-    first = text.split("\n", 1)[0]
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    first = lines[0] if lines else ""
     delimiter = max(";,\t", key=first.count)
     return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
@@ -101,20 +142,32 @@ def read_sheet(path: Path) -> Sheet:
     """The header and the non-empty rows; a missing required column is an error."""
     try:
         raw = _raw_rows(path)
+    except SheetError:
+        raise
     except (OSError, ValueError, KeyError) as exc:
         raise SheetError(f"{path}: kan ikke lese regnearket ({exc})") from exc
-    header = [h.strip().casefold() for h in raw[0]] if raw else []
+    numbered = [(n, row) for n, row in enumerate(raw, start=1) if not _comment(row)]
+    head_row, header_cells = numbered[0] if numbered else (1, [])
+    header = [h.strip().casefold() for h in header_cells]
     columns = {name: i for i, name in enumerate(header) if name}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         names = ", ".join(f"«{c}»" for c in missing)
-        raise SheetError(f"{path}: rad 1: mangler kolonnen/kolonnene {names}")
+        raise SheetError(
+            f"{path}: rad {head_row}: mangler kolonnen/kolonnene {names} (påkrevd: "
+            f"{', '.join(REQUIRED)}; resten er valgfritt)"
+        )
     rows = []
-    for number, values in enumerate(raw[1:], start=2):
+    for number, values in numbered[1:]:
         cells = {name: (values[i] if i < len(values) else "") for name, i in columns.items()}
         if any(cells.values()):
-            rows.append((number, cells))
+            rows.append((number, {c: cells.get(c, "") for c in (*REQUIRED, *OPTIONAL)}))
     return Sheet(path, columns, rows)
+
+
+def _comment(row: Sequence[str]) -> bool:
+    """A row whose first cell starts with «#» (or an empty row before the header)."""
+    return not any(row) or (bool(row) and row[0].lstrip().startswith("#"))
 
 
 def split_cell(value: str) -> list[str]:
@@ -163,10 +216,10 @@ def _item(
     def bad(column: str, message: str) -> None:
         problems.append(f"{sheet.where(row, column)}: {message}")
 
-    role = cells["rolle"].casefold() or "alle"
+    role = cells["rolle"].casefold() or DEFAULTS["rolle"]
     if role not in ROLES:
         bad("rolle", f"ukjent rolle «{cells['rolle']}» (gyldige: {', '.join(ROLES)})")
-    refusal = cells["forventet_avvisning"].casefold()
+    refusal = cells["forventet_avvisning"].casefold() or DEFAULTS["forventet_avvisning"]
     if refusal not in YES + NO:
         bad("forventet_avvisning", f"«{cells['forventet_avvisning']}» er verken ja eller nei")
     if not cells["spørsmål"]:
@@ -174,9 +227,13 @@ def _item(
     gold = [parse_gold(g) for g in split_cell(cells["gull"])]
     if refusal in YES and gold:
         bad("gull", "et spørsmål som skal avvises har ikke gull")
-    if refusal not in YES and not gold:
-        bad("gull", "gull mangler (en eksakt formulering fra kilden eller en avsnitts-id)")
-    lang = cells.get("språk", "").casefold() or "no"
+    if refusal not in YES and not gold and "gull" in sheet.columns:
+        bad(
+            "gull",
+            "gull mangler (en eksakt formulering fra kilden eller en avsnitts-id; uten kolonnen "
+            "«gull» kjøres spørsmålene uten treffmåling)",
+        )
+    lang = cells.get("språk", "").casefold() or DEFAULTS["språk"]
     if lang not in ("no", "en"):
         bad("språk", f"«{cells['språk']}» er verken no eller en")
     actor = cells.get("aktør", "").casefold()
@@ -190,7 +247,7 @@ def _item(
         bad("oppfølging_av", "et spørsmål kan ikke være oppfølging av seg selv")
     item: dict[str, Any] = {
         "id": cells["id"],
-        "topic": cells["tema"] or "annet",
+        "topic": cells["tema"] or DEFAULTS["tema"],
         "role": role,
         "lang": lang,
         "tags": [t.strip() for t in cells.get("tagger", "").split(",") if t.strip()],

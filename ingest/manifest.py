@@ -1,7 +1,9 @@
 """The corpus manifest: read and validate `manifest.toml`, and infer metadata for unlisted files.
 
 A manifest is an array of `[[document]]` tables with id, title, type, issuer, date, status and file,
-and optionally number and short_title.
+and optionally number, short_title, and uploaded_by / uploaded_at (written by the page's upload).
+A local document (uploaded, or of type «lokal instruks») marked «gjeldende» is read as «lokal»,
+with a warning: only a national source is ever «gjeldende».
 Every problem found is reported at once in one `ManifestError` whose message names the entry (its
 id, or its position when the id itself is the problem) and the field. `file` is a path relative to
 the manifest's folder (subfolders allowed, never «..» or an absolute path). Files the manifest does
@@ -21,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingest.records import DOC_TYPES, STATUSES, UNKNOWN_STATUS
+from ingest.records import DOC_TYPES, LOCAL_STATUS, STATUSES, UNKNOWN_STATUS
 
 MANIFEST_NAME = "manifest.toml"
 FIELDS: tuple[str, ...] = ("id", "title", "type", "issuer", "date", "status", "file")
 # Optional: the document's own number («G-2006-8») and a short title for cards and listings.
-OPTIONAL_FIELDS: tuple[str, ...] = ("number", "short_title")
+OPTIONAL_FIELDS: tuple[str, ...] = ("number", "short_title", "uploaded_by", "uploaded_at")
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -61,6 +63,8 @@ class ManifestEntry:
     file: str
     number: str = ""
     short_title: str = ""
+    uploaded_by: str = ""
+    uploaded_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,16 +209,26 @@ def _validate_entry(
             problems.append(f"{path}: {label}: feltet «{name}» {why}")
     if len(problems) > before:
         return None
+    uploaded_by = raw.get("uploaded_by", "").strip()
+    status = raw["status"]
+    if status == "gjeldende" and (uploaded_by or raw["type"] == "lokal instruks"):
+        warnings.append(
+            f"{path}: {label}: et lokalt dokument er ikke en nasjonal regel; status «gjeldende» "
+            f"leses som «{LOCAL_STATUS}»"
+        )
+        status = LOCAL_STATUS
     return ManifestEntry(
         id=raw["id"],
         title=raw["title"].strip(),
         type=raw["type"],
         issuer=raw["issuer"].strip(),
         date=date,
-        status=raw["status"],
+        status=status,
         file=raw["file"],
         number=raw.get("number", "").strip(),
         short_title=raw.get("short_title", "").strip(),
+        uploaded_by=uploaded_by,
+        uploaded_at=raw.get("uploaded_at", "").strip(),
     )
 
 

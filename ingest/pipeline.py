@@ -242,6 +242,8 @@ def _load_one(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         number=entry.number,
         short_title=entry.short_title,
+        uploaded_by=entry.uploaded_by,
+        uploaded_at=entry.uploaded_at,
     )
     passages = tag(document, structure(document, clean))
     if not passages:

@@ -15,10 +15,12 @@ from analysis.records import Frame, LegalRef
 __all__ = ["CleanText", "Document", "Frame", "LegalRef", "Passage"]
 
 DocType = Literal[
-    "rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside"
-]
-# «ukjent»: a file without a manifest entry; never presented as binding.
-Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk", "ukjent"]
+    "rundskriv", "veileder", "høringsutkast", "høringsinnspill", "rapport", "nettside",
+    "lokal instruks", "annet",
+]  # fmt: skip
+# «ukjent»: a file without a manifest entry; «lokal»: a local instruction or routine (uploaded, or
+# of type «lokal instruks»), in force here at most. Neither is ever presented as the national rule.
+Status = Literal["gjeldende", "utkast", "innspill", "informasjon", "historisk", "ukjent", "lokal"]
 Role = Literal["kriminalomsorgen", "kommunehelse", "spesialisthelse"]
 PassageKind = Literal["paragraph", "list_item", "footnote", "heading", "comment", "table_row"]
 
@@ -26,6 +28,8 @@ DOC_TYPES: tuple[str, ...] = get_args(DocType)
 STATUSES: tuple[str, ...] = get_args(Status)
 SERVICE_ROLES: tuple[str, ...] = get_args(Role)
 UNKNOWN_STATUS = "ukjent"
+LOCAL_STATUS = "lokal"
+LOCAL_TYPES: tuple[str, ...] = ("lokal instruks", "annet")
 
 # Norwegian labels shown to users for a source's authority.
 STATUS_LABELS: dict[str, str] = {
@@ -35,6 +39,7 @@ STATUS_LABELS: dict[str, str] = {
     "informasjon": "Informasjon",
     "historisk": "Historisk",
     "ukjent": "Ukjent status",
+    "lokal": "Lokal",
 }
 
 
@@ -54,9 +59,17 @@ class Document:
     # («G-2006-8», "" when the text gives none) and a short title for cards and listings.
     number: str = ""
     short_title: str = ""
+    # A document uploaded through the page: who uploaded it and when («2026-12-02 14:05»).
+    uploaded_by: str = ""
+    uploaded_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def is_local(self) -> bool:
+        """Uploaded here, a local instruction or marked «lokal»: never the national rule."""
+        return bool(self.uploaded_by) or self.type == "lokal instruks" or self.status == "lokal"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

@@ -184,8 +184,32 @@ class ChromaLocalStore(_ChromaStore):
         super().__init__(local_client(self.path, create), collection, create)
 
 
+class StoreUnavailableError(ConnectionError):
+    """The Chroma server does not answer; the message is the one line the page and CLI show."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(f"Søketjenesten (Chroma på {host}:{port}) svarer ikke.")
+        self.host, self.port = host, port
+
+
+def _is_down(exc: BaseException) -> bool:
+    """A refused or broken connection, whichever layer (httpx, chromadb) reports it."""
+    import httpx
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        if isinstance(seen, ValueError) and "connect" in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class ChromaServerStore(_ChromaStore):
-    """A collection on a Chroma server (`chroma run`), for larger deployments."""
+    """A collection on a Chroma server (`chroma run`), for larger deployments.
+
+    A server that does not answer (at connect time or later) raises StoreUnavailableError."""
 
     def __init__(
         self, host: str, port: int = 8000, collection: str = "passages", create: bool = True
@@ -194,5 +218,34 @@ class ChromaServerStore(_ChromaStore):
 
         self.host = host
         self.port = port
-        client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
-        super().__init__(client, collection, create)
+        try:
+            client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
+            super().__init__(client, collection, create)
+        except Exception as exc:
+            if _is_down(exc):
+                raise StoreUnavailableError(host, port) from exc
+            raise
+
+    def _guarded(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:
+            if _is_down(exc):
+                raise StoreUnavailableError(self.host, self.port) from exc
+            raise
+
+    def query(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        result: list[tuple[str, float]] = self._guarded(super().query, vector, k)
+        return result
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: npt.NDArray[np.float32],
+        metadatas: Sequence[Meta] | None = None,
+        documents: Sequence[str] | None = None,
+    ) -> None:
+        self._guarded(super().upsert, ids, vectors, metadatas, documents)
+
+    def count(self) -> int:
+        return int(self._guarded(super().count))

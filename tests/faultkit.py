@@ -40,6 +40,7 @@ issuer = "Kriminalomsorgsdirektoratet"
 date = "2024-01-01"
 status = "gjeldende"
 file = "rundskriv.txt"
+short_title = "Fengselsrundskrivet"
 """
 
 

@@ -1,7 +1,8 @@
 """Build and launch the Gradio page over the Assistant API (used by `hjemmel serve` and the tests).
 
-`create_app(settings)` opens the index through the live holder (`ui.live`, which follows later
-rebuilds) and returns the page, or a one-message page when no index exists; `launch(...)` serves
+`create_app(settings)` first rolls back an upload a crash left half done (`ui.upload.recover_edits`),
+then opens the index through the live holder (`ui.live`, which follows later rebuilds) and returns
+the page, or a one-message page when no index exists; `launch(...)` serves
 it with the project's CSS/JS, Norwegian interface strings and optional login. It deliberately
 contains no retrieval or answer logic and no command-line parsing (that is `ui.serve`).
 """
@@ -9,6 +10,7 @@ contains no retrieval or answer logic and no command-line parsing (that is `ui.s
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,9 @@ from ui.chat_page import build_chat_tab
 from ui.documents import build_documents_tab
 from ui.evaluation import build_evaluation_tab
 from ui.feedback import FeedbackStore
-from ui.guard import configure_queue, launch_options
 from ui.legal import legal_tabs
 from ui.live import LiveAssistant
+from ui.server import configure_queue, launch_options
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def build_app(assistant: Any, settings: Settings) -> gr.Blocks:
                 with gr.Tab(label):
                     builder(live)  # reads `.index` per call, so it follows index swaps
             with gr.Tab("Evaluering", id="evaluation-tab"):
-                build_evaluation_tab(live.get(), settings)
+                build_evaluation_tab(live, settings)
     return demo
 
 
@@ -85,7 +87,14 @@ def build_missing_app(detail: str = "") -> gr.Blocks:
 def create_app(settings: Settings) -> gr.Blocks:
     """Open the index once; a missing index gives the explanatory page instead of a crash."""
     from assistant.api import Assistant, IndexMissingError
+    from ingest.lock import IngestBusyError
+    from ui.upload import UploadError, locked, recover_edits
 
+    try:
+        with locked(settings):  # an upload a crash interrupted is rolled back before serving
+            recover_edits(settings)
+    except (IngestBusyError, UploadError):
+        log.warning("an ingest is running: interrupted uploads are checked at the next edit")
     try:
         live = LiveAssistant(settings, Assistant.load)
     except IndexMissingError as exc:
@@ -103,16 +112,20 @@ def launch(
     insecure_no_login: bool = False,
 ) -> gr.Blocks:
     """Serve `demo` with the page's CSS/JS and the optional login; returns once ready if not blocking."""
-    configure_queue(demo)  # ui.guard: bounded answer pool
+    options = launch_options(settings, host, insecure_no_login)  # ui.server: login, the guard
+    configure_queue(demo, settings)  # ui.server: bounded answer pool, fair per client
+    # uvicorn would take X-Forwarded-For from any loopback peer as the client's address; only
+    # HJEMMEL_TRUSTED_PROXY may say who a client is (ui.clients), so uvicorn trusts no one.
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
     demo.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
-        **launch_options(settings, host, insecure_no_login),  # ui.guard: login, headers, limits
+        **options,
         prevent_thread_lock=not block,
         css=page_css(),
         head=page_head(),
         footer_links=[],
-        quiet=not block,
+        quiet=True,  # no «set share=True» hint: nothing here may leave the machine
         ssr_mode=False,
     )
     return demo

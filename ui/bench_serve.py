@@ -1,22 +1,28 @@
 """`hjemmel bench serve`: the real page over loopback at 1, 5, 10 and 20 clients, against in-process.
 
-Starts `hjemmel serve` in a child process on a free 127.0.0.1 port over the user's index (no login;
-the child is stopped at the end). For each client count it measures, side by side:
-1. in-process: the same questions through `Assistant.ask` on as many threads as the page may
-   answer at once (min(clients, ANSWER_WORKERS)): answers/s, p50/p95, CPU per answer;
-2. the page: that many concurrent sessions, each asking through the page's own /ask endpoint and
-   the server's queue over plain HTTP: errors, answers/s, p50/p95, the server's CPU per answer,
-   and the ratio of its throughput to in-process.
-Both sides embed every question (the query-vector cache is off: the mix repeats and would
-otherwise be served from it). Then an abusive session (32,000-character questions and
-follow-ups, as fast as it can) runs beside NORMAL_CLIENTS ordinary ones: the ordinary sessions'
-p95. Traffic goes only to 127.0.0.1 and is bounded in count and time. It prints figures and the
-goals; it asserts nothing and changes nothing on disk except the page's own feedback/log files.
+Starts `hjemmel serve` in a child process on a free 127.0.0.1 port over the user's index (no login,
+HJEMMEL_TRUSTED_PROXY=127.0.0.1 so each load client can be its own address; the child is stopped
+at the end), then measures, with the generators of `ui.bench_load`:
+1. for each of LEVELS clients, side by side: in-process, the same questions through
+   `Assistant.ask` on as many threads as the page may answer at once (min(clients,
+   ANSWER_WORKERS)): answers/s, p50/p95, CPU per answer; and the page, that many concurrent
+   clients asking through its /ask API: errors, answers/s, p50/p95, the server's CPU per answer,
+   and the ratio of its throughput to in-process. Both sides embed every question (the
+   query-vector cache is off: the mix repeats and would otherwise be served from it);
+2. one client flooding from FLOOD_THREADS connections beside NORMAL_CLIENTS ordinary ones —
+   once with one session, once with a new session id per request: the others' p95 and whether
+   anyone met «Queue is full»;
+3. LONG_CLIENTS clients sending 1,999-character questions beside FEW_CLIENTS ordinary ones,
+   against the ordinary ones alone: answers/s and p95;
+4. a page question sent with a STORE_TURNS-turn conversation store: bytes in, bytes out, turns
+   kept, and the server's memory before and after.
+Traffic goes only to 127.0.0.1 and is bounded in count and time. It prints figures and goals
+(20 clients: ≥ 0.85 of in-process, p95 ≤ 1 s, 0 errors; a flood: the others' p95 ≤ 2 s and never
+a full queue); it asserts nothing and changes nothing on disk except the page's own files.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import statistics
@@ -24,26 +30,28 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from assistant.bench import QUESTIONS
 from assistant.settings import Settings
+from ui import bench_load as load
 
 LEVELS = (1, 5, 10, 20)
 ANSWERS_PER_LEVEL = 100
-NORMAL_CLIENTS = 5
-PER_CLIENT = 10
-ABUSE_SECONDS = 20.0
-START_TIMEOUT_S = 180.0
-LONG_QUESTION = "Hva gjelder for isolasjon og taushetsplikt? " * 730  # ~32,000 characters
 RATIO_GOAL = 0.85  # at 20 clients: the page's answers/s over in-process
 P95_GOAL_S = 1.0
+PER_CLIENT = 10
+NORMAL_CLIENTS = 5
+FLOOD_THREADS = 8
+LONG_CLIENTS = 4
+FEW_CLIENTS = 3
+STORE_TURNS = 4000
+START_TIMEOUT_S = 180.0
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -63,9 +71,12 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.pop("HJEMMEL_USERS", None)
     env.update(
-        HJEMMEL_HOST="127.0.0.1", HJEMMEL_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
+        HJEMMEL_HOST="127.0.0.1",
+        HJEMMEL_PORT=str(port),
+        HJEMMEL_TRUSTED_PROXY="127.0.0.1",
+        GRADIO_ANALYTICS_ENABLED="False",
         HJEMMEL_QUERY_CACHE="0",
-    )  # fmt: skip
+    )
     cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1"]
     proc = subprocess.Popen(
         [*cmd, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -82,35 +93,6 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
         time.sleep(0.5)
     proc.terminate()
     raise RuntimeError("hjemmel serve svarte ikke innen tidsfristen")
-
-
-def _session(url: str) -> Callable[[str, str], Any]:
-    """One page session asking through the page's /ask endpoint and the server's queue.
-
-    A plain HTTP client (POST /gradio_api/call/ask, then its event stream) rather than
-    gradio_client: that one spends ~100 ms of CPU per answer itself, and on two cores the load
-    generator would be the bottleneck, not the server.
-    """
-    http = httpx.Client(base_url=url, timeout=120)
-    session = uuid.uuid4().hex[:11]
-
-    def ask(question: str, role: str) -> Any:
-        body = {"data": [question, role, None], "session_hash": session}
-        posted = http.post("gradio_api/call/ask", json=body)
-        posted.raise_for_status()
-        event = posted.json()["event_id"]
-        kind = ""
-        with http.stream("GET", f"gradio_api/call/ask/{event}") as stream:
-            for line in stream.iter_lines():
-                if line.startswith("event: "):
-                    kind = line[len("event: ") :].strip()
-                elif line.startswith("data: ") and kind in ("complete", "error"):
-                    if kind == "error":
-                        raise RuntimeError(line[len("data: ") :])
-                    return json.loads(line[len("data: ") :])
-        raise RuntimeError("svaret kom ikke")
-
-    return ask
 
 
 @dataclass(frozen=True)
@@ -131,40 +113,6 @@ class Load:
         return self.cpu / max(1, len(self.times))
 
 
-def _clients(url: str, n: int, per_client: int, server_pid: int | None = None) -> Load:
-    """n sessions asking per_client questions each (CPU counted for the server, if given)."""
-    times: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    sessions = [_session(url) for _ in range(n)]
-    barrier = threading.Barrier(n)
-
-    def work(k: int) -> None:
-        barrier.wait()
-        for i in range(per_client):
-            question, role = QUESTIONS[(k + i) % len(QUESTIONS)]
-            t = time.perf_counter()
-            try:
-                sessions[k](question, role)
-            except Exception:
-                with lock:
-                    errors[0] += 1
-                continue
-            with lock:
-                times.append(time.perf_counter() - t)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
-    cpu0 = _cpu(server_pid) if server_pid else 0.0
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    cpu = _cpu(server_pid) - cpu0 if server_pid else 0.0
-    return Load(times, errors[0], wall, cpu)
-
-
 def _in_process(assistant: Any, workers: int, total: int) -> Load:
     """`total` asks of the question mix on `workers` threads of this process."""
     jobs = [QUESTIONS[i % len(QUESTIONS)] for i in range(total)]
@@ -180,17 +128,12 @@ def _in_process(assistant: Any, workers: int, total: int) -> Load:
     return Load(times, 0, time.perf_counter() - started, time.process_time() - cpu0)
 
 
-def _abuse(url: str, stop: threading.Event) -> tuple[int, int]:
-    """Flood from one session until stopped: (requests sent, refused by the server)."""
-    ask = _session(url)
-    sent = refused = 0
-    while not stop.is_set():
-        sent += 1
-        try:
-            ask(LONG_QUESTION if sent % 2 else "Og for dem under 18 år?", "alle")
-        except Exception:
-            refused += 1
-    return sent, refused
+def _page(url: str, pid: int, n: int, per_client: int) -> Load:
+    """n page clients (each its own address) asking per_client questions: the server's CPU."""
+    cpu0 = _cpu(pid)
+    tally, wall = load.clients(url, n, per_client, prefix="10.8")
+    bad = tally.errors + tally.refused + tally.full
+    return Load(tally.times, bad, wall, _cpu(pid) - cpu0)
 
 
 def _cpu(pid: int) -> float:
@@ -208,19 +151,101 @@ def _ms(seconds: float) -> str:
 
 
 def _level(url: str, pid: int, assistant: Any, n: int) -> tuple[Load, Load]:
-    from ui.guard import ANSWER_WORKERS
+    from ui.fair import ANSWER_WORKERS
 
     per_client = max(1, ANSWERS_PER_LEVEL // n)
-    local = _in_process(assistant, min(n, ANSWER_WORKERS), n * per_client)
-    page = _clients(url, n, per_client, pid)
+    workers = min(n, ANSWER_WORKERS)
+    local = _in_process(assistant, workers, n * per_client)
+    page = _page(url, pid, n, per_client)
     print(
         f"{n:2d} klienter: side {page.rate:.1f} svar/s, p50 {_ms(statistics.median(page.times))}, "
         f"p95 {_ms(_pct(page.times, 0.95))}, {page.errors} feil, server-CPU "
-        f"{_ms(page.cpu_per_answer)}/svar · i prosessen ({min(n, ANSWER_WORKERS)} tråder) "
-        f"{local.rate:.1f} svar/s, p95 {_ms(_pct(local.times, 0.95))}, CPU "
-        f"{_ms(local.cpu_per_answer)}/svar · forhold {page.rate / local.rate:.2f}"
+        f"{_ms(page.cpu_per_answer)}/svar · i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
+        f"p95 {_ms(_pct(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar · forhold "
+        f"{page.rate / local.rate:.2f}"
     )
     return page, local
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _figures(tally: load.Tally) -> str:
+    times = tally.times
+    p50 = statistics.median(times) if times else float("nan")
+    return (
+        f"{len(times)} svar, {tally.errors} feil, {tally.refused} avvist (429), "
+        f"{tally.full} «køen er full» (503), p50 {_ms(p50)}, p95 {_ms(_pct(times, 0.95))}"
+    )
+
+
+def _beside_flood(url: str, rotate: bool, question: str, label: str) -> None:
+    stop = threading.Event()
+    result: list[load.Tally] = []
+    args = (url, "10.2.0.66", stop, FLOOD_THREADS, rotate, question)
+    flooder = threading.Thread(target=lambda: result.append(load.flood(*args)))
+    flooder.start()
+    time.sleep(2.0)
+    normal, wall = load.clients(url, NORMAL_CLIENTS, PER_CLIENT, prefix="10.4")
+    stop.set()
+    flooder.join(timeout=180)
+    flood = result[0] if result else load.Tally()
+    sent = len(flood.times) + flood.refused + flood.full + flood.errors
+    p95 = _pct(normal.times, 0.95)
+    ok = p95 <= 2.0 and normal.full == 0 and not normal.errors
+    print(
+        f"{label}: én klient sendte {sent} forespørsler fra {FLOOD_THREADS} forbindelser "
+        f"({len(flood.times)} besvart, {flood.refused} avvist med 429, {flood.full} «køen er "
+        f"full»); {NORMAL_CLIENTS} andre klienter: {_figures(normal)}, "
+        f"{len(normal.times) / wall:.1f} svar/s"
+    )
+    print(f"  mål: de andres p95 ≤ 2 s og aldri full kø: {'innenfor' if ok else 'IKKE nådd'}")
+
+
+def _long_questions(url: str) -> None:
+    alone, wall_alone = load.clients(url, FEW_CLIENTS, PER_CLIENT, prefix="10.5")
+    stop = threading.Event()
+    results: list[load.Tally] = []
+    floods = [
+        threading.Thread(
+            target=lambda k=k: results.append(
+                load.flood(url, f"10.6.0.{k + 1}", stop, 2, False, load.LONG_QUESTION)
+            )
+        )
+        for k in range(LONG_CLIENTS)
+    ]
+    for t in floods:
+        t.start()
+    time.sleep(2.0)
+    beside, wall = load.clients(url, FEW_CLIENTS, PER_CLIENT, prefix="10.7")
+    stop.set()
+    for t in floods:
+        t.join(timeout=180)
+    long_answers = sum(len(r.times) for r in results)
+    print(
+        f"{FEW_CLIENTS} vanlige klienter alene: {len(alone.times) / wall_alone:.2f} svar/s, "
+        f"p95 {_ms(_pct(alone.times, 0.95))}; ved siden av {LONG_CLIENTS} klienter med "
+        f"spørsmål på 1 999 tegn ({long_answers} besvart): {len(beside.times) / wall:.2f} svar/s, "
+        f"p95 {_ms(_pct(beside.times, 0.95))} ({_figures(beside)})"
+    )
+
+
+def _big_store(url: str, pid: int) -> None:
+    before = _rss_mb(pid)
+    sent, reply, kept = load.store_reply(url, STORE_TURNS)
+    after = _rss_mb(pid)
+    print(
+        f"Samtale med {STORE_TURNS} spørsmål: sendt {sent / 1e6:.1f} MB, svaret "
+        f"{reply / 1e6:.2f} MB, {kept} spørsmål beholdt; serverens minne {before:.0f} → "
+        f"{after:.0f} MB"
+    )
 
 
 def run_serve_bench(settings: Settings) -> int:
@@ -233,7 +258,7 @@ def run_serve_bench(settings: Settings) -> int:
     server = _start_server(port)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _clients(url, 2, 2)  # warm-up
+        load.clients(url, 2, 2)  # warm-up
         print("Siden mot svar i prosessen (samme spørsmål, hvert spørsmål embeddes):")
         results = {n: _level(url, server.pid, assistant, n) for n in LEVELS}
         page, local = results[LEVELS[-1]]
@@ -243,20 +268,11 @@ def run_serve_bench(settings: Settings) -> int:
             f"  mål ved {LEVELS[-1]} klienter: forhold ≥ {RATIO_GOAL:.2f}, p95 ≤ {P95_GOAL_S:.0f} s, "
             f"0 feil: {'innenfor' if ok else 'IKKE nådd'}"
         )
-        stop = threading.Event()
-        result: list[tuple[int, int]] = []
-        flood = threading.Thread(target=lambda: result.append(_abuse(url, stop)))
-        flood.start()
-        time.sleep(1.0)
-        normal = _clients(url, NORMAL_CLIENTS, PER_CLIENT)
-        stop.set()
-        flood.join(timeout=60)
-        sent, refused = result[0] if result else (0, 0)
-        print(
-            f"Misbruk: én økt sendte {sent} forespørsler ({refused} avvist av serveren); "
-            f"{NORMAL_CLIENTS} andre økter: {len(normal.times)} svar, {normal.errors} feil, "
-            f"p95 {_ms(_pct(normal.times, 0.95))} (mål ≤ 1 s)"
-        )
+        question = QUESTIONS[0][0]
+        _beside_flood(url, False, question, "Flom fra én klient")
+        _beside_flood(url, True, question, "Flom med ny økt-id per forespørsel")
+        _long_questions(url)
+        _big_store(url, server.pid)
     finally:
         server.terminate()
         try:

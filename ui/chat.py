@@ -3,14 +3,17 @@
 Handlers only turn page state into `assistant.ask(question, role, history, documents)` calls and
 format the Answer with `ui.render`. Asking is two steps so the question shows at once: `start`
 puts it in the chat with «Leter i kildene …», `answer` replaces that with the answer. The whole
-conversation state is one JSON string (`ui.conversations`) that the browser keeps in localStorage;
-nothing about a question is stored on the server except an explicit rating. It deliberately holds
-no retrieval or answer logic, and each request takes the assistant from the live holder once, so a
-swap of the index mid-answer is never seen by that answer.
+conversation state is one JSON string (`ui.conversations`, bounded) that the browser keeps in
+localStorage; nothing about a question is stored on the server except an explicit rating. A reply
+renders the cards of one answer only (`view`, `cards_for`). A Chroma server that does not answer
+is shown as its one-line message. It deliberately holds no retrieval or answer logic, and each
+answer holds the assistant from the live holder for its whole run (`live.use()`), so a swap of
+the index mid-answer is never seen by that answer and the old build is released after it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
@@ -18,6 +21,8 @@ from typing import Any, Protocol
 import gradio as gr
 
 from assistant.records import ROLES, Answer, Turn
+from ingest.store import StoreUnavailableError
+from ui import asked_as
 from ui import conversations as conv
 from ui.feedback import FeedbackStore
 from ui.render import IndexView, answer_cards, answer_markdown, panel_html, short_title
@@ -59,8 +64,6 @@ SEARCHING = "⏳ *Leter i kildene …*"
 EMPTY_QUESTION = "Skriv et spørsmål først."
 NO_SOURCES_CHOSEN = "Ingen kilder er valgt. Velg minst ett dokument, eller fjern avgrensningen."
 THANKS = "Takk! Vurderingen er lagret."
-STORE_KEY = "hjemmel-samtaler"
-ROLE_KEY = "hjemmel-rolle"
 
 
 class AssistantLike(Protocol):
@@ -78,6 +81,8 @@ class LiveLike(Protocol):
     unlisted: frozenset[str]
 
     def get(self) -> Any: ...
+
+    def use(self) -> contextlib.AbstractContextManager[Any]: ...
 
 
 def examples_for(role: str) -> list[str]:
@@ -97,17 +102,31 @@ def chosen_documents(
     return ids if (picked or only_binding) else None
 
 
-def view(store: conv.Store, index: IndexView, unlisted: Collection[str]) -> tuple[list[Any], str]:
-    """The chat messages and the citation panel of the active conversation."""
+def view(
+    store: conv.Store, index: IndexView, unlisted: Collection[str], turn: int = 0
+) -> tuple[list[Any], str]:
+    """The chat messages of the active conversation and the citation panel of one of its answers
+    (`turn`, 1-based; 0: the newest). Only that answer's cards are rendered."""
     chat: list[dict[str, Any]] = []
-    blocks: list[str] = []
-    for number, turn in enumerate(conv.active_turns(store), start=1):
-        answer = conv.rebuild_answer(turn, index)
+    turns = conv.active_turns(store)
+    shown = turn if 1 <= turn <= len(turns) else len(turns)
+    block = ""
+    for number, item in enumerate(turns, start=1):
+        answer = conv.rebuild_answer(item, index)
         chat.append({"role": "user", "content": answer.question})
-        chat.append({"role": "assistant", "content": answer_markdown(answer, number)})
-        text = conv.plain_text(answer, index)
-        blocks.append(answer_cards(answer, number, index, unlisted, copy_text=text))
-    return chat, panel_html(blocks)
+        chat.append({"role": "assistant", "content": answer_markdown(answer, number, index)})
+        if number == shown:
+            text = conv.plain_text(answer, index)
+            block = answer_cards(answer, number, index, unlisted, copy_text=text)
+    return chat, panel_html(block, shown, conv.dropped_note(conv.active(store)))
+
+
+def cards_for(raw_store: str, wanted: str, live: LiveLike) -> str:
+    """The panel for the answer whose marker was clicked («<turn>» or «<turn>:<nonce>»)."""
+    number = wanted.partition(":")[0].strip()
+    store = conv.parse_store(raw_store)
+    _, panel = view(store, live.get().index, live.unlisted, int(number) if number.isdigit() else 0)
+    return panel
 
 
 def start(message: str, raw_store: str, live: LiveLike) -> tuple[Any, ...]:
@@ -132,25 +151,42 @@ def answer_step(
     """Step 2: ask, store the exchange in the conversation, render chat and sources."""
     if not question:
         return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
-    assistant = live.get()  # once per request: a swap mid-answer is not seen by this answer
+    with live.use() as assistant:  # once per request: a swap mid-answer is not seen by it
+        return _answer(assistant, question, role, raw_store, only_binding, picked, live.unlisted)
+
+
+def _answer(
+    assistant: Any,
+    question: str,
+    role: str,
+    raw_store: str,
+    only_binding: bool,
+    picked: Collection[str] | None,
+    unlisted: frozenset[str],
+) -> tuple[Any, ...]:
     index = assistant.index
     role = role if role in ROLES else "alle"
     store = conv.parse_store(raw_store)
-    documents = chosen_documents(index, only_binding, picked, live.unlisted)
+    documents = chosen_documents(index, only_binding, picked, unlisted)
     if documents is not None and not documents:
-        chat, panel = view(store, index, live.unlisted)
+        chat, panel = view(store, index, unlisted)
         return gr.update(), chat, panel, gr.update(), NO_SOURCES_CHOSEN
     try:
         answer = assistant.ask(
             question, role=role, history=conv.history(store), documents=documents
         )
         record = conv.answer_record(answer)
+    except StoreUnavailableError as exc:
+        log.warning("ask failed: %s", exc)
+        record = {"text": str(exc), "refused": True, "notes": ["Svaret feilet."]}
     except Exception:
         # The page must stay usable: log the cause, show a plain message, keep the chat.
         log.exception("ask failed")
         record = {"text": ERROR_TEXT, "refused": True, "notes": ["Svaret feilet."]}
     store, _ = conv.add_turn(store, question, role, record)
-    chat, panel = view(store, index, live.unlisted)
+    # The conversation goes on as asked now, also when reopened later (`ui.asked_as`).
+    store = asked_as.remember(store, asked_as.AskedAs.of(role, only_binding, picked))
+    chat, panel = view(store, index, unlisted)
     return conv.dump_store(store), chat, panel, conversation_list(store), ""
 
 
@@ -158,14 +194,17 @@ def ask_once(
     live: LiveLike, question: str, role: str, documents: Collection[str] | None
 ) -> dict[str, Any]:
     """The page's API: one question, no conversation; the answer JSON, bubble and cards."""
-    assistant = live.get()
-    index = assistant.index
     role = role if role in ROLES else "alle"
-    picked = chosen_documents(index, False, documents, live.unlisted)
-    answer = assistant.ask(question, role=role, documents=picked)
+    with live.use() as assistant:
+        index = assistant.index
+        picked = chosen_documents(index, False, documents, live.unlisted)
+        try:
+            answer = assistant.ask(question, role=role, documents=picked)
+        except StoreUnavailableError as exc:
+            raise gr.Error(str(exc), print_exception=False) from exc
     return {
         "answer": answer.to_json(),
-        "markdown": answer_markdown(answer, 1),
+        "markdown": answer_markdown(answer, 1, index),
         "cards": answer_cards(answer, 1, index, live.unlisted),
     }
 
@@ -222,19 +261,3 @@ def _rate(
 
 def document_choices(index: IndexView) -> list[tuple[str, str]]:
     return [(short_title(d), d.id) for d in index.documents.values()]
-
-
-# Client-side steps: keep the store in localStorage and scroll the newest answer's start into view.
-SAVE_JS = f"""(s) => {{ try {{ localStorage.setItem("{STORE_KEY}", s || ""); }} catch (e) {{}}
-  if (window.hjemmelShowLatest) window.hjemmelShowLatest("answer"); return []; }}"""
-SHOW_QUESTION_JS = (
-    """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("question"); return []; }"""
-)
-SHOW_ANSWER_JS = (
-    """() => { if (window.hjemmelShowLatest) window.hjemmelShowLatest("answer"); return []; }"""
-)
-RESTORE_JS = f"""() => [localStorage.getItem("{STORE_KEY}") || "",
-  localStorage.getItem("{ROLE_KEY}") || "alle"]"""
-SAVE_ROLE_JS = (
-    f"""(r) => {{ try {{ localStorage.setItem("{ROLE_KEY}", r); }} catch (e) {{}} return []; }}"""
-)

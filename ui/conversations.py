@@ -6,7 +6,14 @@ and a turn holds the question, role, answer id and the answer as `answer_record`
 the answer text, notes and, per citation, only the passage id and the quote. `rebuild_answer`
 turns a record back into an `Answer` over the live index (a passage that is no longer in the
 index is dropped with a note), so reopened conversations render with the same code as fresh ones.
-It deliberately knows no Gradio and does not render HTML (that is `ui.render`).
+
+A store is bounded wherever it is read or written (`parse_store`, `add_turn`): at most
+MAX_TURNS turns a conversation and MAX_STORE_CHARS of JSON in all, the oldest turns (and, for
+size, the oldest other conversations) dropped first; a conversation counts what it lost in
+«dropped» and `dropped_note` says so. A store the browser sends back is therefore never larger
+than the server would have written, whatever a client makes of it. Export lives in
+`ui.conversation_export`. It deliberately knows no Gradio and does not render HTML (that is
+`ui.render`).
 """
 
 from __future__ import annotations
@@ -15,17 +22,18 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from assistant.legal.cite import formal_reference
-from assistant.legal.verify import CorpusView
 from assistant.records import Answer, Citation, Turn
 from ui.render import IndexView
 
 Store = dict[str, Any]
 MAX_CONVERSATIONS = 50  # the oldest are dropped: localStorage holds a few MB per site
+MAX_TURNS = 40  # per conversation; only the last few are context for a follow-up anyway
+MAX_STORE_CHARS = 1_500_000  # the whole store as JSON: well inside a browser's localStorage
+MAX_RAW_CHARS = 16_000_000  # a larger store is no page's: read as empty
 TITLE_CHARS = 60
 GONE_NOTE = "Noen av kildene til dette svaret finnes ikke lenger i indeksen."
 
@@ -39,17 +47,62 @@ def empty_store() -> Store:
 
 
 def parse_store(raw: str | Mapping[str, Any] | None) -> Store:
-    """A store from the browser's JSON; anything unreadable becomes an empty store."""
+    """A bounded store from the browser's JSON; anything unreadable becomes an empty store."""
+    if isinstance(raw, str) and len(raw) > MAX_RAW_CHARS:
+        return empty_store()
     try:
         data = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return empty_store()
     convs = data.get("conversations") if isinstance(data, dict) else None
     if not isinstance(convs, list):
         return empty_store()
-    kept = [c for c in convs if isinstance(c, dict) and isinstance(c.get("turns"), list)]
+    kept = [
+        {**c, "turns": [t for t in c["turns"] if isinstance(t, dict)]}
+        for c in convs
+        if isinstance(c, dict) and isinstance(c.get("turns"), list)
+    ]
     active = data.get("active") if isinstance(data.get("active"), str) else ""
-    return {"active": active, "conversations": kept}
+    return bound_store({"active": active, "conversations": kept[:MAX_CONVERSATIONS]})
+
+
+def _dropped(conv: dict[str, Any] | None) -> int:
+    value = (conv or {}).get("dropped")
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def _trim(conv: dict[str, Any], keep: int) -> dict[str, Any]:
+    """A copy of `conv` with only its last `keep` turns, counting the ones dropped."""
+    turns = list(conv["turns"])
+    if len(turns) <= keep:
+        return conv
+    return {**conv, "turns": turns[-keep:], "dropped": _dropped(conv) + len(turns) - keep}
+
+
+def bound_store(store: Store) -> Store:
+    """`store` within MAX_TURNS per conversation and MAX_STORE_CHARS in all (module docstring)."""
+    convs = [_trim(c, MAX_TURNS) for c in store["conversations"]]
+    act = store["active"]
+    size = len(dump_store({"active": act, "conversations": convs}))
+    while size > MAX_STORE_CHARS and len(convs) > 1:
+        # The oldest conversation that is not the open one goes first (newest come first).
+        at = [i for i, c in enumerate(convs) if c.get("id") != act][-1]
+        size -= len(dump_store(convs.pop(at))) + 1
+    while size > MAX_STORE_CHARS:
+        if not convs or len(convs[0]["turns"]) <= 1:
+            return empty_store()  # a single turn over the limit is no page's
+        convs[0] = _trim(convs[0], len(convs[0]["turns"]) // 2)
+        size = len(dump_store({"active": act, "conversations": convs}))
+    return {"active": act, "conversations": convs}
+
+
+def dropped_note(conv: dict[str, Any] | None) -> str:
+    """«De N eldste spørsmålene … er fjernet» for a conversation that lost turns, else ""."""
+    n = _dropped(conv)
+    limit = f"(en samtale holder høyst {MAX_TURNS} spørsmål)"
+    if n == 1:
+        return f"Det eldste spørsmålet i denne samtalen er fjernet {limit}."
+    return f"De {n} eldste spørsmålene i denne samtalen er fjernet {limit}." if n else ""
 
 
 def dump_store(store: Store) -> str:
@@ -93,6 +146,9 @@ def _citations(items: Any, index: IndexView) -> tuple[tuple[Citation, ...], bool
     by_id = getattr(index, "by_id", None) or {p.id: p for p in index.passages}
     out, lost = [], False
     for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not str(item.get("n", "")).isdigit():
+            lost = True  # a hand-edited store: drop what cannot be read
+            continue
         passage = by_id.get(str(item.get("passage", "")))
         document = index.documents.get(passage.doc_id) if passage else None
         quote = str(item.get("quote", ""))
@@ -112,12 +168,17 @@ def _citations(items: Any, index: IndexView) -> tuple[tuple[Citation, ...], bool
     return tuple(out), lost
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
 def rebuild_answer(turn: Mapping[str, Any], index: IndexView) -> Answer:
     """The Answer a stored turn holds, its citations looked up in the live index."""
-    rec = turn.get("answer") or {}
+    found = turn.get("answer")
+    rec: Mapping[str, Any] = found if isinstance(found, dict) else {}
     citations, lost = _citations(rec.get("citations"), index)
     further, lost_further = _citations(rec.get("further"), index)
-    notes = tuple(str(n) for n in rec.get("notes", ()))
+    notes = _strings(rec.get("notes"))
     if lost or lost_further:
         notes = (*notes, GONE_NOTE)
     return Answer(
@@ -128,21 +189,20 @@ def rebuild_answer(turn: Mapping[str, Any], index: IndexView) -> Answer:
         bool(rec.get("refused", False)),
         notes,
         further=further,
-        topics=tuple(str(t) for t in rec.get("topics", ())),
+        topics=_strings(rec.get("topics")),
         direct=bool(rec.get("direct", True)),
     )
 
 
 def history(store: Store) -> tuple[Turn, ...]:
     """The active conversation's exchanges as Turns for `Assistant.ask`."""
-    return tuple(
-        Turn(
-            str(t.get("question", "")),
-            str((t.get("answer") or {}).get("text", "")),
-            refused=bool((t.get("answer") or {}).get("refused", False)),
-        )
-        for t in active_turns(store)
-    )
+    out = []
+    for t in active_turns(store):
+        found = t.get("answer")
+        rec: Mapping[str, Any] = found if isinstance(found, dict) else {}
+        refused = bool(rec.get("refused", False))
+        out.append(Turn(str(t.get("question", "")), str(rec.get("text", "")), refused=refused))
+    return tuple(out)
 
 
 def add_turn(store: Store, question: str, role: str, record: dict[str, Any]) -> tuple[Store, str]:
@@ -159,7 +219,8 @@ def add_turn(store: Store, question: str, role: str, record: dict[str, Any]) -> 
     ]
     conv["updated"] = time.strftime("%Y-%m-%d %H:%M")
     convs.sort(key=lambda c: str(c.get("updated", "")), reverse=True)
-    return {"active": conv["id"], "conversations": convs[:MAX_CONVERSATIONS]}, answer_id
+    bounded = bound_store({"active": conv["id"], "conversations": convs[:MAX_CONVERSATIONS]})
+    return bounded, answer_id
 
 
 def _title(question: str) -> str:
@@ -199,36 +260,3 @@ def plain_text(answer: Answer, index: IndexView) -> str:
             ref = formal_reference(c.document, c.passage, index)
             lines.append(f"[{c.n}] {ref}")
     return "\n".join(lines)
-
-
-def conversation_markdown(turns: Sequence[Mapping[str, Any]], index: CorpusView) -> str:
-    """The whole conversation as Markdown, each answer as `hjemmel ask --export` writes it."""
-    from assistant.export import answer_to_markdown
-
-    parts = [answer_to_markdown(rebuild_answer(t, index), index) for t in turns]
-    return "\n---\n\n".join(parts)
-
-
-def export_conversation(turns: Sequence[Mapping[str, Any]], index: CorpusView, path: Path) -> Path:
-    """Write the conversation to `path` (.docx or .md)."""
-    if path.suffix == ".docx":
-        from docx import Document as new_docx
-
-        from assistant.export import _add_markdown
-
-        doc = new_docx()
-        doc.core_properties.title = "Samtale (hjemmel)"
-        for t in turns:
-            _add_markdown(doc, answer_markdown_for_docx(rebuild_answer(t, index), index))
-        doc.save(str(path))
-    else:
-        path.write_text(conversation_markdown(turns, index), encoding="utf-8")
-    return path
-
-
-def answer_markdown_for_docx(answer: Answer, index: CorpusView) -> str:
-    """The Markdown of one answer without block quotes (the .docx writer has no quote blocks)."""
-    from assistant.export import answer_to_markdown
-
-    md = answer_to_markdown(answer, index)
-    return re.sub(r"(?m)^>\s?", "", md)

@@ -11,6 +11,7 @@ records who started it. It deliberately computes nothing itself: the runner and 
 from __future__ import annotations
 
 import html
+import logging
 import shutil
 import tempfile
 import threading
@@ -22,6 +23,10 @@ import gradio as gr
 
 from assistant.settings import Settings
 from evals.baselines import PIPELINE_LABELS, PIPELINES
+from ui.html_box import html_box, one_block
+from ui.rights import EVALUATE, needs
+
+log = logging.getLogger(__name__)
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
 SHOWN_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "fact_recall", "first_citation_gold",
@@ -30,9 +35,10 @@ SHOWN_KEYS = ("hit@1", "hit@5", "hit@10", "mrr", "fact_recall", "first_citation_
 MAX_FAILURES_SHOWN = 40
 INTRO = (
     "### Evaluering\n"
-    "Last opp et evalueringssett som regneark (CSV eller XLSX med kolonnene id, tema, rolle, "
-    "spørsmål, gull, forventet_avvisning, oppfølging_av) eller JSONL — eller velg et medfølgende "
-    "sett. Kjøringen gir en rapport per spørsmål som kan lastes ned."
+    "Last opp et evalueringssett som regneark (CSV eller XLSX) eller JSONL — eller velg et "
+    "medfølgende sett. I regnearket er bare kolonnene id og spørsmål påkrevd; tema, rolle, gull, "
+    "forventet_avvisning, oppfølging_av og de andre er valgfrie, og malen sier hva som gjelder når "
+    "de mangler. Kjøringen gir en rapport per spørsmål som kan lastes ned."
 )
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -59,10 +65,13 @@ def keep_upload(upload: str | None, bundled: str | None, settings: Settings) -> 
 
 def summary_html(result: dict[str, Any]) -> str:
     """The summary table (one row per pipeline) and the failed questions of the first pipeline."""
-    from evals.report import LABELS, fmt
+    from evals.glossary import explain, name
+    from evals.report import fmt
     from evals.report_rows import CHECKS, verdicts
 
-    head = "".join(f"<th>{html.escape(LABELS[k])}</th>" for k in SHOWN_KEYS)
+    head = "".join(
+        f'<th title="{html.escape(explain(k))}">{html.escape(name(k))}</th>' for k in SHOWN_KEYS
+    )
     body = "".join(
         f"<tr><td title='{html.escape(PIPELINE_LABELS.get(n, n))}'>{html.escape(n)}</td>"
         + "".join(f"<td>{fmt(s.get(k))}</td>" for k in SHOWN_KEYS)
@@ -86,11 +95,22 @@ def summary_html(result: dict[str, Any]) -> str:
         if len(failed) > MAX_FAILURES_SHOWN
         else ""
     )
+    legend = "".join(
+        f"<li><b>{html.escape(name(k))}</b>: {html.escape(explain(k))}</li>" for k in SHOWN_KEYS
+    )
+    check = result.get("crosscheck")
+    checked = ""
+    if check:
+        from evals.crosscheck import describe
+
+        checked = f'<p class="eval-crosscheck">{html.escape(describe(check))}</p>'
     return (
         f'<div id="eval-summary"><p>Kjøring <b>{html.escape(result["run_id"])}</b>: '
         f"{result['questions']} spørsmål.</p>"
         f'<table class="eval-table"><thead><tr><th>rørledning</th>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table>"
+        f'<details class="eval-legend" open><summary>Hva målene betyr</summary>'
+        f"<ul>{legend}</ul></details>{checked}"
         f"<h4>Feilede spørsmål ({html.escape(first)}): {len(failed)}</h4>"
         f'<ul class="eval-failures">{shown}</ul>{more}</div>'
     )
@@ -135,8 +155,9 @@ def template_file() -> str:
     return str(write_template(folder / "spørsmål-mal.xlsx"))
 
 
-def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
-    """The tab's components and events (call inside a `gr.Tab`)."""
+def build_evaluation_tab(live: Any, settings: Settings) -> None:
+    """The tab's components and events (call inside a `gr.Tab`); `live` is the page's
+    `ui.live.LiveAssistant` (a run holds the build it started on until it ends)."""
     from evals.suite import SuiteError, suite_names
 
     gr.Markdown(INTRO, elem_id="eval-intro")
@@ -156,9 +177,10 @@ def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
         run = gr.Button("Kjør evaluering", variant="primary", elem_id="eval-run")
         gr.DownloadButton("Last ned mal (.xlsx)", value=template_file(), elem_id="eval-template")
     status = gr.Markdown(elem_id="eval-status")
-    summary = gr.HTML(elem_id="eval-result")
+    summary = html_box(elem_id="eval-result")
     files = gr.File(label="Rapport", file_count="multiple", elem_id="eval-files")
 
+    @needs(EVALUATE)
     def start(
         up: str | None, name: str | None, chosen: list[str], small: bool, request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's way to ask for a bar)
@@ -166,14 +188,20 @@ def build_evaluation_tab(assistant: Any, settings: Settings) -> None:
         who = getattr(request, "username", None)
         try:
             suite = keep_upload(up, name, settings)
-            result = run_suite(assistant, settings, suite, chosen, small, progress)
+            with live.use() as assistant:
+                result = run_suite(assistant, settings, suite, chosen, small, progress)
         except (EvalInputError, SuiteError) as exc:
             lines = "\n".join(f"- {html.escape(x)}" for x in str(exc).splitlines())
             return f"**Kan ikke kjøre settet:**\n\n{lines}", "", None
+        except UnicodeDecodeError:
+            return "**Kan ikke kjøre settet:** filen er ikke UTF-8-tekst.", "", None
+        except Exception as exc:  # the page must say what went wrong, never just «Error»
+            log.exception("evaluation failed")
+            return f"**Evalueringen feilet** ({html.escape(type(exc).__name__)}).", "", None
         by = f" (kjørt av {html.escape(who)})" if who else ""
         return (
             f"Ferdig: kjøring {result['run_id']}{by}.",
-            summary_html(result),
+            one_block(summary_html(result)),
             downloads(result, settings),
         )
 

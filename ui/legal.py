@@ -2,8 +2,9 @@
 
 Formats what those modules return: the quote check's four statuses in their own colours — only a
 verbatim quote where claimed is green; verbatim but elsewhere is orange, as a wrong citation — and
-the provision index with one line per citing place. It deliberately does no matching or reference
-parsing itself.
+the provision index with one line per citing place, each a button that opens its passages in the
+document reader (the reader's own handler, `ui.documents`, does the opening). It deliberately does
+no matching or reference parsing itself.
 `legal_tabs()` returns an empty list when either module cannot be imported, so the rest of the page
 never depends on them.
 """
@@ -17,7 +18,10 @@ from typing import Any
 import gradio as gr
 
 from assistant.legal.cite import section_label
+from ui.html_box import html_box, one_block
 from ui.render import status_badge
+from ui.rights import READ, needs
+from ui.sources import document_badge
 
 STATUS_TEXT = {
     "exact": "Funnet ordrett",
@@ -78,7 +82,9 @@ def _closest_html(result: Any) -> str:
     )
 
 
-def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
+def _verify_summary(
+    result: Any, by_id: Mapping[str, Any], documents: Mapping[str, Any] | None = None
+) -> str:
     label = STATUS_TEXT.get(result.status, result.status)
     if result.status in ("near", "not_found"):
         label += f" (likhet {round(result.similarity * 100)} %)"
@@ -90,7 +96,8 @@ def _verify_summary(result: Any, by_id: Mapping[str, Any]) -> str:
     if result.doc_id:
         where = section_label(result.section or "", result.heading)
         out.append(
-            f"<div>{status_badge(result.doc_status)} {html.escape(result.doc_title)}"
+            f"<div>{_badge(result.doc_id, result.doc_status, documents)} "
+            f"{html.escape(result.doc_title)}"
             f"<br><small>{html.escape(where)}</small>"
             f"<br><small>Henvisning: {html.escape(result.reference)}</small></div>"
         )
@@ -116,15 +123,16 @@ def build_verify_tab(assistant: Any) -> None:
         placeholder="f.eks. rundskrivet punkt 7.1.3 eller NKROPs høringsinnspill side 27",
     )
     check = gr.Button("Sjekk sitatet", variant="primary")
-    result_html = gr.HTML(elem_id="verify-result", js_on_load=None)
+    result_html = html_box(elem_id="verify-result")
 
+    @needs(READ)
     def run(text: str, place: str) -> str:
         index = assistant.index  # read per call: a live holder follows index swaps
         try:
             result = verify_quote(index, text or "", (place or "").strip() or None)
         except ValueError as exc:
             return f'<div class="card-warn">{html.escape(str(exc))}</div>'
-        return _verify_summary(result, index.by_id) + diff_html(result)
+        return one_block(_verify_summary(result, index.by_id, index.documents) + diff_html(result))
 
     check.click(run, [quote, claimed], result_html, api_name="verify")
 
@@ -136,11 +144,27 @@ def _refs_table(entries: list[Any], index: Any) -> str:
     for e in entries:
         name = html.escape(e.key)
         link = f'<a href="{html.escape(e.url)}" target="_blank">{name}</a>' if e.url else name
-        places = "<br>".join(f"{status_badge(p.status)} {html.escape(p.label)}" for p in e.places)
+        places = "<br>".join(_place(p, index) for p in e.places)
         rows.append(f"<tr><td>{link}</td><td>{len(e.places)}</td><td>{places}</td></tr>")
     return (
         '<table class="refs-table"><thead><tr><th>Bestemmelse</th><th>Steder</th>'
         f"<th>Hvor</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _badge(doc_id: str, status: str, documents: Mapping[str, Any] | None) -> str:
+    """The document's own badge (a local document's differs from the national sources')."""
+    doc = (documents or {}).get(doc_id)
+    return document_badge(doc) if doc is not None else status_badge(status)
+
+
+def _place(place: Any, index: Any) -> str:
+    """A citing place as a button that opens its passages in the reader («Dokumenter»)."""
+    badge = _badge(place.doc_id, place.status, index.documents)
+    return (
+        f'{badge} <button type="button" class="ref-place" '
+        f'data-passages="{html.escape(",".join(place.passages))}" '
+        f'title="Åpne i dokumentleseren">{html.escape(place.label)}</button>'
     )
 
 
@@ -156,8 +180,9 @@ def build_refs_tab(assistant: Any) -> None:
         )
         search = gr.Button("Vis", variant="primary")
     index = assistant.index
-    table = gr.HTML(_refs_table(provision_index(index), index), elem_id="refs", js_on_load=None)
+    table = html_box(_refs_table(provision_index(index), index), elem_id="refs")
 
+    @needs(READ)
     def run(law_text: str, prov_text: str) -> str:
         index = assistant.index  # read per call: a live holder follows index swaps
         try:
@@ -166,7 +191,7 @@ def build_refs_tab(assistant: Any) -> None:
             )
         except RefQueryError as exc:
             return f'<div class="card-warn">{html.escape(str(exc))}</div>'
-        return _refs_table(entries, index)
+        return one_block(_refs_table(entries, index))
 
     search.click(run, [law, provision], table, api_name="refs")
 

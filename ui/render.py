@@ -15,7 +15,21 @@ from typing import Any, Protocol
 
 from assistant.legal.cite import formal_reference
 from assistant.records import Answer, Citation
-from ingest.records import STATUS_LABELS, Document, Passage
+from ingest.records import Document, Passage
+from ui.lists import with_placeholders
+from ui.plain_source import as_text, one_block
+from ui.reader import section_markup
+from ui.sources import (
+    document_badge,
+    document_status_text,
+    place_label,
+    shown_status,
+    status_badge,
+    status_label,
+    uploaded_html,
+)
+
+__all__ = ["shown_status", "status_badge", "status_label"]  # re-exported: ui.sources has them
 
 # «[3]» or «[1, 2]» — the markers the composer puts at the end of bullets.
 _MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\](?!\()")
@@ -48,20 +62,27 @@ def linkify_markers(text: str, turn: int) -> str:
     return _MARKERS.sub(link, text)
 
 
-def answer_markdown(answer: Answer, turn: int) -> str:
+def answer_markdown(answer: Answer, turn: int, index: IndexView | None = None) -> str:
     """The chat bubble for an answer: topic line, the direct answer with linked markers, and
-    «Mer i kildene» folded below it.
+    «Mer i kildene» folded below it. Given the index, a quoted list's «(N punkter til i listen)»
+    opens in place to show those items (`ui.lists`).
 
     Quoted source text may contain «<» or «&»; escaping keeps it text (the chat renders HTML tags),
-    while Markdown still renders the escaped entities as the original characters.
+    while Markdown still renders the escaped entities as the original characters. A line that is
+    the composer's own note («> Kilden … er et høringsutkast») stays a Markdown quote.
     """
+    text, folds = with_placeholders(answer, index) if index is not None else (answer.text, {})
+    body = re.sub(r"(?m)^&gt; ", "> ", html.escape(text, quote=False))
+    body = linkify_markers(as_text(body, answer), turn)  # a document's Markdown is text
+    for token, fold in folds.items():
+        body = body.replace(token, fold)
     parts = []
     if answer.topics:
         topics = ", ".join(html.escape(t, quote=False) for t in answer.topics)
         parts.append(f"*Tema: {topics}*\n\n")
     if not answer.direct and NOT_DIRECT not in answer.text:
         parts.append(f"**{NOT_DIRECT}.**\n\n")
-    parts.append(linkify_markers(html.escape(answer.text, quote=False), turn))
+    parts.append(body)
     if answer.further:
         items = "".join(
             f'<li><a href="#{card_anchor(turn, c.n)}">[{c.n}]</a> '
@@ -90,27 +111,10 @@ def short_title(document: Any) -> str:
     return str(getattr(document, "short_title", "") or document.title)
 
 
-def shown_status(document: Document, unlisted: Collection[str] = ()) -> str:
-    """The status the page shows: «ukjent» for a file the manifest does not describe."""
-    return UNKNOWN_STATUS if document.id in unlisted else document.status
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.capitalize() or "Ukjent")
-
-
-def status_badge(status: str) -> str:
-    label = status_label(status)
-    css = re.sub(r"[^a-z]", "", status.lower()) or "ukjent"
-    return f'<span class="badge badge-{css}">{html.escape(label)}</span>'
-
-
 def section_title(passage: Passage) -> str:
-    """«7.1.3 Helse- og omsorgstjenestens ansvar», without repeating a number the heading has."""
-    heading = passage.heading.strip()
-    if not passage.section or heading.startswith(passage.section):
-        return heading
-    return f"{passage.section} {heading}".strip()
+    """«7.1.3 Helse- og omsorgstjenestens ansvar», «side 27 i høringsutkastet», or an unnumbered
+    document's heading: never an internal section id (`ui.sources.place_label`)."""
+    return place_label(passage)
 
 
 def highlight(text: str, quote: str, css_class: str = "") -> str:
@@ -148,15 +152,9 @@ def section_passages(index: IndexView, passage: Passage) -> list[Passage]:
 
 
 def section_html(index: IndexView, passage: Passage, quote: str = "") -> str:
-    """The whole section as paragraphs, the cited passage marked and its quote highlighted."""
-    out = []
-    for p in section_passages(index, passage):
-        if p.id == passage.id:
-            body = highlight(p.text, quote or p.text)
-            out.append(f'<p class="sec-p sec-target" data-passage="{html.escape(p.id)}">{body}</p>')
-        else:
-            out.append(f'<p class="sec-p">{html.escape(p.text)}</p>')
-    return "\n".join(out)
+    """The whole section as the source lays it out (`ui.reader`: lead-ins, bullets), the cited
+    passage marked and its quote highlighted."""
+    return section_markup(section_passages(index, passage), {passage.id}, quote)
 
 
 def _card_header(citation: Citation, unlisted: Collection[str] = ()) -> str:
@@ -171,10 +169,10 @@ def _card_header(citation: Citation, unlisted: Collection[str] = ()) -> str:
     )
     return (
         f'<div class="card-head"><span class="card-n">[{citation.n}]</span> '
-        f"{status_badge(shown_status(doc, unlisted))} "
+        f"{document_badge(doc, unlisted)} "
         f'<span class="card-title" title="{html.escape(doc.title)}">'
         f"{html.escape(short_title(doc))}</span></div>"
-        f'<div class="card-where">{html.escape(where)}</div>'
+        f'<div class="card-where">{html.escape(where)}</div>{uploaded_html(doc)}'
     )
 
 
@@ -234,16 +232,27 @@ def answer_cards(
     return "".join(parts)
 
 
-def panel_html(blocks: Sequence[str]) -> str:
-    """The whole panel: the latest answer's cards open, earlier answers' cards folded below."""
-    if not blocks:
-        return '<div class="panel-empty">Kildene til svaret vises her, med sitatet uthevet.</div>'
-    latest = f'<h3 class="panel-h">Kilder for svar {len(blocks)}</h3>{blocks[-1]}'
-    earlier = "".join(
-        f'<details class="earlier"><summary>Kilder for svar {i}</summary>{b}</details>'
-        for i, b in reversed(list(enumerate(blocks[:-1], start=1)))
-    )
-    return latest + earlier
+PANEL_HINT = (
+    '<div class="panel-hint">Kildene til tidligere svar vises når du klikker på en kildemarkør '
+    "i svaret.</div>"
+)
+
+
+def panel_html(block: str = "", turn: int = 0, note: str = "") -> str:
+    """The panel: the cards of one answer (the newest, or one whose marker was clicked).
+
+    Only that answer's cards are sent: a long conversation's reply stays small. Earlier answers'
+    cards come back when one of their [n] markers is clicked (page.js asks for them).
+    """
+    if not block:
+        empty = '<div class="panel-empty">Kildene til svaret vises her, med sitatet uthevet.</div>'
+        return one_block(
+            f'<div class="card-note">{html.escape(note)}</div>{empty}' if note else empty
+        )
+    head = f'<h3 class="panel-h">Kilder for svar {turn}</h3>'
+    hint = PANEL_HINT if turn > 1 else ""
+    shown = f'<div class="card-note">{html.escape(note)}</div>' if note else ""
+    return one_block(head + shown + block + hint)
 
 
 def document_rows(index: IndexView, unlisted: Collection[str] = ()) -> list[list[str | int]]:
@@ -255,7 +264,7 @@ def document_rows(index: IndexView, unlisted: Collection[str] = ()) -> list[list
         [
             d.title,
             d.type,
-            status_label(shown_status(d, unlisted)),
+            document_status_text(d, unlisted),
             d.date or "",
             counts.get(d.id, 0),
         ]
@@ -276,17 +285,25 @@ def section_choices(index: IndexView, doc_id: str) -> list[tuple[str, str]]:
     return list(seen.values())
 
 
-def reader_html(index: IndexView, passage_id: str, unlisted: Collection[str] = ()) -> str:
-    """A section of a document for the reader, with page numbers where known."""
-    passage = next((p for p in index.passages if p.id == passage_id), None)
+def reader_html(
+    index: IndexView,
+    passage_id: str,
+    unlisted: Collection[str] = (),
+    marked: Collection[str] = (),
+) -> str:
+    """A section of a document for the reader, laid out as the source has it (lead-ins, bullets,
+    footnotes), with page numbers where the source has pages; `marked` passages are highlighted
+    (a place opened from «Lovhenvisninger»)."""
+    by_id = getattr(index, "by_id", None) or {p.id: p for p in index.passages}
+    passage = by_id.get(passage_id)
     if passage is None:
         return '<div class="panel-empty">Velg et dokument og et punkt.</div>'
     doc = index.documents.get(passage.doc_id)
     title = html.escape(doc.title) if doc else ""
-    badge = status_badge(shown_status(doc, unlisted)) if doc else ""
-    rows = []
-    for p in section_passages(index, passage):
-        page = f'<span class="page">s. {p.page}</span> ' if p.page is not None else ""
-        rows.append(f'<p class="sec-p">{page}{html.escape(p.text)}</p>')
+    badge = document_badge(doc, unlisted) if doc else ""
+    uploaded = uploaded_html(doc) if doc else ""
+    body = section_markup(section_passages(index, passage), set(marked), pages=True)
     heading = html.escape(section_title(passage))
-    return f'<div class="reader">{badge} <b>{title}</b><h3>{heading}</h3>{"".join(rows)}</div>'
+    return one_block(
+        f'<div class="reader">{badge} <b>{title}</b>{uploaded}<h3>{heading}</h3>{body}</div>'
+    )

@@ -1,7 +1,7 @@
 """`hjemmel serve [--host] [--port] [--insecure-no-login]`: start the chat page (127.0.0.1:7860).
 
 Only parses arguments and hands over to `ui.app`; login users come from settings/environment
-(`ui.auth`), limits and headers from `ui.guard`. It binds to localhost unless told otherwise, and
+(`ui.auth`), the guard (hosts, rights, limits, headers) from `ui.server` and `ui.guard`. It binds to localhost unless told otherwise, and
 refuses a host beyond loopback without login unless --insecure-no-login is given: the questions may
 be confidential. Log records are redacted (`assistant.redact`) before they are written.
 """
@@ -15,7 +15,7 @@ import sys
 from assistant.redact import install_log_redaction
 from assistant.settings import Settings
 from ui.auth import AuthConfigError
-from ui.guard import LOOPBACK, LoginRequiredError, launch_options
+from ui.server import LOOPBACK, ServeConfigError, launch_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,14 +38,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     insecure = bool(getattr(args, "insecure_no_login", False))
     try:
         launch_options(settings, host, insecure)  # fail before the index is opened
-    except (AuthConfigError, LoginRequiredError) as exc:
+    except (AuthConfigError, ServeConfigError) as exc:
         print(f"hjemmel serve: {exc}", file=sys.stderr)
         return 2
     if insecure and host not in LOOPBACK:
         print(f"hjemmel serve: advarsel: siden er åpen på {host} uten innlogging.", file=sys.stderr)
+    if host not in LOOPBACK and not settings.allowed_hosts.strip():
+        print(
+            "hjemmel serve: merk: siden svarer bare på adressen den lytter på og localhost. "
+            "Sett HJEMMEL_ALLOWED_HOSTS=navn (maskinnavnet eller adressen brukerne skriver) for "
+            "å nå den fra nettet.",
+            file=sys.stderr,
+        )
     from ui.app import create_app, launch
 
     demo = create_app(settings)
-    print(f"Åpne http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/ i nettleseren.")
+    shown = "127.0.0.1" if host == "0.0.0.0" else host
+    print(f"Åpne http://{shown}:{port}/ i nettleseren. Stopp siden med Ctrl+C.", flush=True)
     launch(demo, settings, host=host, port=port, block=True, insecure_no_login=insecure)
     return 0

@@ -1,11 +1,15 @@
 """Add or remove a document from the page: validate, write into the corpus folder, re-ingest.
 
 `add_document(settings, upload, meta, progress)` checks the file (size before reading it, type by
-content, that it yields citable text) and the metadata (title not already used, known type and
-status, ISO date), then copies the file into the corpus folder as `opplastet-<id>.<ext>`, appends a
-manifest entry and rebuilds the index through `ingest_corpus`. Any failure restores the corpus
+content, that it yields citable text) and the metadata (title not already used, known type, a
+status a local document may have — never «gjeldende», which only a national source is —, ISO
+date, who uploads it), then copies the file into the corpus folder as `opplastet-<id>.<ext>`,
+appends a manifest entry with the uploader and the time, and rebuilds the index through
+`ingest_corpus`. Any failure restores the corpus
 folder exactly, and the live index is only replaced by a complete build (`ingest.index` swaps
-atomically), so a rejected upload changes nothing. `remove_document` is the reverse for uploaded
+atomically), so a rejected upload changes nothing. The edit is journalled (`ingest.journal`):
+after a crash during the re-index, the next start (or edit) rolls back a file and manifest entry
+that no live build holds. Titles must differ from every title and short title. `remove_document` is the reverse for uploaded
 documents only: the bundled sources are never touched. Every message is Norwegian and names what
 was wrong. It deliberately knows no Gradio: `ui.documents` wires it to the page.
 """
@@ -13,6 +17,8 @@ was wrong. It deliberately knows no Gradio: `ui.documents` wires it to the page.
 from __future__ import annotations
 
 import contextlib
+import datetime
+import logging
 import re
 import shutil
 import tempfile
@@ -21,19 +27,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import Settings
+from ingest.journal import ADD, REMOVE, corpus_edit, recover
 from ingest.manifest import MANIFEST_NAME, ManifestError, read_manifest, slugify, unique_id
-from ingest.records import DOC_TYPES, STATUSES
+from ingest.records import DOC_TYPES, STATUS_LABELS
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_PREFIX = "opplastet-"
 SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What an uploaded document may be: a local instruction or routine («lokal»: in force here at most),
+# or a draft, information or history. Never «gjeldende» (the national rule) nor «innspill».
+UPLOAD_STATUSES = ("lokal", "utkast", "informasjon", "historisk")
 
 Progress = Callable[[float, str], None]
 
 
 @contextlib.contextmanager
-def _locked(settings: Settings) -> Iterator[None]:
+def locked(settings: Settings) -> Iterator[None]:
     """The ingest lock of the data directory (`ingest.lock`), held while the corpus is edited and
     re-ingested: a CLI `hjemmel ingest` and the page never build at once, nor two uploads."""
     from ingest.lock import IngestBusyError, ingest_lock
@@ -57,7 +69,8 @@ class DocumentMeta:
     type: str
     issuer: str = ""
     date: str = ""
-    status: str = "informasjon"
+    status: str = "lokal"
+    uploaded_by: str = ""  # the logged-in user, or the name given in the form without login
 
 
 def _no_progress(_share: float, _text: str) -> None:
@@ -77,10 +90,32 @@ def check_meta(meta: DocumentMeta, known_titles: set[str]) -> None:
         raise UploadError("Skriv inn hvem som har utstedt dokumentet (utsteder).")
     if meta.type not in DOC_TYPES:
         raise UploadError(f"Ukjent dokumenttype «{meta.type}». Velg en av: {', '.join(DOC_TYPES)}.")
-    if meta.status not in STATUSES:
-        raise UploadError(f"Ukjent status «{meta.status}». Velg en av: {', '.join(STATUSES)}.")
-    if meta.date.strip() and not _DATE.match(meta.date.strip()):
-        raise UploadError(f"Datoen «{meta.date}» må skrives ÅÅÅÅ-MM-DD (eller stå tom).")
+    if meta.status == "gjeldende":
+        raise UploadError(
+            "Et opplastet dokument kan ikke merkes «Gjeldende»: det er ikke en nasjonal regel. "
+            "Velg «Lokal» for en lokal instruks eller rutine."
+        )
+    if meta.status not in UPLOAD_STATUSES:
+        choices = ", ".join(STATUS_LABELS[s] for s in UPLOAD_STATUSES)
+        raise UploadError(f"Ukjent status «{meta.status}». Velg en av: {choices}.")
+    check_date(meta.date)
+    if not " ".join(meta.uploaded_by.split()):
+        raise UploadError("Skriv inn hvem som laster opp dokumentet (navn eller enhet).")
+
+
+def check_date(text: str) -> None:
+    """An empty date, or a real calendar date written ÅÅÅÅ-MM-DD («2024-13-45» is none)."""
+    value = text.strip()
+    if not value:
+        return
+    if not _DATE.match(value):
+        raise UploadError(f"Datoen «{text}» må skrives ÅÅÅÅ-MM-DD (eller stå tom).")
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise UploadError(
+            f"Datoen «{text}» finnes ikke (måned 01–12, dag som finnes i måneden)."
+        ) from None
 
 
 def check_file(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
@@ -131,7 +166,8 @@ def _toml_string(value: str) -> str:
     return '"' + re.sub(r"[\x00-\x1f]", " ", escaped) + '"'
 
 
-def manifest_entry(doc_id: str, meta: DocumentMeta, file: str) -> str:
+def manifest_entry(doc_id: str, meta: DocumentMeta, file: str, when: str = "") -> str:
+    """The manifest entry of an upload; `when` is the upload time («2026-12-02 14:05»)."""
     fields = {
         "id": doc_id,
         "title": " ".join(meta.title.split()),
@@ -140,26 +176,11 @@ def manifest_entry(doc_id: str, meta: DocumentMeta, file: str) -> str:
         "date": meta.date.strip(),
         "status": meta.status,
         "file": file,
+        "uploaded_by": " ".join(meta.uploaded_by.split()),
+        "uploaded_at": when or datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
     body = "\n".join(f"{k} = {_toml_string(v)}" for k, v in fields.items())
     return f"\n[[document]]\n{body}\n"
-
-
-@contextlib.contextmanager
-def _restoring(corpus: Path, added: Path | None = None) -> Iterator[None]:
-    """Restore the manifest (and remove `added`) if the block fails; nothing half-done remains."""
-    manifest = corpus / MANIFEST_NAME
-    before = manifest.read_bytes() if manifest.is_file() else None
-    try:
-        yield
-    except BaseException:
-        if before is None:
-            manifest.unlink(missing_ok=True)
-        else:
-            manifest.write_bytes(before)
-        if added is not None:
-            added.unlink(missing_ok=True)
-        raise
 
 
 def _manifest_entries(corpus: Path) -> list[object]:
@@ -181,7 +202,7 @@ def ingest_corpus(settings: Settings, progress: Progress = _no_progress) -> tupl
     from ingest.index import build_index
     from ingest.pipeline import load_corpus
 
-    with _locked(settings):
+    with locked(settings):
         progress(0.05, "Leser dokumentene …")
         try:
             load = load_corpus([settings.corpus])
@@ -220,17 +241,21 @@ def add_document(
     check_file(upload, max_bytes)
     # The manifest is read, the title and id chosen and the file written under one lock: two
     # uploads at once must not both take the same id or title.
-    with _locked(settings):
+    with locked(settings):
+        recover_edits(settings)
         entries = _manifest_entries(corpus)
-        titles = known_titles | {str(getattr(e, "title", "")) for e in entries}
-        check_meta(meta, titles)
+        titles = known_titles | {
+            str(getattr(e, field, "") or "") for e in entries for field in ("title", "short_title")
+        }
+        check_meta(meta, titles - {""})
         taken = {str(getattr(e, "id", "")) for e in entries}
         doc_id = unique_id(slugify(meta.title)[:48], taken)
         target = corpus / f"{UPLOAD_PREFIX}{doc_id}{upload.suffix.lower()}"
         if target.exists():
             raise UploadError(f"Filen {target.name} finnes allerede i korpuset.")
         progress(0.02, "Lagrer filen …")
-        with _restoring(corpus, target):
+        # Committed only with the build that holds it; a crash is rolled back at the next start.
+        with corpus_edit(settings.home, corpus, ADD, doc_id, target.name):
             with tempfile.NamedTemporaryFile(
                 dir=corpus, prefix=".opplasting-", delete=False
             ) as tmp:
@@ -262,19 +287,31 @@ def remove_document(
     corpus = Path(settings.corpus)
     manifest = corpus / MANIFEST_NAME
     file = corpus / Path(doc_path).name
-    with _locked(settings):  # the manifest read and rewritten under one lock
+    with locked(settings):  # the manifest read and rewritten under one lock
+        recover_edits(settings)
         text = manifest.read_text(encoding="utf-8")
         blocks = re.split(r"(?m)^(?=\[\[document\]\]\s*$)", text)
         kept = [b for b in blocks if not re.search(rf'(?m)^id = "{re.escape(doc_id)}"\s*$', b)]
         if len(kept) == len(blocks):
             raise UploadError(f"Fant ikke dokumentet «{doc_id}» i manifestet.")
-        saved = file.read_bytes() if file.is_file() else None
-        try:
-            with _restoring(corpus):
-                manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
-                file.unlink(missing_ok=True)
-                ingest_corpus(settings, progress)
-        except BaseException:
-            if saved is not None and not file.exists():
-                file.write_bytes(saved)
-            raise
+        with corpus_edit(settings.home, corpus, REMOVE, doc_id, file.name):
+            manifest.write_text("".join(kept).rstrip("\n") + "\n", encoding="utf-8")
+            file.unlink(missing_ok=True)
+            ingest_corpus(settings, progress)
+
+
+def reingest(settings: Settings, progress: Progress = _no_progress) -> tuple[str, ...]:
+    """«Les inn på nytt»: finish an interrupted edit first, then rebuild."""
+    with locked(settings):
+        recover_edits(settings)
+        return ingest_corpus(settings, progress)
+
+
+def recover_edits(settings: Settings) -> str:
+    """Roll back (or confirm) an upload or removal a crash interrupted (`ingest.journal`).
+
+    Called under the ingest lock before any edit, and by `hjemmel serve` at start."""
+    note = recover(settings.home, Path(settings.corpus), settings.index_dir)
+    if note:
+        log.warning("%s", note)
+    return note

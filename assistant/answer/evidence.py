@@ -175,12 +175,18 @@ _ASKS_PRICE = re.compile(
 _STATES_AMOUNT = re.compile(r"\b\d[\d .,]*\s*(?:kr|kroner|nok|millioner|mill)\b|\bkr\.?\s*\d", re.I)
 
 
+def _shown(hit: Hit) -> str:
+    """A passage's text with its lead-in: a list item's «innlåst 22 timer i døgnet» stands in the
+    lead-in («Helsepersonell som gjennomfører tilsyn med innsatte som er innlåst 22 timer …»)."""
+    return f"{hit.passage.context} {hit.passage.text}"
+
+
 def price_unanswered(question: str, hits: Sequence[Hit]) -> bool:
     """«Hva koster …?» is answered only by a passage stating an amount («25 000 kroner»). True
     when the question asks for a price or cost and no top passage states one."""
     if not _ASKS_PRICE.search(question):
         return False
-    return not any(_STATES_AMOUNT.search(h.passage.text) for h in hits[:5])
+    return not any(_STATES_AMOUNT.search(_shown(h)) for h in hits[:5])
 
 
 def quantity_unanswered(
@@ -198,7 +204,7 @@ def quantity_unanswered(
         return False
     alternatives = "|".join(re.escape(u) for u in units)
     pattern = re.compile(rf"\b{_NUMBER}\s+(?:\w+\s+)?[^\W\d_]*(?:{alternatives})", re.I)
-    return not any(pattern.search(h.passage.text) for h in hits[:5])
+    return not any(pattern.search(_shown(h)) for h in hits[:5])
 
 
 _ASKS_MAXIMUM = re.compile(r"\b(maksimal\w*|maks|høyst|lengst|maximum|at most|longest)\b", re.I)
@@ -219,7 +225,7 @@ def limit_unanswered(question: str, hits: Sequence[Hit]) -> bool:
     if not _ASKS_MAXIMUM.search(question):
         return False
     return not any(
-        _STATES_LIMIT.search(h.passage.text) and _A_NUMBER.search(h.passage.text) for h in hits[:5]
+        _STATES_LIMIT.search(_shown(h)) and _A_NUMBER.search(_shown(h)) for h in hits[:5]
     )
 
 

@@ -93,6 +93,22 @@ def same_party(a: str, b: str) -> bool:
     return (a in _COVERS and b in _COVERS.get(a, frozenset())) or (a in _HEALTH and b in _HEALTH)
 
 
+def does_asked_act(ask: Ask, frame: Frame) -> bool:
+    """The frame does an asked act (or one of its kind), or the question names none."""
+    actions = frame.labels("actions")
+    return not ask.actions or bool(
+        ask.actions & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions)
+    )
+
+
+def tells_asked_party(ask: Ask, frame: Frame) -> bool:
+    """The frame's counterpart is the one asked about, or one of them names none («Kan vi bekrefte
+    det for mora?» is not answered by a rule on sharing with the health service; a rule naming no
+    one to tell covers anyone)."""
+    counterpart = frame.counterpart.label if frame.counterpart else ""
+    return not (ask.counterpart and counterpart and not same_party(counterpart, ask.counterpart))
+
+
 @dataclass(frozen=True)
 class SentenceView:
     """What the features need of one framed sentence, computed once per passage."""

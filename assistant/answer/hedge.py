@@ -20,9 +20,8 @@ from collections.abc import Sequence
 
 from analysis import lexicon as lx
 from analysis.records import Frame
-from assistant.answer.features import same_party
+from assistant.answer.features import does_asked_act, same_party, tells_asked_party
 from assistant.answer.point import covers, numbers_covered
-from assistant.answer.short import HELD_CONDITIONS
 from assistant.answer.understand import Question
 from assistant.answer.units import Unit
 
@@ -54,43 +53,25 @@ def _conflicts(q: Question, frame: Frame) -> bool:
 
 def _on_act(q: Question, frame: Frame) -> bool:
     """The frame states a rule on the asked act for the asked party."""
-    ask = q.ask
-    if frame.modality is None:
-        return False
-    actions = frame.labels("actions")
-    if ask.actions and not (
-        ask.actions & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions)
-    ):
+    if frame.modality is None or not does_asked_act(q.ask, frame):
         return False
     actor = frame.actor.label if frame.actor else ""
-    if ask.actor and actor and not same_party(actor, ask.actor):
+    if q.ask.actor and actor and not same_party(actor, q.ask.actor):
         return False
-    # Telling someone else («Kan vi bekrefte det for mora?» against a rule on sharing with the
-    # health service) is not the asked act; a rule naming no one to tell covers anyone.
-    counterpart = frame.counterpart.label if frame.counterpart else ""
-    return not (ask.counterpart and counterpart and not same_party(counterpart, ask.counterpart))
-
-
-def _acts_on(q: Question, frame: Frame) -> bool:
-    """The frame does the asked act (or its kind), or the question names none."""
-    actions = frame.labels("actions")
-    asked = q.ask.actions
-    return not asked or bool(
-        asked & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in asked)
-    )
+    return tells_asked_party(q.ask, frame)
 
 
 def fills(q: Question, frame: Frame) -> bool:
     """True when `frame` fills the slot `q` asks, under its conditions."""
     if _conflicts(q, frame):
         return False
-    if (q.ask.conditions & HELD_CONDITIONS) - frame.labels("conditions"):
+    if (q.ask.conditions & lx.HELD_CONDITIONS) - frame.labels("conditions"):
         return False  # «… en 16-åring … oftere enn en voksen?»: the rule must be the one for that
     slot = q.slot
     if slot in ("frequency", "duration", "deadline"):
         # The time of the asked act: «tre døgn (72 timer)» is when a weekly plan is due, not how
         # long a reply may take.
-        return slot in frame.labels("time") and bool(q.ask.actions) and _acts_on(q, frame)
+        return slot in frame.labels("time") and bool(q.ask.actions) and does_asked_act(q.ask, frame)
     if slot == "provision":
         return bool(frame.basis)
     if slot == "who":
@@ -137,10 +118,6 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
         return any(_on_act(q, f) for f in frames) and not any(_conflicts(q, f) for f in frames)
     if any(_conflicts(q, f) for f in frames) and not any(not _conflicts(q, f) for f in frames):
         return False
-    if q.slot == "yesno" and not q.concepts:
-        # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
-        # quote holding the question's own deciding word can answer it.
-        return q.deciding is not None and covers(q.deciding[0], units, q.deciding[1])
     if q.slot == "yesno" and not q.concepts:
         # «Kan innsatte stemme ved valg?»: no act and no topic of the sources recognised; only a
         # quote holding the question's own deciding word can answer it.

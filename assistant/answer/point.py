@@ -131,21 +131,32 @@ def covers(term: str, units: Sequence[Unit], alternatives: Sequence[str]) -> boo
 
 
 # A number the question asks about as a limit or an age: «under 18», «over 72 timer», «5 dager».
+_UNITS = r"(?:år|dager|dag|døgn|timer|time|uker|uke|måneder|måned|ganger|gang)"
 _ASKED_NUMBER = re.compile(
     r"\b(?:under|over|minst|inntil|innen|etter|mer enn|mindre enn)\s+(\d+)\b"
-    r"|(?<![§.\d])\b(\d+)\s*(?:år|dager|dag|døgn|timer|time|uker|uke|måneder|måned|ganger|gang)\b",
+    rf"|(?<![§.\d])\b(\d+)\s*{_UNITS}\b",
     re.I,
 )
+# A count in words («tre uker», «to måneder»), read only before a unit: «to» alone is a preposition.
+_NUMBER_WORDS = {
+    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9,
+    "ti": 10, "elleve": 11, "tolv": 12, "fjorten": 14, "tjue": 20,
+}  # fmt: skip
+_WORD_NUMBER = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+{_UNITS}\b", re.I)
+
+
+def _counts_in_words(text: str) -> set[str]:
+    return {str(_NUMBER_WORDS[m.group(1).lower()]) for m in _WORD_NUMBER.finditer(text)}
 
 
 def numbers_covered(question: str, units: Sequence[Unit]) -> bool:
-    """True unless the question asks about a number («under 18», «3 døgn») that no deciding quote,
-    lead-in or heading states: then the sources do not answer that exact point."""
-    asked = {a or b for a, b in _ASKED_NUMBER.findall(question)}
+    """True unless the question asks about a number («under 18», «3 døgn», «tre uker») that no
+    deciding quote, lead-in or heading states: then the sources do not answer that exact point."""
+    asked = {a or b for a, b in _ASKED_NUMBER.findall(question)} | _counts_in_words(question)
     if not asked:
         return True
     shown = " ".join(f"{u.quote} {u.passage.context} {u.passage.heading}" for u in units)
-    stated = set(re.findall(r"(?<![\d.])\d+(?![\d.]\d)", shown))
+    stated = set(re.findall(r"(?<![\d.])\d+(?![\d.]\d)", shown)) | _counts_in_words(shown)
     return asked <= stated
 
 

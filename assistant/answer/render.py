@@ -21,7 +21,7 @@ from analysis.records import Frame
 from assistant.answer.select import Selection, Unit, list_key
 from assistant.answer.short import short_line
 from assistant.legal.cite import source_note
-from assistant.records import Citation
+from assistant.records import ACTOR_LABELS, Citation
 from ingest.records import SERVICE_ROLES, Document
 
 BINDING = ("gjeldende",)
@@ -34,6 +34,7 @@ DOC_SHORT = {
         "høringsinnspill": "høringsinnspillet",
         "rapport": "rapporten",
         "nettside": "nettsiden",
+        "lokal instruks": "den lokale instruksen",
     },
     "en": {
         "rundskriv": "the circular",
@@ -42,6 +43,7 @@ DOC_SHORT = {
         "høringsinnspill": "the consultation response",
         "rapport": "the report",
         "nettside": "the web page",
+        "lokal instruks": "the local instruction",
     },
 }
 STATUS_INLINE = {
@@ -51,6 +53,7 @@ STATUS_INLINE = {
         "informasjon": "informasjonsside – ikke regelverk",
         "historisk": "historisk – ikke nødvendigvis dagens regler",
         "ukjent": "ukjent status – ikke bekreftet som gjeldende",
+        "lokal": "lokalt dokument – ikke nasjonal regel",
     },
     "en": {
         "utkast": "consultation draft – not in force",
@@ -58,19 +61,11 @@ STATUS_INLINE = {
         "informasjon": "information page – not a rule",
         "historisk": "historical – not necessarily today's rules",
         "ukjent": "unknown status – not confirmed as in force",
+        "lokal": "local document – not a national rule",
     },
 }
 ACTOR_TEXT = {
-    "nb": {
-        "kriminalomsorgen": "Kriminalomsorgen",
-        "kommunehelse": "Kommunal helse- og omsorgstjeneste",
-        "spesialisthelse": "Spesialisthelsetjenesten",
-        "helsepersonell": "Helsepersonell",
-        "felles": "Begge",
-        "domstol": "Domstolen",
-        "politi": "Politiet",
-        "koordinerende_enhet": "Koordinerende enhet",
-    },
+    "nb": ACTOR_LABELS,
     "en": {
         "kriminalomsorgen": "Correctional service",
         "kommunehelse": "Municipal health and care service",
@@ -149,6 +144,12 @@ class Framed:
     short: str = ""  # the short answer line, "" when there is none
 
 
+def standing(doc: Document) -> str:
+    """The status an answer labels a source by: «lokal» for any local document (uploaded here or
+    a local instruction), whatever else it says of itself; else the manifest's status."""
+    return "lokal" if doc.is_local else doc.status
+
+
 def source_name(doc: Document, lang: str) -> str:
     name = DOC_SHORT[lang].get(doc.type) or getattr(doc, "short_title", "") or doc.title
     if doc.type == "høringsinnspill" and doc.issuer:
@@ -178,7 +179,7 @@ def _where(
                 [", ".join(numbered[:-1]), numbered[-1]] if len(numbered) > 1 else numbered
             )
             name = f"{name} {word} {joined}"
-        status = STATUS_INLINE[lang].get(doc.status)
+        status = STATUS_INLINE[lang].get(standing(doc))
         close = ")" if inline == " (" else ""
         parts.append(f"{name}{inline}{status}{close}" if status else name)
     return f" {words['and']} ".join(parts)
@@ -304,7 +305,7 @@ def frame(
     short = ""
     if not opening and ask is not None and lang == "nb":
         short = short_line(ask, sel.cited, number.of)
-        status = STATUS_INLINE[lang].get(documents[sel.cited[0].passage.doc_id].status)
+        status = STATUS_INLINE[lang].get(standing(documents[sel.cited[0].passage.doc_id]))
         if short and status:
             # A draft's or an opinion's words are never presented as the rule, not even briefly.
             short = f"{short[:-1]} ({status})."

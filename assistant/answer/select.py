@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from analysis import lexicon as lx
+from analysis.records import Frame
 from assistant.answer.units import (
     Unit,
     last_sentence,
@@ -174,13 +176,20 @@ def select(
 
 
 def _with_wanted(unit: Unit, wanted: frozenset[str]) -> Unit:
-    """The deciding quote widened, within its passage, to the sentence stating a condition the
-    question names («Innsatte under 18 år skal ha kontinuerlig tilsyn» after «… én gang i timen
-    på dagtid» to a question about a 16-year-old)."""
-    shown = {c.label for f in unit.passage.frames if f.start < unit.end and f.end > unit.start
-             for c in f.conditions}  # fmt: skip
+    """The deciding quote widened, within its passage, to the sentence stating a condition or a
+    situation the question names («Innsatte under 18 år skal ha kontinuerlig tilsyn» after «… én
+    gang i timen på dagtid» to a question about a 16-year-old)."""
+
+    # A situation counts as stated only in a sentence's own words: a list's lead-in («Ved bruk av
+    # sikkerhetscelle eller sikkerhetsseng skal …») names both, the item's next sentence («Ved bruk
+    # av sikkerhetsseng skal det gjennomføres kontinuerlig tilsyn») the rule for one.
+    def stated(f: Frame) -> set[str]:
+        return {c.label for c in f.conditions if c.label not in lx.SITUATIONS or c.where == "text"}
+
+    shown = {c for f in unit.passage.frames if f.start < unit.end and f.end > unit.start
+             for c in stated(f)}  # fmt: skip
     missing = wanted - shown
-    spans = [(f.start, f.end) for f in unit.passage.frames if missing & f.labels("conditions")]
+    spans = [(f.start, f.end) for f in unit.passage.frames if missing & stated(f)]
     if not spans:
         return unit
     return replace(unit, start=min(unit.start, spans[0][0]), end=max(unit.end, spans[0][1]))

@@ -25,13 +25,12 @@ from analysis import lexicon as lx
 from analysis.asks import Ask
 from analysis.legalrefs import law_mentions
 from analysis.records import Frame, Span
-from assistant.answer.features import same_party
+from analysis.sentences import split_sentences, states_precondition
+from assistant.answer.features import does_asked_act, same_party, tells_asked_party
 from assistant.answer.units import Unit
 
 # The words a short line may hold that are not the quotes' own.
 OWN_WORDS = frozenset({"ja", "nei", "ikke", "uten", "eller", "bare", "–"})
-# Conditions a question names that the deciding rule must state too for a yes or no.
-HELD_CONDITIONS = frozenset({"fare", "under_18", "anonym", "skriftlig"})
 MAX_WORDS = 30  # a clause longer than this is no short answer: the quotes stand alone
 # Where a clause ends; «helse- og omsorgstjenesten» is one name, not two clauses; a relative
 # clause («skader som den innsatte har pådratt seg») belongs to its noun.
@@ -73,13 +72,7 @@ def _agrees(ask: Ask, frame: Frame) -> bool:
     actor = frame.actor.label if frame.actor else ""
     if ask.actor and not same_party(actor, ask.actor):
         return False
-    actions = frame.labels("actions")
-    if ask.actions and not (
-        ask.actions & actions or any(lx.RELATED.get(a, frozenset()) & actions for a in ask.actions)
-    ):
-        return False
-    counterpart = frame.counterpart.label if frame.counterpart else ""
-    if ask.counterpart and counterpart and not same_party(counterpart, ask.counterpart):
+    if not does_asked_act(ask, frame) or not tells_asked_party(ask, frame):
         return False
     conditions = frame.labels("conditions")
     for pair in lx.EXCLUSIVE:
@@ -89,7 +82,7 @@ def _agrees(ask: Ask, frame: Frame) -> bool:
             return False
     # A condition the question names that the rule does not state («truer med å skade» against
     # «dersom de vurderer soningsforholdet som skadelig»): the rule may not be the one that applies.
-    if (ask.conditions & HELD_CONDITIONS) - conditions:
+    if (ask.conditions & lx.HELD_CONDITIONS) - conditions:
         return False
     situations = conditions & lx.SITUATIONS
     asked = ask.conditions & lx.SITUATIONS
@@ -204,6 +197,8 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     verdict = _verdict(ask, frame.modality.label)
     if not verdict:
         return ""
+    if verdict == "Ja" and _precondition_next(unit, frame):
+        return ""  # «… kan bistå. Dette forutsetter at …»: no plain yes; the quote says when
     only = "uten_samtykke" in ask.conditions and "samtykke" in frame.labels("conditions")
     if only and verdict == "Ja":
         return _only_if(unit, frame, mark)
@@ -220,6 +215,13 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     if _words(line) > MAX_WORDS:
         return ""
     return f"{verdict} – {line} {mark}."
+
+
+def _precondition_next(unit: Unit, frame: Frame) -> bool:
+    """The sentence after the frame's sets a precondition for it («Dette forutsetter at …»)."""
+    text = unit.passage.text
+    after = [(s, e) for s, e in split_sentences(text) if s >= frame.end]
+    return bool(after) and states_precondition(text[after[0][0] : after[0][1]])
 
 
 def _only_if(unit: Unit, frame: Frame, mark: str) -> str:

@@ -2,7 +2,7 @@
 force?»), answered from the document's status and its own words about it.
 
 The status comes from the manifest (gjeldende · utkast · innspill · informasjon · historisk ·
-ukjent); the quotes are the document's own passages that say what it is («Under revisjon:»,
+ukjent · lokal); the quotes are the document's own passages that say what it is («Under revisjon:»,
 «Høringsfristen er utgått.», «(HØRINGSUTKAST)»). It answers nothing else and ranks nothing.
 """
 
@@ -30,6 +30,8 @@ VERDICT = {
     "historisk": "Nei – {name} er historisk og ikke nødvendigvis dagens regler (status i "
     "kildelisten: historisk).",
     "ukjent": "{Name} har ukjent status: den er ikke bekreftet som gjeldende.",
+    "lokal": "Nei – {name} er et lokalt dokument, ikke nasjonalt regelverk (status i kildelisten: "
+    "lokal).",
 }
 
 
@@ -48,5 +50,5 @@ def own_words(doc: Document, passages: Sequence[Passage]) -> list[Unit]:
 
 
 def verdict(doc: Document, name: str) -> str:
-    line = VERDICT.get(doc.status, VERDICT["ukjent"])
+    line = VERDICT.get("lokal" if doc.is_local else doc.status, VERDICT["ukjent"])
     return line.format(name=name, Name=name[:1].upper() + name[1:])

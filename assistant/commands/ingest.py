@@ -3,7 +3,8 @@
 A thin shell over `ingest.pipeline.load_corpus` and `ingest.index.build_index`: it picks paths and
 settings, holds the ingest lock (`ingest.lock`: a second ingest stops with a clear message, or waits
 with --wait), shows progress bars on stderr while parsing and embedding and prints a Norwegian
-summary. It does no loading, embedding or index writing of its own.
+summary. Before building it finishes a corpus edit a crash interrupted (`ingest.journal`). It does
+no loading, embedding or index writing of its own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.embed import EmbedderError
 from ingest.index import BuildReport, build_index, index_is_stale
+from ingest.journal import recover
 from ingest.lock import IngestBusyError, index_lock
 
 
@@ -59,9 +61,10 @@ def format_summary(report: BuildReport, index_dir: Path) -> str:
     if report.warnings:
         lines.append("Advarsler:")
         lines += [f"  - {warning}" for warning in report.warnings]
-    lines.append(
-        f"Embeddet: {report.embedded} avsnitt, gjenbrukt fra mellomlageret: {report.reused}"
-    )
+    # Counted in passages, like the line above: identical texts share one vector (the embedder
+    # runs once per distinct text), which is why `report.embedded` can be smaller.
+    fresh = max(report.passages - report.reused, 0)
+    lines.append(f"Embeddet: {fresh} avsnitt, gjenbrukt fra mellomlageret: {report.reused}")
     lines.append(f"Tid: {seconds_label(report.seconds)}")
     return "\n".join(lines)
 
@@ -74,6 +77,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     try:
         with index_lock(settings.index_dir, wait=args.wait):
+            # An upload the page's re-index did not finish (a crash) is rolled back first, so
+            # it is never committed by this build without its metadata having been checked.
+            note = recover(settings.home, settings.corpus, settings.index_dir)
+            if note:
+                print(f"hjemmel ingest: {note}", file=sys.stderr)
             return _run_locked(args, settings, paths)
     except IngestBusyError as exc:
         print(f"hjemmel ingest: {exc}", file=sys.stderr)

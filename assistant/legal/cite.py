@@ -41,6 +41,7 @@ _NOT_BINDING_AS = {
     "informasjon": "informasjon, ikke regelverk",
     "historisk": "historisk og beskriver ikke nødvendigvis dagens regler",
     "ukjent": "uten oppføring i manifestet (ukjent status), ikke nødvendigvis gjeldende regelverk",
+    "lokal": "et lokalt dokument, ikke nasjonalt regelverk",
 }
 NOT_BINDING = {status: f"Kilden er {what}." for status, what in _NOT_BINDING_AS.items()}
 
@@ -62,6 +63,7 @@ _SHORT_NAMES = {
     "høringsutkast": "Høringsutkastet",
     "rapport": "Rapporten",
     "nettside": "Nettsiden",
+    "lokal instruks": "Den lokale instruksen",
 }
 _MONTHS = ("januar februar mars april mai juni juli august september oktober november "
            "desember").split()  # fmt: skip
@@ -70,7 +72,7 @@ _DRAFT_PAGE = re.compile(r"side-(\d+)")
 
 def source_note(doc: Document) -> str | None:
     """The label a non-binding source carries in an answer, naming it; None for binding sources."""
-    what = _NOT_BINDING_AS.get(doc.status)
+    what = _NOT_BINDING_AS.get("lokal" if doc.is_local else doc.status)
     if what is None:
         return None
     if doc.status == "innspill":

@@ -55,3 +55,19 @@ def test_a_follow_up_keeps_the_earlier_act_and_swaps_the_consent() -> None:
     )
     assert "dele" in now.actions and now.slot == "yesno"
     assert "uten_samtykke" in now.conditions and "samtykke" not in now.conditions
+
+
+def test_our_responsibility_is_the_askers_own() -> None:
+    # «vårt ansvar» is first person: the asker acts, not the prison named in the situation.
+    a = ask_frame(
+        "Fengselet er i vårt opptaksområde. Er det vårt ansvar å vurdere ham?", "spesialisthelse"
+    )
+    assert a.actor == "spesialisthelse"
+
+
+def test_just_sending_it_over_is_sharing_without_consent() -> None:
+    a = ask_frame("Kan vi bare sende journalnotatet til fengselet?", "kommunehelse")
+    assert "uten_samtykke" in a.conditions
+    assert (
+        "uten_samtykke" not in ask_frame("Kan vi bare ringe legen?", "kriminalomsorgen").conditions
+    )

@@ -58,3 +58,12 @@ def test_leans_back_on_back_references_only() -> None:
     assert not leans_back("Da kriminalomsorgen fikk ansvaret, ble rutinene endret.")
     assert not leans_back("I dette rundskrivet brukes begrepet isolasjon om flere situasjoner.")
     assert not leans_back("Det er viktig at helsetjenesten varsles.")
+
+
+def test_a_precondition_leaning_back_is_found() -> None:
+    from analysis.sentences import carries_on, states_precondition
+
+    assert states_precondition("Dette forutsetter at lederen godkjenner ordningen.")
+    assert carries_on("Dette forutsetter at lederen godkjenner ordningen.")
+    assert not states_precondition("Lederen forutsetter ingenting.")  # does not lean back
+    assert not states_precondition("Dette er viktig.")

@@ -98,3 +98,15 @@ def test_stored_structures_are_redacted_but_ids_kept() -> None:
     out = redact_tree(run)
     assert out["run_id"] == "20261123-101010" and out["items"][0]["id"] == "q1"
     assert out["items"][0]["question"] == f"Gjelder {FNR_TOKEN}?"
+
+
+def test_a_digest_is_kept_whole() -> None:
+    # A sha256 whose digits look like a phone number («…[telefonnummer fjernet]…» broke run
+    # comparison): a digest is no personal data.
+    from assistant.redact import redact_tree
+
+    digest = "f90c114fcb4c331ffda7d8289d5e721479a569d76e805e12345678edfeac6741"
+    run = {"suite": {"sha256": digest}, "corpus": {"rundskriv": digest}, "q": "Ring 41234567"}
+    out = redact_tree(run)
+    assert out["suite"]["sha256"] == digest and out["corpus"]["rundskriv"] == digest
+    assert "41234567" not in out["q"]

@@ -120,6 +120,23 @@ def test_score_item_answerable_and_refusal(tmp_path: Path) -> None:
     assert refusal["mrr"] is None and refusal["hits"]["5"] is None and refusal["refused"]
 
 
+def test_a_question_without_gold_is_answered_but_not_scored_on_retrieval(tmp_path: Path) -> None:
+    from evals.metrics import summarize
+    from evals.report import failures
+
+    items = runner.load_suite(write_suite(tmp_path / "s.jsonl", TINY_SUITE))
+    unscored = replace(items[0], gold=())
+    row = runner.score_item(unscored, "hjemmel", frozenset(), (),
+                            _outcome(["a"], "Se helsepersonelloven § 21 [1]"))  # fmt: skip
+    assert row["scored"] is False and row["hits"]["5"] is None and row["mrr"] is None
+    assert row["fact_recall"] == 1.0  # facts are still checked in the answer
+    scored = runner.score_item(items[1], "hjemmel", frozenset({"a"}), (), _outcome(["a"], "tilsyn"))
+    summary = summarize([row, scored])
+    assert summary["hit@1"] == 1.0 and summary["n_answerable"] == 2  # the unscored row is left out
+    result = {"k": 5, "rows": [row, scored]}
+    assert failures(result) == []  # not a retrieval miss
+
+
 def test_score_item_answer_level_metrics(tmp_path: Path) -> None:
     items = runner.load_suite(write_suite(tmp_path / "s.jsonl", TINY_SUITE))
     item = replace(items[0], actor="kommunehelse")
@@ -242,7 +259,8 @@ def test_smoke_run_json_reports_determinism_and_compare(
     code, out = _eval(monkeypatch, capsys, eval_home, "--smoke", "--json", "--suite", suite_arg)
     assert code == 0
     first = json.loads(out)
-    assert set(first) == {"run_id", "questions", "pipelines"}
+    assert set(first) == {"run_id", "questions", "pipelines", "crosscheck"}
+    assert first["crosscheck"]["agrees"] and first["crosscheck"]["questions"] > 0
     assert first["questions"] > 0
     assert set(first["pipelines"]) == {
         "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid"
@@ -353,3 +371,31 @@ def test_csv_and_xlsx_suites_give_the_same_result_as_jsonl(
 
     assert len(results[0]["rows"]) == 2 * len(subset)
     assert scores(results[1]) == scores(results[0]) and scores(results[2]) == scores(results[0])
+
+
+SIX_COLUMNS = (
+    "id;tema;rolle;spørsmål;gull;forventet_avvisning\n"
+    "s-1;isolasjon;kriminalomsorgen;Må vi varsle lege når en innsatt utelukkes?;"
+    "[rundskriv 7.1.2] varsle lege i den kommunale helse- og omsorgstjenesten uten ugrunnet opphold;nei\n"
+    "s-2;taushetsplikt;kommunehelse;Har helsepersonell i fengsel taushetsplikt?;"
+    "en strengere taushetsplikt for opplysninger de mottar i egenskap av å være helsepersonell;nei\n"
+    "s-3;annet;alle;Hva koster en bussbillett fra Oslo til Bergen?;;ja\n"
+)
+
+
+@pytest.mark.slow
+def test_a_six_column_sheet_without_follow_ups_runs_with_hjemmel_and_the_hybrid_peer(
+    eval_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    sheet = tmp_path / "seks-kolonner.csv"
+    sheet.write_text(SIX_COLUMNS, "utf-8")
+    code, out = _eval(monkeypatch, capsys, eval_home, "--suite", str(sheet), "--json",
+                      "--no-progress", "--pipeline", "hjemmel", "llamaindex_hybrid")  # fmt: skip
+    assert code == 0
+    result = json.loads(out)
+    assert result["questions"] == 3
+    for name in ("hjemmel", "llamaindex_hybrid"):
+        summary = result["pipelines"][name]
+        assert summary["hit@10"] is not None and 0.0 <= summary["hit@5"] <= 1.0
+    assert result["pipelines"]["hjemmel"]["refusal_recall"] == 1.0

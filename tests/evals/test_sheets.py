@@ -74,8 +74,8 @@ def test_three_problems_give_three_messages_naming_row_and_column(
 
 def test_missing_column_and_bad_values_are_named(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
-    path.write_text("id,tema,rolle,spørsmål,gull,oppfølging_av\nx,a,alle,Hei?,y,\n", "utf-8")
-    with pytest.raises(SheetError, match="rad 1: mangler kolonnen/kolonnene «forventet_avvisning»"):
+    path.write_text("id,tema,rolle,gull,oppfølging_av\nx,a,alle,y,\n", "utf-8")
+    with pytest.raises(SheetError, match="rad 1: mangler kolonnen/kolonnene «spørsmål» "):
         read_suite(path)
     path.write_text(
         "id;tema;rolle;spørsmål;gull;forventet_avvisning;oppfølging_av;aktør\n"
@@ -108,13 +108,78 @@ def test_follow_up_by_id_chains_and_excel_csv_is_read(tmp_path: Path) -> None:
     assert items[0]["role"] == "alle" and items[2]["expect_refusal"] is False
 
 
+SIX = "id;tema;rolle;spørsmål;gull;forventet_avvisning\n"
+
+
+def test_only_id_and_question_are_required_and_defaults_apply(tmp_path: Path) -> None:
+    # The six columns a policy team wrote, no «oppfølging_av»: read with its defaults.
+    six = tmp_path / "seks.csv"
+    six.write_text(
+        SIX + f"a;isolasjon;kriminalomsorgen;Hvilken lov?;{GOOD_GOLD};nei\n"
+        "b;;;Hva koster en bussbillett?;;ja\n",
+        "utf-8",
+    )
+    texts = {d: s.text for d, s in load_corpus(DEFAULT_CORPUS).items()}
+    items = read_suite(six, texts)
+    assert [i["history"] for i in items] == [[], []]
+    assert items[1]["topic"] == "annet" and items[1]["role"] == "alle"
+    assert items[1]["expect_refusal"] is True and items[0]["expect_refusal"] is False
+    assert check_suite(six, DEFAULT_CORPUS).errors == []
+    # Two columns only: every question is answerable, unscored (no gold column), role «alle».
+    two = tmp_path / "to.csv"
+    two.write_text("spørsmål,id\nHar vi taushetsplikt?,x-1\nHva er isolasjon?,x-2\n", "utf-8")
+    loaded = load_suite(two)
+    assert [(i.id, i.role, i.topic, i.gold, i.expect_refusal) for i in loaded] == [
+        ("x-1", "alle", "annet", (), False),
+        ("x-2", "alle", "annet", (), False),
+    ]
+    # A present gold column still needs gold for an answerable row (an empty cell is a slip).
+    with pytest.raises(SheetError, match=r"rad 2, kolonne E .*gull mangler"):
+        read_suite(_write(tmp_path / "tom.csv", SIX + "a;;;Hva?;;nei\n"))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_template_is_valid_against_the_corpus(tmp_path: Path, suffix: str) -> None:
     path = write_template(tmp_path / f"mal{suffix}")
     report = check_suite(path, DEFAULT_CORPUS)
     assert report.errors == []
+    # The template states what is required and every column's default.
+    if suffix == ".csv":
+        comments = [ln for ln in path.read_text("utf-8-sig").splitlines() if ln.startswith("#")]
+        assert comments[0].startswith("# Bare «id» og «spørsmål» er påkrevd")
+        assert any(ln.startswith("# rolle:") and "standard «alle»" in ln for ln in comments)
+    else:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        rows = list(book["Kolonner"].iter_rows(values_only=True))
+        book.close()
+        assert rows[0] == ("kolonne", "påkrevd", "betydning og standardverdi")
+        assert {r[0] for r in rows[1:] if r[1] == "ja"} == {"id", "spørsmål"}
+        assert len(rows) == 13 and all(r[2] for r in rows[1:])
     items = load_suite(path)
     assert [i.id for i in items] == ["m-01", "m-02", "m-03", "m-04", "m-05"]
     assert items[2].history == (items[1].question,)  # «oppfølging_av» by id
     assert items[3].gold[0].passage == "rundskriv:7.1.3:3" and items[4].expect_refusal
     assert items[0].actor == "kriminalomsorgen"
+
+
+def test_an_xlsx_that_is_not_a_spreadsheet_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from evals.suite import SuiteError
+
+    fake = tmp_path / "spørsmål.xlsx"
+    fake.write_text("id;spørsmål\n1;Hva gjelder?\n", encoding="utf-8")  # a CSV renamed
+    with pytest.raises(SheetError, match="ikke et Excel-regneark"):
+        read_suite(fake)
+    broken = tmp_path / "ødelagt.xlsx"
+    import zipfile
+
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("tull.txt", "ikke et regneark")
+    with pytest.raises(SuiteError, match="kan ikke leses"):
+        load_suite(broken)

@@ -56,3 +56,38 @@ def test_document_from_an_older_index_loads_without_the_new_fields() -> None:
     doc = Document.from_dict(old)
     assert (doc.number, doc.short_title, doc.display_title) == ("", "", "T")
     assert Document.from_dict(doc.to_dict()) == doc
+    assert (doc.uploaded_by, doc.uploaded_at, doc.is_local) == ("", "", False)
+
+
+LOCAL = """
+[[document]]
+id = "rutine"
+title = "Rutine for tilsyn"
+type = "{type}"
+issuer = "Testfengselet"
+date = ""
+status = "{status}"
+file = "b.txt"
+{extra}
+"""
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "extra"),
+    [("annet", 'uploaded_by = "kari"\nuploaded_at = "2026-12-02 14:05"'), ("lokal instruks", "")],
+)
+def test_a_local_document_marked_gjeldende_is_read_as_lokal(
+    tmp_path: Path, doc_type: str, extra: str
+) -> None:
+    (tmp_path / "b.txt").write_text("Rutine.\n", encoding="utf-8")
+    path = _manifest(tmp_path, LOCAL.format(type=doc_type, status="gjeldende", extra=extra))
+    manifest = read_manifest(path)
+    local = manifest.entries[1]
+    assert local.status == "lokal" and manifest.entries[0].status == "gjeldende"
+    assert any("status «gjeldende» leses som «lokal»" in w for w in manifest.warnings)
+    if extra:
+        assert (local.uploaded_by, local.uploaded_at) == ("kari", "2026-12-02 14:05")
+    # A local document marked as a draft keeps that status, and is still local.
+    draft = read_manifest(_manifest(tmp_path, LOCAL.format(type=doc_type, status="utkast",
+                                                           extra=extra))).entries[1]  # fmt: skip
+    assert draft.status == "utkast"

@@ -100,6 +100,10 @@ def _ratings(db: Path, question: str) -> list[tuple[Any, ...]]:
 
 def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> None:
     page = _page(browser)
+    blocked: list[str] = []  # the CSP has no 'unsafe-eval': nothing on the page may need it
+    page.on(
+        "console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None
+    )
     _open(page, served.url)
     page.screenshot(path=str(artifacts_dir / "ui-1-empty.png"))
 
@@ -141,6 +145,20 @@ def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> N
     follow = _ask(page, FOLLOW_UP, 2)
     assert "kontinuerlig tilsyn" in follow.inner_text()
     assert page.get_by_text("Tolket som oppfølging av").first.is_visible()
+    # Only the newest answer's cards came with the reply; a first-answer marker fetches its own.
+    assert page.locator("#citations [id^='kilde-1-']").count() == 0
+    page.locator(BOT).first.locator("a[href^='#kilde-1-']").first.click()
+    page.locator("#citations [id^='kilde-1-']").first.wait_for()
+
+    # «Last ned (.md)»: made in memory, handed to the browser as a download.
+    page.get_by_text("Tidligere samtaler").click()
+    with page.expect_download() as got:
+        page.locator("#export-md").click()
+    download = got.value
+    assert download.suggested_filename == "samtale.md"
+    exported = Path(download.path()).read_text(encoding="utf-8")
+    assert f"# {QUESTION}" in exported and f"# {FOLLOW_UP}" in exported
+    page.get_by_text("Tidligere samtaler").click()  # folded again
 
     # A reload brings the conversation back from the browser, cards included.
     page.reload()
@@ -157,6 +175,7 @@ def test_chat_in_browser(served: Served, browser: Any, artifacts_dir: Path) -> N
     page.get_by_text("Tidligere samtaler").click()
     page.locator("#conv-list label", has_text=QUESTION[:30]).click()
     page.locator(".answer-cards[data-turn='2']").wait_for(state="attached")
+    assert not blocked, blocked
     page.close()
 
 
@@ -174,6 +193,22 @@ def test_role_is_kept_across_fresh_loads(served: Served, browser: Any) -> None:
         assert page.get_by_label("Jurist").is_checked()
         assert not page.get_by_label("Alle").is_checked()
     page.locator("#examples button", has_text=first).wait_for()
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_the_question_box_is_in_the_first_viewport(
+    served: Served, browser: Any, artifacts_dir: Path, width: int, height: int
+) -> None:
+    page = _page(browser, width, height)
+    _open(page, served.url)
+    page.locator("#examples button").first.wait_for()  # the first screen as a newcomer sees it
+    assert page.evaluate("window.scrollY") == 0
+    box = page.locator("#question textarea").first.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, box  # no scrolling to type
+    page.screenshot(path=str(artifacts_dir / f"ui-first-screen-{width}x{height}.png"))
     page.close()
 
 
@@ -210,4 +245,98 @@ def test_documents_tab_lists_corpus_and_reads_a_section(
     assert first.text.split("\n")[0][:40] in page.locator("#reader").inner_text()
     assert re.search(r"Last opp", page.locator("#editor").inner_text())
     page.screenshot(path=str(artifacts_dir / "ui-6-documents.png"), full_page=True)
+    page.close()
+
+
+STORE_JS = "() => JSON.parse(localStorage.getItem('hjemmel-samtaler') || '{}')"
+NOTIFY = "Må vi varsle lege ved utelukkelse?"
+
+
+def _checked_role(page: Any) -> str:
+    return str(page.locator("#role input:checked").first.get_attribute("value"))
+
+
+def test_a_reopened_conversation_goes_on_in_its_own_role_and_its_list_opens_in_place(
+    served: Served, browser: Any, artifacts_dir: Path
+) -> None:
+    page = _page(browser, 1280, 900)
+    _open(page, served.url)
+    page.get_by_label("Kriminalomsorgen", exact=True).check()
+    bubble = _ask(page, NOTIFY, 1)
+    assert "uten ugrunnet opphold" in bubble.inner_text()
+
+    # «(7 punkter til i listen)» opens in the chat, with the list's other items.
+    rest = bubble.locator("details.list-rest")
+    summary = rest.locator("summary")
+    assert re.fullmatch(r"\(\d+ punkter til i listen\)", summary.inner_text().strip())
+    item = rest.get_by_text("føre tilsyn med innsatte flere ganger daglig")
+    assert not item.is_visible()
+    summary.click()
+    item.wait_for()
+    n_rest = int(summary.inner_text().strip()[1:].split()[0])
+    assert rest.locator("li").count() == n_rest
+    page.screenshot(path=str(artifacts_dir / "ui-10-list-rest.png"))
+
+    # A new conversation as another role; then the first one is reopened.
+    page.locator("#new-chat").click()
+    page.locator("#examples").wait_for()
+    page.get_by_label("Jurist", exact=True).check()
+    page.get_by_text("Tidligere samtaler").click()
+    page.locator("#conv-list label", has_text=NOTIFY[:30]).click()
+    page.locator(".answer-cards[data-turn='1']").wait_for(state="attached")
+    page.wait_for_function(
+        "() => document.querySelector('#role input:checked')?.value === 'kriminalomsorgen'"
+    )
+    follow = _ask(page, "Og hvor ofte skal vi føre tilsyn med ham?", 2)
+    assert follow.inner_text()
+    store = page.evaluate(STORE_JS)
+    active = next(c for c in store["conversations"] if c["id"] == store["active"])
+    assert [t["role"] for t in active["turns"]] == ["kriminalomsorgen", "kriminalomsorgen"]
+    assert active["asked"]["role"] == "kriminalomsorgen"
+    # A reload keeps the open conversation in its role, not the one chosen for another.
+    page.reload()
+    page.locator("#role.restored").wait_for()
+    page.locator(".answer-cards[data-turn='2']").wait_for(state="attached")
+    assert _checked_role(page) == "kriminalomsorgen"
+    page.close()
+
+
+def test_a_place_in_lovhenvisninger_opens_its_passage_in_the_reader(
+    served: Served, browser: Any, artifacts_dir: Path
+) -> None:
+    index = served.assistant.index
+    page = _page(browser, 1280, 900)
+    _open(page, served.url)
+    page.get_by_role("tab", name="Lovhenvisninger").click()
+    row = page.locator("#refs tr", has_text="straffegjennomføringsloven § 37").first
+    place = row.locator("button.ref-place").first
+    ids = str(place.get_attribute("data-passages")).split(",")
+    assert ids and all(i in index.by_id for i in ids)
+    place.click()
+    target = page.locator(f"#reader .sec-target[data-passage='{ids[0]}']")
+    target.wait_for()
+    assert page.get_by_role("tab", name="Dokumenter").get_attribute("aria-selected") == "true"
+    assert " ".join(index.by_id[ids[0]].text.split())[:60] in " ".join(target.inner_text().split())
+    assert target.locator("mark").count() == 1
+    box = target.bounding_box()
+    assert box and 0 <= box["y"] < 900  # scrolled into view
+    assert "straffegjennomføringsloven § 37" in target.inner_text()
+    page.screenshot(path=str(artifacts_dir / "ui-11-refs-to-reader.png"))
+    page.close()
+
+
+def test_the_reader_shows_lead_ins_and_bullets_as_the_source_has_them(
+    served: Served, browser: Any
+) -> None:
+    page = _page(browser, 1280, 900)
+    _open(page, served.url)
+    page.get_by_role("tab", name="Dokumenter").click()
+    reader = page.locator("#reader")
+    reader.get_by_text("VIRKEOMRÅDE OG BEGREPSBRUK").wait_for()  # the circular's section 1
+    lead = reader.locator("p.sec-lead", has_text="Straff i samfunnet omfatter")
+    assert lead.count() == 1
+    items = lead.locator("xpath=following-sibling::ul[1]/li")
+    assert items.count() == 7 and items.first.inner_text() == "samfunnsstraff"
+    style = items.first.evaluate("e => getComputedStyle(e.parentElement).listStyleType")
+    assert style == "disc"  # bullets, as the circular has them
     page.close()

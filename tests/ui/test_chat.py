@@ -7,8 +7,11 @@ the real assistant is exercised in test_browser.py and test_upload_served.py.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import io
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +27,13 @@ from ui.chat import (
     NO_SOURCES_CHOSEN,
     SEARCHING,
     answer_step,
+    cards_for,
     chosen_documents,
     examples_for,
     rate,
     start,
 )
+from ui.conversation_export import export_bytes, export_payload
 from ui.feedback import FeedbackStore
 
 DOC = Document("rs", "Rundskriv", "rundskriv", "JD", None, "gjeldende", "p", "h")
@@ -81,6 +86,10 @@ class _Live:
     def get(self) -> _Assistant:
         return self.assistant
 
+    @contextlib.contextmanager
+    def use(self) -> Iterator[_Assistant]:
+        yield self.assistant
+
 
 def test_the_question_shows_at_once_and_an_empty_one_asks_for_text() -> None:
     live = _Live()
@@ -101,12 +110,25 @@ def test_history_is_passed_as_turns_and_the_conversation_is_stored() -> None:
     first = Turn("Første?", "- svar på Første? [1]")
     assert live.assistant.calls[1] == ("Og så?", "kommunehelse", (first,))
     assert len(chat) == 4 and "(#kilde-2-1)" in chat[-1]["content"]
-    assert "Kilder for svar 2" in panel and 'id="kilde-1-1"' in panel
+    # Only the new answer's cards travel with the reply; the first answer's come on request.
+    assert "Kilder for svar 2" in panel and 'id="kilde-2-1"' in panel
+    assert 'id="kilde-1-1"' not in panel
+    assert 'id="kilde-1-1"' in cards_for(raw, "1:12345", live)
     store = conv.parse_store(raw)
     turns = conv.active_turns(store)
     assert [t["question"] for t in turns] == ["Første?", "Og så?"]
     assert turns[0]["answer"]["citations"][0]["passage"] == "rs:7.1.3:1"
     assert len({t["id"] for t in turns}) == 2
+
+
+def test_each_question_records_how_its_conversation_is_asked() -> None:
+    from ui.asked_as import AskedAs, recall
+
+    live = _Live(_Filtering())
+    raw, *_ = answer_step(live, "Første?", "kriminalomsorgen", "", True, ["rs"])
+    assert recall(conv.parse_store(raw)) == AskedAs("kriminalomsorgen", True, ("rs",))
+    raw, *_ = answer_step(live, "Og så?", "jurist", raw)
+    assert recall(conv.parse_store(raw)) == AskedAs("jurist", False, ())
 
 
 def test_assistant_error_is_shown_and_chat_goes_on() -> None:
@@ -167,12 +189,8 @@ def test_conversations_list_delete_and_survive_bad_json(tmp_path: Path) -> None:
     left = conv.delete(store, store["active"])
     assert [c["title"] for c in left["conversations"]] == ["Første samtale"] and not left["active"]
     assert conv.parse_store("{ikke json") == conv.empty_store()
-    md = conv.export_conversation(
-        conv.active_turns(store),
-        live.assistant.index,
-        tmp_path / "s.md",  # type: ignore[arg-type]
-    )
-    assert "# Andre samtale" in md.read_text(encoding="utf-8")
+    md = export_bytes(conv.active_turns(store), live.assistant.index, ".md")  # type: ignore[arg-type]
+    assert "# Andre samtale" in md.decode("utf-8")
 
 
 def test_every_role_has_its_examples() -> None:
@@ -186,6 +204,54 @@ def test_a_conversation_exports_to_docx(tmp_path: Path) -> None:
     live = _Live()
     raw, *_ = answer_step(live, "Hvor ofte?", "alle", "")
     turns = conv.active_turns(conv.parse_store(raw))
-    path = conv.export_conversation(turns, live.assistant.index, tmp_path / "s.docx")  # type: ignore[arg-type]
-    text = "\n".join(p.text for p in read_docx(str(path)).paragraphs)
+    data = export_bytes(turns, live.assistant.index, ".docx", note="Merk.")  # type: ignore[arg-type]
+    text = "\n".join(p.text for p in read_docx(io.BytesIO(data)).paragraphs)
+    assert text.startswith("Merk.")
     assert "Hvor ofte?" in text and "Kilder" in text and "minst daglig" in text
+
+
+def test_a_conversation_is_bounded_in_turns_and_bytes_with_a_note() -> None:
+    live = _Live()
+    raw, *_ = answer_step(live, "Første?", "alle", "")
+    store = conv.parse_store(raw)
+    turn = conv.active_turns(store)[0]
+    many = [{**turn, "id": f"t{n}", "question": f"Spørsmål {n}?"} for n in range(4000)]
+    store["conversations"][0]["turns"] = many
+    big = json.dumps(store)
+    raw, chat, panel, *_ = answer_step(live, "Og nå?", "alle", big)
+    kept = conv.parse_store(raw)
+    turns = conv.active_turns(kept)
+    assert len(turns) == conv.MAX_TURNS and turns[-1]["question"] == "Og nå?"
+    assert len(chat) == 2 * conv.MAX_TURNS and len(raw) <= conv.MAX_STORE_CHARS
+    assert conv.active(kept)["dropped"] == 4001 - conv.MAX_TURNS
+    assert "4001" not in panel and f"{4001 - conv.MAX_TURNS} eldste" in panel
+    assert panel.count('class="cite-card"') == 1  # one answer's cards, not 40
+    # Bytes: a store of large turns keeps the open conversation, newest turns first.
+    fat = {**turn, "question": "x" * 100_000}
+    store = {"active": "a", "conversations": [{"id": "a", "turns": [fat] * 30}]}
+    bounded = conv.parse_store(json.dumps(store))
+    assert 0 < len(conv.active_turns(bounded)) < 30
+    assert len(conv.dump_store(bounded)) <= conv.MAX_STORE_CHARS
+
+
+def test_a_hand_made_store_cannot_break_the_page() -> None:
+    live = _Live()
+    for raw in (
+        '{"active": "a", "conversations": [{"id": "a", "turns": [1, "x", null]}]}',
+        '{"active": "a", "conversations": [{"id": "a", "turns": [{"answer": 5}]}]}',
+        '{"active": "a", "conversations": [{"id": "a", "turns": [{"answer": {"citations":'
+        ' [{"n": "x"}, 7], "notes": 3, "topics": "t"}}]}]}',
+        "[" * 100_000,
+    ):
+        out = answer_step(live, "Hva?", "alle", raw)
+        last = conv.active_turns(conv.parse_store(out[0]))[-1]
+        assert last["question"] == "Hva?" and last["answer"]["text"] != ERROR_TEXT
+
+
+def test_an_export_is_made_in_memory_for_the_browser() -> None:
+    live = _Live()
+    raw, *_ = answer_step(live, "Hvor ofte?", "alle", "")
+    turns = conv.active_turns(conv.parse_store(raw))
+    payload = json.loads(export_payload(turns, live.assistant.index, ".md"))  # type: ignore[arg-type]
+    assert payload["name"] == "samtale.md" and payload["mime"].startswith("text/markdown")
+    assert "# Hvor ofte?" in base64.b64decode(payload["data"]).decode("utf-8")

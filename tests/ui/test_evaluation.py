@@ -43,6 +43,14 @@ def test_summary_lists_pipelines_and_failed_questions() -> None:
     assert "<td>hjemmel</td>" not in page and ">hjemmel</td>" in page and ">bm25</td>" in page
     assert "Feilede spørsmål (hjemmel): 1" in page and "Spørsmål is-002?" in page
     assert "gull i topp k" in page  # why it failed
+    # Plain Norwegian names, each explained in one line (as a legend and as the heading's title).
+    from evals.glossary import EXPLANATIONS, NAMES
+    from ui.evaluation import SHOWN_KEYS
+
+    assert "tilbakevisninger uten forløper" not in page and "Hva målene betyr" in page
+    for key in SHOWN_KEYS:
+        assert f"<li><b>{NAMES[key]}</b>: " in page.replace("&quot;", '"')
+        assert EXPLANATIONS[key].split("«")[0].strip() in page
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +129,9 @@ def test_evaluation_tab_in_browser(
     page.locator("#eval-summary").wait_for()
     summary = page.locator("#eval-summary").inner_text()
     assert "hjemmel" in summary and "bm25" in summary and "dense" in summary
+    assert "riktig kilde blant de 5 første" in summary and "Hva målene betyr" in summary
+    assert page.locator("#eval-summary .eval-legend li").count() >= 10
+    assert "samsvarer for hvert spørsmål" in summary  # llama-index's RetrieverEvaluator agrees
     names = " ".join(page.locator("#eval-files").inner_text().split())
     assert "report .html" in names and "result .json" in names and "report .md" in names
     page.screenshot(path=str(artifacts_dir / "eval-3-report.png"), full_page=True)

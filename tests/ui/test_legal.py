@@ -46,7 +46,11 @@ def test_refs_table_has_one_line_per_place_with_readable_names() -> None:
     table = _refs_table(provision_index(REFS, provision="§ 37"), REFS)
     assert "Rundskriv rundskriv, punkt 7.1 (syvende ledd; åttende ledd)" in table
     assert table.count("punkt 7.1") == 1
-    assert not re.search(r"rundskriv:7\.1:\d", table)
+    shown = re.sub(r"<[^>]+>", " ", table)  # what a reader sees: no internal passage id
+    assert not re.search(r"rundskriv:7\.1:\d", shown)
+    # Each place opens its passages in the reader (the ids ride along in an attribute).
+    place = re.search(r'<button type="button" class="ref-place" data-passages="([^"]+)"', table)
+    assert place and all(pid.startswith("rundskriv:7.1:") for pid in place.group(1).split(","))
 
 
 @pytest.mark.slow
@@ -98,3 +102,14 @@ def test_misplaced_quote_is_orange_in_the_browser(served: Served, artifacts_dir:
         browser.close()
     assert "Ordrett, men ikke på oppgitt sted" in text and "punkt 7.1.2" in text
     assert colour == "rgb(255, 241, 229)"  # orange, not the green of a right citation
+
+
+def test_a_local_source_keeps_its_own_badge_in_the_quote_check() -> None:
+    from dataclasses import replace
+
+    result = verify_quote(SMALL, QUOTE, None)
+    doc = SMALL.documents[result.doc_id]
+    assert "badge-gjeldende" in _verify_summary(result, SMALL.by_id, SMALL.documents)
+    local = {doc.id: replace(doc, status="lokal", uploaded_by="kari")}
+    shown = _verify_summary(result, SMALL.by_id, local)
+    assert "badge-lokal" in shown and "badge-gjeldende" not in shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.settings import Settings
 from ingest.records import Document
@@ -84,3 +85,37 @@ def test_documents_without_a_manifest_entry_are_unlisted(tmp_path: Path) -> None
     loose = Document("b", "B", "rundskriv", "", None, "gjeldende", "b.txt", "")
     assert unlisted_documents([listed, loose], corpus) == {"b"}
     assert unlisted_documents([listed, loose], tmp_path / "mangler") == frozenset()
+
+
+@dataclass
+class _Closable:
+    build: str
+    closed: bool = False
+    index: Any = None
+
+    def __post_init__(self) -> None:
+        outer = self
+
+        class _Idx:
+            documents: dict[str, Document] = {}  # noqa: RUF012
+            path = None
+
+            def close(self) -> None:
+                outer.closed = True
+
+        self.index = _Idx()
+
+
+def test_an_old_build_is_released_when_no_answer_uses_it_any_more(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, corpus=tmp_path / "corpus")
+    _point(settings.index_dir, "b1")
+    live = LiveAssistant(settings, lambda _s: _Closable(current_build(settings.index_dir)))
+    with live.use() as first:
+        _point(settings.index_dir, "b2")
+        second = live.get()
+        assert second is not first and not first.closed  # an answer still runs on b1
+    assert first.closed  # released when that answer ended
+    _point(settings.index_dir, "b3")
+    third = live.get()
+    assert second.closed and not third.closed  # nothing used b2: released at the swap
+    assert live.closed == 2

@@ -123,11 +123,41 @@ def test_draft_badge_and_notes_are_shown() -> None:
     assert "ikke bekreftet" in html
 
 
-def test_panel_shows_latest_open_and_earlier_folded() -> None:
-    assert "Kildene" in panel_html([])
-    out = panel_html(["<p>A</p>", "<p>B</p>"])
-    assert out.index("<p>B</p>") < out.index("<p>A</p>")
-    assert "Kilder for svar 2" in out and "<details" in out
+def test_the_panel_holds_one_answers_cards_and_says_where_the_others_are() -> None:
+    assert "Kildene" in panel_html()
+    out = panel_html("<p>B</p>", 2, note="De 3 eldste spørsmålene er fjernet")
+    assert "Kilder for svar 2" in out and "<p>B</p>" in out and "eldste" in out
+    assert "klikker på en kildemarkør" in out
+    assert "klikker" not in panel_html("<p>A</p>", 1)
+
+
+def test_markdown_in_a_source_is_shown_as_text() -> None:
+    """A document's own Markdown (a link, emphasis, code, an autolink, LaTeX) must not become a
+    live link or formatting in the bubble; the composer's own bold label and markers stay."""
+    import re
+
+    text = (
+        "Se [skjemaet](http://evil.example/x) og **straks** _varsle_ `kode` "
+        "http://evil.example/y, post@evil.example og $$x$$."
+    )
+    passage = _p("rs:7.1.3:9", "7.1.3", text)
+    cite = Citation(1, passage, DOC, text, True)
+    answer = Answer(
+        "q",
+        "alle",
+        f"**Helsepersonell**: {text} [1] «[lenke](http://evil.example/z)»",
+        (cite,),
+        False,
+    )
+    out = answer_markdown(answer, 1)
+    assert "**Helsepersonell**" in out and "(#kilde-1-1)" in out
+    assert "](http" not in out and "**straks**" not in out and "_varsle_" not in out
+    assert "`" not in out and "http://" not in out and "$$" not in out and "@evil" not in out
+    assert not re.search(r"\[[^\]\d]*\]\(", out)  # no Markdown link of any kind but markers
+    # The entities still read as the source's own characters.
+    import html as html_module
+
+    assert "[skjemaet](http://evil.example/x)" in html_module.unescape(out)
 
 
 def test_document_rows_count_passages() -> None:

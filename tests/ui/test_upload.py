@@ -6,6 +6,7 @@ folder; the index build itself is exercised end to end in test_upload_served.py.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -82,16 +83,24 @@ def test_a_200_mb_file_is_refused_before_it_is_read(
 
 def test_metadata_checks_name_the_field() -> None:
     known = {"Rundskriv om samarbeid"}
-    ok = DocumentMeta("Ny veileder", "veileder", "Hdir", "2024-01-31", "gjeldende")
+    ok = DocumentMeta("Ny rutine", "lokal instruks", "Fengselet", "2024-01-31", "lokal", "kari")
     check_meta(ok, known)
+    check_meta(
+        DocumentMeta("Notat", "annet", "Fengselet", status="informasjon", uploaded_by="k"), known
+    )
+    by = {"uploaded_by": "kari"}
     cases = [
-        (DocumentMeta("  ", "veileder", "Hdir"), "tittel"),
-        (DocumentMeta("rundskriv om  SAMARBEID", "veileder", "Hdir"), "finnes allerede"),
-        (DocumentMeta("X", "veileder", " "), "utsteder"),
-        (DocumentMeta("X", "brosjyre", "Hdir"), "dokumenttype"),
-        (DocumentMeta("X", "veileder", "Hdir", status="kanskje"), "status"),
-        (DocumentMeta("X", "veileder", "Hdir", date="31.01.2024"), "ÅÅÅÅ-MM-DD"),
-    ]
+        (DocumentMeta("  ", "veileder", "Hdir", **by), "tittel"),
+        (DocumentMeta("rundskriv om  SAMARBEID", "veileder", "Hdir", **by), "finnes allerede"),
+        (DocumentMeta("X", "veileder", " ", **by), "utsteder"),
+        (DocumentMeta("X", "brosjyre", "Hdir", **by), "dokumenttype"),
+        (DocumentMeta("X", "veileder", "Hdir", status="kanskje", **by), "status «kanskje»"),
+        (DocumentMeta("X", "veileder", "Hdir", date="31.01.2024", **by), "ÅÅÅÅ-MM-DD"),
+        # A local document is never the national rule, and someone uploaded it.
+        (DocumentMeta("X", "lokal instruks", "Hdir", status="gjeldende", **by),
+         "kan ikke merkes «Gjeldende»: det er ikke en nasjonal regel"),
+        (DocumentMeta("X", "lokal instruks", "Hdir", uploaded_by=" "), "hvem som laster opp"),
+    ]  # fmt: skip
     for meta, words in cases:
         with pytest.raises(UploadError, match=words):
             check_meta(meta, known)
@@ -108,7 +117,7 @@ def test_upload_writes_file_and_entry_and_a_failed_build_restores_everything(
         raise UploadError("Indeksen kunne ikke bygges: test")
 
     monkeypatch.setattr(upload, "ingest_corpus", failing)
-    meta = DocumentMeta('Veileder «samtalerom» "ny"', "veileder", "Hdir", "", "gjeldende")
+    meta = DocumentMeta('Veileder «samtalerom» "ny"', "veileder", "Hdir", "", "lokal", "Kari N")
     with pytest.raises(UploadError, match="kunne ikke bygges"):
         add_document(settings, pdf, meta, set())
     assert (corpus / "manifest.toml").read_bytes() == before
@@ -119,14 +128,17 @@ def test_upload_writes_file_and_entry_and_a_failed_build_restores_everything(
     )
     doc_id = add_document(settings, pdf, meta, set())
     entries = tomllib.loads((corpus / "manifest.toml").read_text(encoding="utf-8"))["document"]
+    uploaded_at = entries[-1].pop("uploaded_at")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", uploaded_at)
     assert entries[-1] == {
         "id": doc_id,
         "title": 'Veileder «samtalerom» "ny"',
         "type": "veileder",
         "issuer": "Hdir",
         "date": "",
-        "status": "gjeldende",
+        "status": "lokal",
         "file": f"opplastet-{doc_id}.pdf",
+        "uploaded_by": "Kari N",
     }
     assert (corpus / f"opplastet-{doc_id}.pdf").read_bytes() == pdf.read_bytes()
 
@@ -136,3 +148,22 @@ def test_only_uploaded_documents_can_be_removed(corpus: Path, tmp_path: Path) ->
     with pytest.raises(UploadError, match="Bare dokumenter som er lastet opp"):
         upload.remove_document(settings, "rundskriv", "rundskriv.txt")
     assert (corpus / "rundskriv.txt").is_file()
+
+
+def test_dates_are_calendar_dates_and_short_titles_are_taken(tmp_path: Path, corpus: Path) -> None:
+    from ui.upload import check_date
+
+    for good in ("", "2024-02-29", " 2023-12-31 "):
+        check_date(good)
+    for bad, why in (("2024-13-45", "finnes ikke"), ("2023-02-29", "finnes ikke"),
+                     ("1.2.2024", "ÅÅÅÅ-MM-DD")):  # fmt: skip
+        with pytest.raises(UploadError, match=why):
+            check_date(bad)
+    manifest = corpus / "manifest.toml"
+    manifest.write_text(manifest.read_text() + 'short_title = "Samarbeidsrundskrivet"\n')
+    note = tmp_path / "notat.txt"
+    note.write_text("1 Formål\n\nEt notat om samarbeid.\n", encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", corpus=corpus, embedder="fake")
+    meta = DocumentMeta("samarbeidsrundskrivet", "veileder", "Testdirektoratet")
+    with pytest.raises(UploadError, match="finnes allerede"):
+        add_document(settings, note, meta, set())

@@ -42,8 +42,8 @@ def test_upload_ask_and_bad_input_through_gradio_client(served: Served, tmp_path
     client = Client(served.url, verbose=False)
     pdf = make_pdf(tmp_path / "samtalerom.pdf", "1 Samtalerom", PDF_TEXT)
     message = client.predict(
-        handle_file(str(pdf)), "Veileder om samtalerom", "veileder", "gjeldende",
-        "Testdirektoratet", "2025-01-02", api_name="/upload",
+        handle_file(str(pdf)), "Veileder om samtalerom", "veileder", "lokal",
+        "Testdirektoratet", "2025-01-02", "Kari Nordmann", api_name="/upload",
     )[0]  # fmt: skip
     assert message.startswith("✅"), message
     result = client.predict(QUESTION, "alle", None, api_name="/ask")
@@ -57,14 +57,23 @@ def test_upload_ask_and_bad_input_through_gradio_client(served: Served, tmp_path
     empty = tmp_path / "tom.txt"
     empty.write_bytes(b"")
     bad = [
-        (fake, "Notat", "ikke en PDF-fil"),
-        (empty, "Tomt", "filen er tom"),
-        (pdf, "veileder om SAMTALEROM", "finnes allerede et dokument med tittelen"),
+        (fake, "Notat", "lokal", "Kari", "ikke en PDF-fil"),
+        (empty, "Tomt", "lokal", "Kari", "filen er tom"),
+        (
+            pdf,
+            "veileder om SAMTALEROM",
+            "lokal",
+            "Kari",
+            "finnes allerede et dokument med tittelen",
+        ),
+        (pdf, "Egen rutine", "gjeldende", "Kari", "kan ikke merkes «Gjeldende»"),
+        (pdf, "Egen rutine", "lokal", "", "hvem som laster opp"),
     ]
-    for path, title, expected in bad:
+    for path, title, status, who, expected in bad:
         out = client.predict(
-            handle_file(str(path)), title, "veileder", "gjeldende", "", "", api_name="/upload"
-        )[0]
+            handle_file(str(path)), title, "lokal instruks", status, "Fengselet", "", who,
+            api_name="/upload",
+        )[0]  # fmt: skip
         assert out.startswith("❌") and expected in out, out
     assert _state(served) == before  # the running index and the manifest are unchanged
 
@@ -129,7 +138,9 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         page.locator("#role.restored").wait_for()
         page.get_by_role("tab", name="Dokumenter").click()
         set_file(page, "#upload-file", pdf)  # uploaded to the server
-        for field, value in (("#upload-issuer", "Testfengselet"), ("#upload-title", TITLE)):
+        for field, value in (
+            ("#upload-issuer", "Testfengselet"), ("#upload-title", TITLE), ("#upload-by", "Kari N"),
+        ):  # fmt: skip
             box = page.locator(f"{field} input, {field} textarea").first
             box.fill(value)
             box.press("Tab")  # the page takes a text box's value when it loses focus
@@ -144,7 +155,12 @@ def test_upload_in_browser_is_cited_and_an_unlisted_file_is_unknown(
         box.press("Enter")
         card = page.locator("#citations .cite-card", has_text=TITLE).first
         card.wait_for()
-        assert "side 1" in card.locator(".card-where").inner_text()
+        assert "side 1" in card.locator(".card-where").inner_text()  # a PDF has pages
+        # A local document's own badge (never the circular's green «Gjeldende») and its uploader.
+        assert card.locator(".badge-lokal").inner_text() == "Lokal"
+        assert card.locator(".badge-gjeldende").count() == 0
+        uploaded = card.locator(".card-uploaded").inner_text()
+        assert re.fullmatch(r"Lastet opp av Kari N, \d{4}-\d{2}-\d{2} \d{2}:\d{2}", uploaded)
         page.screenshot(path=str(artifacts_dir / "ui-8-uploaded-cited.png"))
 
         # A file put in the corpus folder by hand, without a manifest entry.

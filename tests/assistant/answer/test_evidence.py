@@ -31,6 +31,16 @@ def test_count_questions_need_a_count_of_the_thing_asked() -> None:
     assert not quantity_unanswered("Hva gjør fagrådet?", hits, analyze_query)
 
 
+def test_a_count_in_a_list_items_lead_in_counts() -> None:
+    lead = "Helsepersonell som har tilsyn med innsatte som er innlåst 22 timer i døgnet, skal"
+    item = Passage(
+        "d:1:2", "d", "1", "H", ("H",), None, "list_item", "tilse den innsatte daglig", 0, 25,
+        context=lead,
+    )  # fmt: skip
+    hits = [Hit(item, 1.0)]
+    assert not quantity_unanswered("Hvor mange timer må han være innlåst?", hits, analyze_query)
+
+
 def test_task_requests_are_recognised() -> None:
     assert is_task_request("Skriv et dikt om høsten i fjellet.")
     assert is_task_request("Give me a good recipe for fish soup.")

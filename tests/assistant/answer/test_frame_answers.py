@@ -100,6 +100,27 @@ def test_a_short_line_that_settles_it_comes_first(real_assistant: Assistant) -> 
     assert "en gang per døgn" in c.short.lower(), c.text
 
 
+def test_a_permission_under_a_precondition_gets_no_plain_yes(real_assistant: Assistant) -> None:
+    # «… kan ansatte i kriminalomsorgen bistå … Dette forutsetter at kommuneoverlegen godkjenner
+    # ordningen»: the quote carries the precondition, and no «Ja» stands above it.
+    a = real_assistant.ask(
+        "Kan betjentene bistå med utdeling av medisiner i ferien?", "kriminalomsorgen"
+    )
+    assert not a.short.startswith("Ja"), a.text
+    assert any("forutsetter" in c.quote for c in a.citations[:1]), a.text
+
+
+def test_the_rule_for_the_asked_situation_comes_with_the_quote(real_assistant: Assistant) -> None:
+    # The lead-in names both the cell and the bed; the item's next sentence is the rule for the bed.
+    a = real_assistant.ask(
+        "Holder det med tilsyn én gang i timen når en innsatt ligger i sikkerhetsseng?",
+        "kriminalomsorgen",
+    )
+    assert "Ved bruk av sikkerhetsseng skal det gjennomføres kontinuerlig tilsyn" in (
+        a.citations[0].quote
+    ), a.text
+
+
 def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[\wæøå§,.-]*[\wæøå§]", re.sub(r"\[\d+\]", " ", text))]
 

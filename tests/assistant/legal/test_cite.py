@@ -186,3 +186,21 @@ def test_list_under_a_new_lead_in_is_a_new_avsnitt() -> None:
     index = make_index([])
     index.passages, index.by_id = (P[0], *items), {p.id: p for p in (P[0], *items)}
     assert [avsnitt_position(p, index) for p in index.passages] == [(1, None), (2, 1), (3, 1)]
+
+
+def test_a_local_document_is_labelled_local_in_answers_and_never_as_the_rule() -> None:
+    from assistant.answer.render import STATUS_INLINE, standing
+    from assistant.answer.status import verdict
+    from assistant.legal.cite import source_note
+
+    local = Document("rutine", "Rutine for tilsyn", "lokal instruks", "Testfengselet", None,
+                     "lokal", "opplastet-rutine.txt", "h", uploaded_by="kari")  # fmt: skip
+    assert standing(local) == "lokal" and standing(replace(local, status="utkast")) == "lokal"
+    assert STATUS_INLINE["nb"][standing(local)] == "lokalt dokument – ikke nasjonal regel"
+    assert (
+        source_note(local)
+        == "Kilden «Rutine for tilsyn» er et lokalt dokument, ikke nasjonalt regelverk."
+    )
+    assert verdict(local, "den lokale instruksen").startswith(
+        "Nei – den lokale instruksen er et lokalt"
+    )

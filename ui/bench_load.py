@@ -1,0 +1,171 @@
+"""The load generators of `hjemmel bench serve`: page clients over plain HTTP, floods, a big store.
+
+Every generator speaks the page's own HTTP API to a server on 127.0.0.1 and is bounded in count
+and time. A client names its address in X-Forwarded-For, which the benchmark's server trusts
+from loopback (HJEMMEL_TRUSTED_PROXY=127.0.0.1): that is how several machines behind one proxy
+look to the server, and the only way to be several clients from one machine — a new session id
+per request no longer is (that is measured too). Plain httpx, not gradio_client: that one spends
+~100 ms of CPU per answer, and on two cores the load generator would be the bottleneck. It
+deliberately judges nothing: `ui.bench_serve` prints the figures and the goals.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from assistant.bench import QUESTIONS
+
+LONG_QUESTION = ("Hva gjelder for isolasjon og taushetsplikt for innsatte i fengsel? " * 40)[:1999]
+
+
+class Refused(RuntimeError):
+    """The server said no (429, 503, …): the status code is the message."""
+
+
+@dataclass
+class Tally:
+    times: list[float] = field(default_factory=list)
+    refused: int = 0
+    full: int = 0  # «Queue is full» (503): what one client could once do to everyone
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float | None, status: int = 0) -> None:
+        with self.lock:
+            if seconds is not None:
+                self.times.append(seconds)
+            elif status == 429:
+                self.refused += 1
+            elif status == 503:
+                self.full += 1
+            else:
+                self.errors += 1
+
+
+def asker(url: str, address: str, rotate: bool = False) -> Callable[[str, str], Any]:
+    """One client asking through the page's /ask API; `rotate`: a new session id per question."""
+    http = httpx.Client(base_url=url, timeout=120, headers={"x-forwarded-for": address})
+    session = uuid.uuid4().hex[:11]
+
+    def ask(question: str, role: str) -> Any:
+        body = {
+            "data": [question, role, None],
+            "session_hash": uuid.uuid4().hex[:11] if rotate else session,
+        }
+        posted = http.post("gradio_api/call/ask", json=body)
+        if posted.status_code != 200:
+            raise Refused(str(posted.status_code))
+        event = posted.json()["event_id"]
+        kind = ""
+        with http.stream("GET", f"gradio_api/call/ask/{event}") as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event: "):
+                    kind = line[len("event: ") :].strip()
+                elif line.startswith("data: ") and kind in ("complete", "error"):
+                    if kind == "error":
+                        raise RuntimeError(line[len("data: ") :])
+                    return json.loads(line[len("data: ") :])
+        raise RuntimeError("svaret kom ikke")
+
+    return ask
+
+
+def _timed(ask: Callable[[str, str], Any], question: str, role: str, tally: Tally) -> None:
+    started = time.perf_counter()
+    try:
+        ask(question, role)
+    except Refused as exc:
+        tally.add(None, int(str(exc)))
+        return
+    except Exception:
+        tally.add(None)
+        return
+    tally.add(time.perf_counter() - started)
+
+
+def clients(url: str, n: int, per_client: int, prefix: str = "10.1") -> tuple[Tally, float]:
+    """n clients (each its own address) asking per_client questions each: tally, wall time."""
+    tally = Tally()
+    askers = [asker(url, f"{prefix}.{k // 250}.{k % 250 + 1}") for k in range(n)]
+    barrier = threading.Barrier(n)
+
+    def work(k: int) -> None:
+        barrier.wait()
+        for i in range(per_client):
+            question, role = QUESTIONS[(k + i) % len(QUESTIONS)]
+            _timed(askers[k], question, role, tally)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return tally, time.perf_counter() - started
+
+
+def flood(
+    url: str, address: str, stop: threading.Event, threads: int, rotate: bool, question: str
+) -> Tally:
+    """`threads` parallel loops from one address until `stop`: as fast as the server allows."""
+    tally = Tally()
+
+    def loop() -> None:
+        ask = asker(url, address, rotate)
+        while not stop.is_set():
+            _timed(ask, question, "alle", tally)
+            if tally.refused and not stop.is_set():
+                time.sleep(0.01)  # a script ignoring Retry-After, only not spinning the CPU
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    stop.wait()
+    for w in workers:
+        w.join(timeout=120)
+    return tally
+
+
+def _page_call(http: httpx.Client, fn: int, data: list[Any], session: str) -> tuple[Any, int]:
+    body = {"data": data, "fn_index": fn, "session_hash": session, "event_data": None}
+    joined = http.post("gradio_api/queue/join", json=body)
+    if joined.status_code != 200:
+        raise Refused(str(joined.status_code))
+    with http.stream("GET", "gradio_api/queue/data", params={"session_hash": session}) as s:
+        for line in s.iter_lines():
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message.get("output", {}).get("data"), len(line)
+    raise RuntimeError("svaret kom ikke")
+
+
+def store_reply(url: str, turns: int) -> tuple[int, int, int]:
+    """A page question sent with a conversation store of `turns` turns, as the browser keeps it.
+
+    Returns (bytes of the store sent, bytes of the reply, turns the reply's store keeps)."""
+    http = httpx.Client(base_url=url, timeout=300, headers={"x-forwarded-for": "10.3.0.1"})
+    config = http.get("config").json()
+    fns = {d["api_name"]: d["id"] for d in config["dependencies"] if d.get("backend_fn")}
+
+    def ask(question: str, store: str) -> tuple[Any, int]:
+        session = uuid.uuid4().hex[:11]
+        _page_call(http, fns["begin"], [question, store], session)
+        return _page_call(http, fns["finish"], [question, "alle", store, False, []], session)
+
+    out, _ = ask(QUESTIONS[0][0], "")
+    store = json.loads(out[0])
+    turn = store["conversations"][0]["turns"][0]
+    store["conversations"][0]["turns"] = [{**turn, "id": f"t{n}"} for n in range(turns)]
+    big = json.dumps(store, ensure_ascii=False)
+    out, size = ask("Og for dem under 18 år?", big)
+    kept = len(json.loads(out[0])["conversations"][0]["turns"])
+    return len(big.encode()), size, kept
