@@ -90,7 +90,11 @@ def measure(settings: Settings, rounds: int = 5) -> AskFigures:
             totals.append((time.perf_counter() - t) * 1000)
             for stage in STAGES:
                 stages[stage].append(answer.timings_ms.get(stage, 0.0))
-    cached_assistant = Assistant(index, settings)
+    cached_index = Index.open(
+        settings.index_dir, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
+        embedding=settings.embedding,
+    )  # fmt: skip
+    cached_assistant = Assistant(cached_index, settings)  # the query-vector cache is per index
     for question, role in QUESTIONS:
         cached_assistant.ask(question, role=role)
     cached = []

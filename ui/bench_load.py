@@ -15,7 +15,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,12 +50,20 @@ class Tally:
                 self.errors += 1
 
 
-def asker(url: str, address: str, rotate: bool = False) -> Callable[[str, str], Any]:
-    """One client asking through the page's /ask API; `rotate`: a new session id per question."""
+def asker(
+    url: str, address: str, rotate: bool = False, spread: Sequence[str] = ()
+) -> Callable[[str, str], Any]:
+    """One client asking through the page's /ask API; `rotate`: a new session id per question;
+    `spread`: addresses to send from in turn instead of `address` (a throughput measurement
+    of the page, not of its per-client rate limit)."""
     http = httpx.Client(base_url=url, timeout=120, headers={"x-forwarded-for": address})
     session = uuid.uuid4().hex[:11]
+    turn = [0]
 
     def ask(question: str, role: str) -> Any:
+        if spread:
+            http.headers["x-forwarded-for"] = spread[turn[0] % len(spread)]
+            turn[0] += 1
         body = {
             "data": [question, role, None],
             "session_hash": uuid.uuid4().hex[:11] if rotate else session,
@@ -91,10 +99,22 @@ def _timed(ask: Callable[[str, str], Any], question: str, role: str, tally: Tall
     tally.add(time.perf_counter() - started)
 
 
-def clients(url: str, n: int, per_client: int, prefix: str = "10.1") -> tuple[Tally, float]:
-    """n clients (each its own address) asking per_client questions each: tally, wall time."""
+def clients(
+    url: str, n: int, per_client: int, prefix: str = "10.1", spread: bool = False
+) -> tuple[Tally, float]:
+    """n clients (each its own address) asking per_client questions each: tally, wall time.
+    `spread`: each question from an address of its own (see `asker`)."""
     tally = Tally()
-    askers = [asker(url, f"{prefix}.{k // 250}.{k % 250 + 1}") for k in range(n)]
+
+    def address(k: int) -> str:
+        return f"{prefix}.{k // 250}.{k % 250 + 1}"
+
+    askers = [
+        asker(url, address(k), spread=[address(n + k * per_client + i) for i in range(per_client)])
+        if spread
+        else asker(url, address(k))
+        for k in range(n)
+    ]
     barrier = threading.Barrier(n)
 
     def work(k: int) -> None:

@@ -97,12 +97,14 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
 
 @dataclass(frozen=True)
 class Load:
-    """One measured run: latencies (s), errors, wall time (s), CPU seconds spent."""
+    """One measured run: latencies (s), errors, wall time (s), CPU seconds spent (for the page:
+    the server's), and for the page the load generator's own CPU seconds."""
 
     times: list[float]
     errors: int
     wall: float
     cpu: float
+    client_cpu: float = 0.0  # the load generator's own CPU seconds (it shares the machine)
 
     @property
     def rate(self) -> float:
@@ -130,10 +132,10 @@ def _in_process(assistant: Any, workers: int, total: int) -> Load:
 
 def _page(url: str, pid: int, n: int, per_client: int) -> Load:
     """n page clients (each its own address) asking per_client questions: the server's CPU."""
-    cpu0 = _cpu(pid)
-    tally, wall = load.clients(url, n, per_client, prefix="10.8")
+    cpu0, own0 = _cpu(pid), time.process_time()
+    tally, wall = load.clients(url, n, per_client, prefix="10.8", spread=True)
     bad = tally.errors + tally.refused + tally.full
-    return Load(tally.times, bad, wall, _cpu(pid) - cpu0)
+    return Load(tally.times, bad, wall, _cpu(pid) - cpu0, time.process_time() - own0)
 
 
 def _cpu(pid: int) -> float:
@@ -160,7 +162,8 @@ def _level(url: str, pid: int, assistant: Any, n: int) -> tuple[Load, Load]:
     print(
         f"{n:2d} klienter: side {page.rate:.1f} svar/s, p50 {_ms(statistics.median(page.times))}, "
         f"p95 {_ms(_pct(page.times, 0.95))}, {page.errors} feil, server-CPU "
-        f"{_ms(page.cpu_per_answer)}/svar · i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
+        f"{_ms(page.cpu_per_answer)}/svar (klientene {_ms(page.client_cpu / max(1, len(page.times)))}"
+        f"/svar) · i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
         f"p95 {_ms(_pct(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar · forhold "
         f"{page.rate / local.rate:.2f}"
     )
