@@ -100,19 +100,28 @@ def _timed(ask: Callable[[str, str], Any], question: str, role: str, tally: Tall
 
 
 def clients(
-    url: str, n: int, per_client: int, prefix: str = "10.1", spread: bool = False
+    url: str,
+    n: int,
+    per_client: int,
+    prefix: str = "10.1",
+    spread: bool = False,
+    rotate: bool = False,
 ) -> tuple[Tally, float]:
     """n clients (each its own address) asking per_client questions each: tally, wall time.
-    `spread`: each question from an address of its own (see `asker`)."""
+    `spread`: each question from an address of its own; `rotate`: a new session id per
+    question (see `asker`)."""
     tally = Tally()
 
     def address(k: int) -> str:
         return f"{prefix}.{k // 250}.{k % 250 + 1}"
 
     askers = [
-        asker(url, address(k), spread=[address(n + k * per_client + i) for i in range(per_client)])
-        if spread
-        else asker(url, address(k))
+        asker(
+            url,
+            address(k),
+            rotate,
+            spread=[address(n + k * per_client + i) for i in range(per_client)] if spread else (),
+        )
         for k in range(n)
     ]
     barrier = threading.Barrier(n)

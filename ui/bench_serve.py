@@ -130,10 +130,11 @@ def _in_process(assistant: Any, workers: int, total: int) -> Load:
     return Load(times, 0, time.perf_counter() - started, time.process_time() - cpu0)
 
 
-def _page(url: str, pid: int, n: int, per_client: int) -> Load:
-    """n page clients (each its own address) asking per_client questions: the server's CPU."""
+def _page(url: str, pid: int, n: int, per_client: int, rotate: bool = False) -> Load:
+    """n page clients (each its own address) asking per_client questions: the server's CPU.
+    `rotate`: a new session id per question, as an API client that sends none."""
     cpu0, own0 = _cpu(pid), time.process_time()
-    tally, wall = load.clients(url, n, per_client, prefix="10.8", spread=True)
+    tally, wall = load.clients(url, n, per_client, prefix="10.8", spread=True, rotate=rotate)
     bad = tally.errors + tally.refused + tally.full
     return Load(tally.times, bad, wall, _cpu(pid) - cpu0, time.process_time() - own0)
 
@@ -270,6 +271,12 @@ def run_serve_bench(settings: Settings) -> int:
         print(
             f"  mål ved {LEVELS[-1]} klienter: forhold ≥ {RATIO_GOAL:.2f}, p95 ≤ {P95_GOAL_S:.0f} s, "
             f"0 feil: {'innenfor' if ok else 'IKKE nådd'}"
+        )
+        fresh = _page(url, server.pid, LEVELS[-1], max(1, ANSWERS_PER_LEVEL // LEVELS[-1]), True)
+        print(
+            f"{LEVELS[-1]} klienter med ny økt per spørsmål: {fresh.rate:.1f} svar/s, p95 "
+            f"{_ms(_pct(fresh.times, 0.95))}, {fresh.errors} feil, server-CPU "
+            f"{_ms(fresh.cpu_per_answer)}/svar (forhold {fresh.rate / local.rate:.2f})"
         )
         question = QUESTIONS[0][0]
         _beside_flood(url, False, question, "Flom fra én klient")
