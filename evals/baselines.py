@@ -178,7 +178,7 @@ class AssistantPipeline:
             "henting": f"{signals[self._mode]}, setninger rangert av den lærte rangereren, "
             f"topp {RETRIEVE_K} avsnitt",
             "avvisning": "bevisporten (assistant/answer/evidence.py; satt på core og heldout)",
-            "samtale": "tidligere spørsmål når spørsmålet er en oppfølging (ordvekt 0,3)",
+            "samtale": "tidligere spørsmål når spørsmålet er en oppfølging (ordvekt 0.3)",
             "statusprior": "lært av rangereren (trekk for gjeldende, utkast, innspill …), ikke "
             "for en kilde spørsmålet nevner",
         }
