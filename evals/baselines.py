@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Public pipeline name -> the assistant's internal retrieval mode.
 ASSISTANT_MODES: dict[str, str] = {"hjemmel": "hybrid", "bm25": "bm25", "dense": "dense"}
-LLAMAINDEX = ("llamaindex_default", "llamaindex_hybrid")
+LLAMAINDEX = ("llamaindex_default", "llamaindex_hybrid", "llamaindex_hybrid_short")
 PIPELINES: tuple[str, ...] = (*ASSISTANT_MODES, *LLAMAINDEX)
 # What each pipeline is, in reports.
 PIPELINE_LABELS: dict[str, str] = {
@@ -35,7 +35,10 @@ PIPELINE_LABELS: dict[str, str] = {
     "bm25": "hjemmel, bare BM25",
     "dense": "hjemmel, bare vektorer",
     "llamaindex_default": "llama-index, defaults (top-k 2)",
-    "llamaindex_hybrid": "llama-index, 256 tokens, BM25 + vektorer (RRF), top-k 10",
+    "llamaindex_hybrid": "llama-index, 256 tokens, BM25 + vektorer (RRF), top-k 10, avviser, "
+    "samtale, statusprior",
+    "llamaindex_hybrid_short": "llama-index som llamaindex_hybrid, biter like lange som hjemmels "
+    "avsnitt (102 tokens)",
 }
 RETRIEVE_K = 10  # hit@10 and nDCG@10 read this much of `Answer.retrieved`
 
@@ -82,6 +85,11 @@ class EvalPipeline(Protocol):
         ...
 
     def run(self, question: str, role: str, history: Sequence[str]) -> Outcome: ...
+
+    def settings(self) -> dict[str, str]:
+        """What the pipeline is, for the report's «Grunnlinjer»: units, retrieval, refusal,
+        conversation, status prior (Norwegian labels and values)."""
+        ...
 
 
 class PassageGold:
@@ -160,6 +168,20 @@ class AssistantPipeline:
 
     def gold_ids(self, gold: Sequence[GoldRef]) -> tuple[frozenset[str], tuple[str, ...]]:
         return self._gold.ids(gold)
+
+    def settings(self) -> dict[str, str]:
+        passages = self._assistant.index.passages
+        chars = sum(len(p.text) for p in passages) / len(passages) if passages else 0.0
+        signals = {"hybrid": "BM25 + vektorer", "bm25": "bare BM25", "dense": "bare vektorer"}
+        return {
+            "enheter": f"avsnitt: {len(passages)}, snitt {chars:.0f} tegn",
+            "henting": f"{signals[self._mode]}, setninger rangert av den lærte rangereren, "
+            f"topp {RETRIEVE_K} avsnitt",
+            "avvisning": "bevisporten (assistant/answer/evidence.py; satt på core og heldout)",
+            "samtale": "tidligere spørsmål når spørsmålet er en oppfølging (ordvekt 0.3)",
+            "statusprior": "lært av rangereren (trekk for gjeldende, utkast, innspill …), ikke "
+            "for en kilde spørsmålet nevner",
+        }
 
     def _history(self, role: str, questions: Sequence[str]) -> tuple[Turn, ...]:
         from assistant.records import Turn

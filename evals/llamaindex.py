@@ -2,34 +2,34 @@
 
 - `llamaindex_default`: llama-index as a user first writes it: `SentenceSplitter()` defaults
   (1024 tokens), an in-memory `VectorStoreIndex`, `similarity_top_k=2` (reported as «defaults
-  (top-k 2)»).
-- `llamaindex_hybrid`: what a competent engineer builds in an afternoon: `SentenceSplitter` of 256
-  tokens with 32 overlapping, a `VectorStoreIndex` over a Chroma collection on disk, BM25 over the
-  same chunks with the project's Norwegian analysis (`analysis.norwegian.analyze`, on chunks and
-  questions alike), both fused by `QueryFusionRetriever` in reciprocal-rank mode, top-k 10 (each retriever's ties
-  broken by chunk id, so runs repeat exactly).
+  (top-k 2)»); it never refuses and reads only a conversation's last question.
+- `llamaindex_hybrid` and `llamaindex_hybrid_short`: BM25 and Chroma vectors fused by reciprocal
+  rank, with refusal, the conversation and a status prior (`evals.llamaindex_hybrid`,
+  `evals.llamaindex_fair`); the short one has chunks as long as hjemmel's passages.
 
-Both embed with the project's embedder behind its embedding cache. BM25 is `bm25s` (the library
-llama-index's `BM25Retriever` is built on) behind a small llama-index retriever:
-llama-index-retrievers-bm25 pins PyStemmer < 3, which would change the project's stemmer. A chunk
+Here: what they share. All embed with the project's embedder behind its embedding cache. A chunk
 holds gold when it overlaps an occurrence of a gold quote in its document (the rule hjemmel's
-passages are scored by). These pipelines only retrieve: their «answer» is the retrieved chunks, they
-never refuse, and the answer-level metrics are left undefined for them.
+passages are scored by). These pipelines only retrieve: their «answer» is the retrieved chunks
+(none when a hybrid refuses), and the answer-level metrics are left undefined for them. Each
+describes its settings for the report (`settings()`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from evals.baselines import GoldRef, Outcome, Unit
 from evals.metrics import contains_any, find_normalised, normalize_with_offsets
 
+if TYPE_CHECKING:
+    from ingest.records import Document
+
 DEFAULT = "llamaindex_default"
 HYBRID = "llamaindex_hybrid"
+HYBRID_SHORT = "llamaindex_hybrid_short"
 
 
 class ChunkGold:
@@ -124,6 +124,11 @@ def _chunks(texts: Mapping[str, str], **splitter_args: Any) -> list[Any]:
     return list(splitter.get_nodes_from_documents(_documents(texts)))
 
 
+def mean_chars(units: Mapping[str, Unit]) -> float:
+    """Mean characters of a pipeline's retrieval units (chunks or passages)."""
+    return sum(len(u.text) for u in units.values()) / len(units) if units else 0.0
+
+
 class _RetrieverPipeline:
     """Shared behaviour: gold on chunks, an outcome from the retrieved nodes."""
 
@@ -139,7 +144,7 @@ class _RetrieverPipeline:
         return self._gold.ids(gold)
 
     def run(self, question: str, role: str, history: Sequence[str]) -> Outcome:
-        # A plain retriever has no notion of roles or conversations: the question goes in alone.
+        # llama-index's defaults have no notion of roles or conversations: the question goes in alone.
         started = time.perf_counter()
         found = self._retriever.retrieve(question)
         latency = (time.perf_counter() - started) * 1000
@@ -168,112 +173,35 @@ class LlamaIndexBaseline(_RetrieverPipeline):
         index = VectorStoreIndex(nodes, embed_model=project_embedding(embedder))
         self._retriever = index.as_retriever(similarity_top_k=self.top_k)
 
-
-def norwegian_bm25(nodes: Sequence[Any], top_k: int) -> Any:
-    """A llama-index retriever: bm25s over the chunks, tokenised by the project's analyser."""
-    import bm25s
-    from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import NodeWithScore, QueryBundle
-
-    from analysis.norwegian import analyze
-
-    class NorwegianBM25(BaseRetriever):
-        def __init__(self) -> None:
-            super().__init__()
-            self._nodes = list(nodes)
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(
-                [analyze(n.get_content()) or ["_"] for n in self._nodes], show_progress=False
-            )
-
-        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-            tokens = analyze(query_bundle.query_str)
-            if not tokens:
-                return []
-            k = min(top_k, len(self._nodes))
-            docs, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)
-            return [
-                NodeWithScore(node=self._nodes[int(i)], score=float(s))
-                for i, s in zip(docs[0], scores[0], strict=True)
-                if s > 0
-            ]
-
-    return NorwegianBM25()
-
-
-def tie_ordered(inner: Any, top_k: int) -> Any:
-    """`inner`'s results best first, ties by chunk id, cut to top_k: runs repeat exactly even
-    when two chunks score the same (Chroma returns ties in a varying order)."""
-    from llama_index.core.retrievers import BaseRetriever
-    from llama_index.core.schema import NodeWithScore, QueryBundle
-
-    class TieOrdered(BaseRetriever):
-        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-            found = inner.retrieve(query_bundle)
-            found.sort(key=lambda n: (-round(n.score or 0.0, 6), n.node.node_id))
-            return list(found[:top_k])
-
-    return TieOrdered()
-
-
-class LlamaIndexHybrid(_RetrieverPipeline):
-    """Small chunks, BM25 and Chroma vectors fused by reciprocal rank, top-k 10."""
-
-    name = HYBRID
-    top_k = 10
-    chunk_size = 256
-    chunk_overlap = 32
-
-    def __init__(self, texts: Mapping[str, str], embedder: Any, chroma_dir: Path) -> None:
-        from llama_index.core import StorageContext, VectorStoreIndex
-        from llama_index.core.llms import MockLLM
-        from llama_index.core.retrievers import QueryFusionRetriever
-        from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        from ingest.store import HNSW, local_client
-
-        nodes = _chunks(texts, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap)
-        self._gold = ChunkGold(texts, nodes)
-        client = local_client(chroma_dir)
-        # One collection per chunking of these texts, built afresh so a run never reads stale
-        # data; exact, repeatable search as in hjemmel's own store (see ingest.store).
-        digest = hashlib.sha256("\n".join(n.get_content() for n in nodes).encode()).hexdigest()
-        name = f"li-{digest[:16]}"
-        if name in {c.name for c in client.list_collections()}:
-            client.delete_collection(name)
-        collection = client.create_collection(
-            name, embedding_function=None, configuration={"hnsw": HNSW}
-        )
-        store = ChromaVectorStore(chroma_collection=collection)
-        storage = StorageContext.from_defaults(vector_store=store)
-        index = VectorStoreIndex(
-            nodes, storage_context=storage, embed_model=project_embedding(embedder)
-        )
-        fusion = QueryFusionRetriever(
-            [
-                # A few more than needed, so a tie at the cut-off is broken by id, not by chance.
-                tie_ordered(index.as_retriever(similarity_top_k=self.top_k + 5), self.top_k),
-                tie_ordered(norwegian_bm25(nodes, self.top_k + 5), self.top_k),
-            ],
-            llm=MockLLM(),  # never asked: num_queries=1 generates no extra queries
-            mode=FUSION_MODES.RECIPROCAL_RANK,
-            similarity_top_k=2 * self.top_k,
-            num_queries=1,
-            use_async=False,
-        )
-        # Fused scores tie too (a chunk ranked n by one retriever only): order them by id as well.
-        self._retriever = tie_ordered(fusion, self.top_k)
+    def settings(self) -> dict[str, str]:
+        return {
+            "enheter": f"SentenceSplitter() (1024 tokens, 200 overlapp): {len(self.chunks)} "
+            f"biter, snitt {mean_chars(self.chunks):.0f} tegn",
+            "henting": f"vektorer i minnet, topp {self.top_k}",
+            "avvisning": "ingen (kan ikke avvise)",
+            "samtale": "bare det siste spørsmålet",
+            "statusprior": "ingen",
+        }
 
 
 def build(
-    name: str, texts: Mapping[str, str], embedder: Any, cache_dir: Path, chroma_dir: Path
+    name: str,
+    texts: Mapping[str, str],
+    embedder: Any,
+    cache_dir: Path,
+    chroma_dir: Path,
+    documents: Mapping[str, Document] | None = None,
+    cutoff: float | Literal["fitted"] | None = "fitted",
 ) -> Any:
     """A llama-index pipeline by name, with the index's embedder behind the embedding cache;
-    the hybrid's Chroma collection lives in `chroma_dir`."""
+    the hybrids' Chroma collections live in `chroma_dir`, their status prior reads `documents`,
+    and `cutoff` replaces their fitted refusal cutoff (None: never refuse; for fitting it)."""
+    from evals.llamaindex_hybrid import LlamaIndexHybrid, LlamaIndexHybridShort
     from ingest.embed import CachedEmbedder
 
     cached = CachedEmbedder(embedder, cache_dir)
     if name == HYBRID:
-        return LlamaIndexHybrid(texts, cached, chroma_dir)
+        return LlamaIndexHybrid(texts, cached, chroma_dir, documents, cutoff)
+    if name == HYBRID_SHORT:
+        return LlamaIndexHybridShort(texts, cached, chroma_dir, documents, cutoff)
     return LlamaIndexBaseline(texts, cached)

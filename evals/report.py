@@ -116,6 +116,17 @@ def _failure_lines(result: dict[str, Any]) -> list[str]:
     return lines or ["Ingen."]
 
 
+def baseline_lines(result: dict[str, Any]) -> list[str]:
+    """«Grunnlinjer»: each pipeline's settings as the run recorded them (none in older runs)."""
+    settings: dict[str, dict[str, str]] = result.get("pipeline_settings") or {}
+    if not settings:
+        return []
+    lines = ["## Grunnlinjer", ""]
+    for name, values in settings.items():
+        lines += [f"### {name}", "", *(f"- {k}: {v}" for k, v in values.items()), ""]
+    return lines
+
+
 def to_markdown(result: dict[str, Any]) -> str:
     """The whole report as Markdown: summaries, per topic and role, failed questions."""
     lines = [
@@ -129,6 +140,7 @@ def to_markdown(result: dict[str, Any]) -> str:
         "",
         *(f"- `{n}`: {label}" for n, label in result.get("pipeline_labels", {}).items()),
         "",
+        *baseline_lines(result),
         "## Samlet",
         "",
         *summary_table(result["pipelines"]),

@@ -233,7 +233,11 @@ def build_pipelines(names: Sequence[str], assistant: Any) -> list[EvalPipeline]:
             out.append(AssistantPipeline(name, assistant, gold))
         elif name in LLAMAINDEX:
             chroma = s.home / "llamaindex"
-            out.append(llamaindex.build(name, index.texts, index.embedder, s.cache_dir, chroma))
+            out.append(
+                llamaindex.build(
+                    name, index.texts, index.embedder, s.cache_dir, chroma, index.documents
+                )
+            )
     return out
 
 
@@ -334,6 +338,7 @@ def run_eval(
         },
         "k": k,
         "pipeline_labels": {p.name: PIPELINE_LABELS[p.name] for p in pipes},
+        "pipeline_settings": {p.name: p.settings() for p in pipes},
         "settings": _settings_json(settings),
         "index_format": getattr(index, "format", {}),
         "corpus": {d: doc.sha256 for d, doc in sorted(index.documents.items())},

@@ -18,7 +18,8 @@ import pytest
 from evals import runner
 from evals.answers import AnswerFacts, Cited
 from evals.baselines import GoldRef, Outcome, PassageGold, Unit
-from evals.llamaindex import LlamaIndexBaseline, LlamaIndexHybrid
+from evals.llamaindex import LlamaIndexBaseline
+from evals.llamaindex_hybrid import LlamaIndexHybrid
 from ingest.records import Passage
 
 TINY_SUITE = [
@@ -179,7 +180,7 @@ def test_llamaindex_hybrid_fuses_bm25_and_chroma(tmp_path: Path) -> None:
         ),
     }
     cached = CachedEmbedder(FakeEmbedder(), tmp_path / "cache")
-    base = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")
+    base = LlamaIndexHybrid(texts, cached, tmp_path / "chroma", cutoff=None)
     assert len(base.chunks) > 4  # 256-token chunks
     assert (tmp_path / "chroma" / "chroma.sqlite3").is_file()  # a real Chroma store on disk
     out = base.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ())
@@ -188,7 +189,8 @@ def test_llamaindex_hybrid_fuses_bm25_and_chroma(tmp_path: Path) -> None:
     # Gold by span: the quote's chunk(s), though the phrase repeats across chunk borders.
     ids, missing = base.gold_ids([GoldRef("Tilsyn nr. 42 med innsatte", doc="a")])
     assert ids and all(i.startswith("a#") for i in ids) and missing == ()
-    again = LlamaIndexHybrid(texts, cached, tmp_path / "chroma")  # rebuilt, same ranking
+    # Rebuilt, same ranking.
+    again = LlamaIndexHybrid(texts, cached, tmp_path / "chroma", cutoff=None)
     rerun = again.run("Gjelder taushetsplikten overfor kriminalomsorgen?", "alle", ()).ranked
     # The matching chunks keep their order; the tail is «a» chunks whose fake vectors differ only
     # in a number, so their scores tie to ~1e-7 and which of them fill it may change between two
@@ -263,7 +265,8 @@ def test_smoke_run_json_reports_determinism_and_compare(
     assert first["crosscheck"]["agrees"] and first["crosscheck"]["questions"] > 0
     assert first["questions"] > 0
     assert set(first["pipelines"]) == {
-        "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid"
+        "hjemmel", "bm25", "dense", "llamaindex_default", "llamaindex_hybrid",
+        "llamaindex_hybrid_short",
     }  # fmt: skip
     for summary in first["pipelines"].values():
         assert {"hit@1", "hit@5", "mrr", "ndcg@10", "citation_precision", "fact_recall",
@@ -278,7 +281,10 @@ def test_smoke_run_json_reports_determinism_and_compare(
     run_dir = eval_home / "runs" / first["run_id"]
     result = json.loads((run_dir / "result.json").read_text("utf-8"))
     assert result["corpus"] and result["rows"] and "index_format" in result
-    assert "Samlet" in (run_dir / "report.md").read_text("utf-8")
+    report_md = (run_dir / "report.md").read_text("utf-8")
+    assert "Samlet" in report_md and "## Grunnlinjer" in report_md
+    assert "chunk_size=102" in report_md and "SimilarityPostprocessor" in report_md
+    assert set(result["pipeline_settings"]) == set(first["pipelines"])
     page = (run_dir / "report.html").read_text("utf-8")
     assert "data:image/png;base64," in page and "<script src" not in page and "Per spørsmål" in page
 
