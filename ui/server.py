@@ -30,6 +30,7 @@ from ui.fair import ANSWER_WORKERS, ANSWERS, QUEUE_MAX, install_fair_queue
 from ui.guard import Guard, GuardConfig
 from ui.hosts import HostPolicy
 from ui.rights import Rights
+from ui.sessions import SessionStates
 from ui.upload import MAX_UPLOAD_BYTES
 
 __all__ = [
@@ -53,7 +54,8 @@ class LoginRequiredError(ServeConfigError):
 
 
 class GuardedApp(App):
-    """Gradio's application with `Guard` as the outermost layer of its middleware stack."""
+    """Gradio's application with `Guard` as the outermost layer of its middleware stack, and
+    sessions whose state is built when read (`ui.sessions`)."""
 
     def __init__(self, config: GuardConfig, **kwargs: Any) -> None:
         from fastapi.responses import ORJSONResponse
@@ -61,6 +63,7 @@ class GuardedApp(App):
         self.guard_config = config
         kwargs.setdefault("default_response_class", ORJSONResponse)
         super().__init__(openapi_url=None, docs_url=None, redoc_url=None, **kwargs)
+        self.state_holder = SessionStates()  # a new session costs nothing (`ui.sessions`)
 
     def build_middleware_stack(self) -> Any:
         return Guard(super().build_middleware_stack(), self, self.guard_config)
