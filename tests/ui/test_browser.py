@@ -289,6 +289,11 @@ def test_a_reopened_conversation_goes_on_in_its_own_role_and_its_list_opens_in_p
     )
     follow = _ask(page, "Og hvor ofte skal vi føre tilsyn med ham?", 2)
     assert follow.inner_text()
+    # page.js keeps the server's store in localStorage on its next tick (every 250 ms).
+    page.wait_for_function(
+        f"() => {{ const s = ({STORE_JS})(); const c = (s.conversations || [])"
+        ".find(x => x.id === s.active); return c && c.turns.length === 2; }"
+    )
     store = page.evaluate(STORE_JS)
     active = next(c for c in store["conversations"] if c["id"] == store["active"])
     assert [t["role"] for t in active["turns"]] == ["kriminalomsorgen", "kriminalomsorgen"]
