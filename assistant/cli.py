@@ -60,9 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # hjemmel's embedder sets its own thread count on every call (HJEMMEL_THREADS, ingest.embed);
     # this default keeps other libraries' OpenMP pools (torch, BLAS) from competing with it.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    # Idle OpenMP threads sleep instead of spinning: a query on both cores of a machine where
-    # another process holds one took 510 ms p50 spinning against 30 ms sleeping (bench ask).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Idle OpenMP threads spin briefly, then sleep (bench ask, 2 cores, p50/p95 of an answer):
+    # GNU OpenMP's default spin made a query 510 ms p50 while another process held one core;
+    # never spinning (OMP_WAIT_POLICY=PASSIVE) cost 31/39 ms on a quiet machine; 1,000 spins
+    # give 17/24 ms quiet and 34/46 ms beside a busy core.
+    os.environ.setdefault("GOMP_SPINCOUNT", "1000")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     first = next((a for a in argv if not a.startswith("-")), None)
