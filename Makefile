@@ -48,8 +48,7 @@ lint: install
 	$(VENV)/bin/mypy
 
 bench: install
-	$(VENV)/bin/hjemmel bench ingest
-	$(VENV)/bin/hjemmel bench ask
+	$(VENV)/bin/hjemmel bench
 
 eval: install
 	$(VENV)/bin/hjemmel ingest --if-stale
