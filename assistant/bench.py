@@ -38,6 +38,9 @@ ASK_P95_GOAL_MS = 40.0
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The q-quantile by nearest rank (NaN for no values)."""
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     idx = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[idx]

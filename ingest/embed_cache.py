@@ -11,6 +11,7 @@ embedding. Neither knows about passages, indexes or which model is behind them.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -31,6 +32,11 @@ PROGRESS_FORMAT = (
     "{desc}: {percentage:3.0f}% |{bar}| {n_fmt}/{total_fmt} "
     "[{elapsed} brukt, ca. {remaining} igjen, {rate_fmt}]"
 )
+
+
+def text_hash(text: str) -> str:
+    """The cache key of a text: sha256 of its UTF-8 bytes, hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class CachedEmbedder:
@@ -88,8 +94,6 @@ class CachedEmbedder:
 
     def embed_passages(self, texts: Sequence[str], progress: bool = False) -> Matrix:
         """Vectors for `texts` in order; only texts not in the cache are embedded (once each)."""
-        from ingest.embed import text_hash
-
         hashes = [text_hash(t) for t in texts]
         known = self._lookup(sorted(set(hashes)))
         todo: dict[str, str] = {}

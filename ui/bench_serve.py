@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from assistant.bench import QUESTIONS
+from assistant.bench import QUESTIONS, percentile
 from assistant.settings import Settings
 from ui import bench_load as load
 
@@ -52,13 +52,6 @@ LONG_CLIENTS = 4
 FEW_CLIENTS = 3
 STORE_TURNS = 4000
 START_TIMEOUT_S = 180.0
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def _free_port() -> int:
@@ -162,10 +155,10 @@ def _level(url: str, pid: int, assistant: Any, n: int) -> tuple[Load, Load]:
     page = _page(url, pid, n, per_client)
     print(
         f"{n:2d} klienter: side {page.rate:.1f} svar/s, p50 {_ms(statistics.median(page.times))}, "
-        f"p95 {_ms(_pct(page.times, 0.95))}, {page.errors} feil, server-CPU "
+        f"p95 {_ms(percentile(page.times, 0.95))}, {page.errors} feil, server-CPU "
         f"{_ms(page.cpu_per_answer)}/svar (klientene {_ms(page.client_cpu / max(1, len(page.times)))}"
         f"/svar) · i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
-        f"p95 {_ms(_pct(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar · forhold "
+        f"p95 {_ms(percentile(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar · forhold "
         f"{page.rate / local.rate:.2f}"
     )
     return page, local
@@ -186,7 +179,7 @@ def _figures(tally: load.Tally) -> str:
     p50 = statistics.median(times) if times else float("nan")
     return (
         f"{len(times)} svar, {tally.errors} feil, {tally.refused} avvist (429), "
-        f"{tally.full} «køen er full» (503), p50 {_ms(p50)}, p95 {_ms(_pct(times, 0.95))}"
+        f"{tally.full} «køen er full» (503), p50 {_ms(p50)}, p95 {_ms(percentile(times, 0.95))}"
     )
 
 
@@ -202,7 +195,7 @@ def _beside_flood(url: str, rotate: bool, question: str, label: str) -> None:
     flooder.join(timeout=180)
     flood = result[0] if result else load.Tally()
     sent = len(flood.times) + flood.refused + flood.full + flood.errors
-    p95 = _pct(normal.times, 0.95)
+    p95 = percentile(normal.times, 0.95)
     ok = p95 <= 2.0 and normal.full == 0 and not normal.errors
     print(
         f"{label}: én klient sendte {sent} forespørsler fra {FLOOD_THREADS} forbindelser "
@@ -235,9 +228,9 @@ def _long_questions(url: str) -> None:
     long_answers = sum(len(r.times) for r in results)
     print(
         f"{FEW_CLIENTS} vanlige klienter alene: {len(alone.times) / wall_alone:.2f} svar/s, "
-        f"p95 {_ms(_pct(alone.times, 0.95))}; ved siden av {LONG_CLIENTS} klienter med "
+        f"p95 {_ms(percentile(alone.times, 0.95))}; ved siden av {LONG_CLIENTS} klienter med "
         f"spørsmål på 1 999 tegn ({long_answers} besvart): {len(beside.times) / wall:.2f} svar/s, "
-        f"p95 {_ms(_pct(beside.times, 0.95))} ({_figures(beside)})"
+        f"p95 {_ms(percentile(beside.times, 0.95))} ({_figures(beside)})"
     )
 
 
@@ -267,7 +260,7 @@ def run_serve_bench(settings: Settings) -> int:
         results = {n: _level(url, server.pid, assistant, n) for n in LEVELS}
         page, local = results[LEVELS[-1]]
         ratio = page.rate / local.rate if local.rate else 0.0
-        ok = page.errors == 0 and _pct(page.times, 0.95) <= P95_GOAL_S and ratio >= RATIO_GOAL
+        ok = page.errors == 0 and percentile(page.times, 0.95) <= P95_GOAL_S and ratio >= RATIO_GOAL
         print(
             f"  mål ved {LEVELS[-1]} klienter: forhold ≥ {RATIO_GOAL:.2f}, p95 ≤ {P95_GOAL_S:.0f} s, "
             f"0 feil: {'innenfor' if ok else 'IKKE nådd'}"
@@ -275,7 +268,7 @@ def run_serve_bench(settings: Settings) -> int:
         fresh = _page(url, server.pid, LEVELS[-1], max(1, ANSWERS_PER_LEVEL // LEVELS[-1]), True)
         print(
             f"{LEVELS[-1]} klienter med ny økt per spørsmål: {fresh.rate:.1f} svar/s, p95 "
-            f"{_ms(_pct(fresh.times, 0.95))}, {fresh.errors} feil, server-CPU "
+            f"{_ms(percentile(fresh.times, 0.95))}, {fresh.errors} feil, server-CPU "
             f"{_ms(fresh.cpu_per_answer)}/svar (forhold {fresh.rate / local.rate:.2f})"
         )
         question = QUESTIONS[0][0]

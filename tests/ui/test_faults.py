@@ -18,9 +18,8 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.commands.ask import run_batch
-from assistant.redact import is_fodselsnummer
 from assistant.settings import Settings
-from tests.faultkit import build, write_corpus
+from tests.faultkit import FNR_FORMS, build, write_corpus
 from tests.ui.conftest import free_port
 from ui.auth import hash_password
 from ui.feedback import FeedbackStore
@@ -29,26 +28,6 @@ from ui.guard import MAX_BODY_BYTES
 pytestmark = pytest.mark.fault
 
 PASSWORD = "riktig hest batteri"
-
-
-def _fnr() -> str:
-    for tail in range(1000):
-        digits = f"150385{tail:03d}"
-        for check in range(100):
-            candidate = f"{digits}{check:02d}"
-            if is_fodselsnummer(candidate):
-                return candidate
-    raise AssertionError("no valid number")
-
-
-FNR = _fnr()
-FORMS = [
-    FNR,
-    f"{FNR[:6]} {FNR[6:]}",
-    f"{FNR[:2]} {FNR[2:4]} {FNR[4:6]} {FNR[6:]}",
-    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]} {FNR[6:]}",
-    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]}-{FNR[6:]}",
-]
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +81,7 @@ def test_personal_data_never_reaches_disk(
     install_log_redaction()
     client = Client(page, verbose=False)
     try:
-        for n, form in enumerate(FORMS):
+        for n, form in enumerate(FNR_FORMS):
             question = f"Må lege tilse Ola Nordmann ({form}) på sikkerhetscelle? Ring 912 34 567."
             result = _chat(client, question)
             assert "sikkerhetscelle" in json.dumps(result, ensure_ascii=False).lower()
@@ -124,7 +103,7 @@ def test_personal_data_never_reaches_disk(
     for path in home.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            for needle in [*FORMS, "Ola Nordmann", "kari.hansen@example.no", "912 34 567"]:
+            for needle in [*FNR_FORMS, "Ola Nordmann", "kari.hansen@example.no", "912 34 567"]:
                 if needle.encode() in data:
                     found.append((str(path.relative_to(home)), needle))
     assert (home / "feedback.sqlite3").is_file() and log_file.stat().st_size > 0
@@ -135,7 +114,7 @@ def test_a_question_with_personal_data_is_answered(home: Path) -> None:
     assistant = Assistant.load(Settings(home=home, embedder="fake"))
     plain = assistant.ask("Hvor ofte skal det være tilsyn på sikkerhetscelle?")
     named = assistant.ask(
-        f"Hvor ofte skal det være tilsyn på sikkerhetscelle for Kari Hansen, {FORMS[3]}?"
+        f"Hvor ofte skal det være tilsyn på sikkerhetscelle for Kari Hansen, {FNR_FORMS[3]}?"
     )
     assert not plain.refused and not named.refused
     assert named.text == plain.text

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.faultkit import build, write_corpus
+from tests.faultkit import built_site
 from tests.servekit import client, file_data, functions, join, run, serving, upload
 from ui.auth import hash_password
 from ui.live import current_build
@@ -29,9 +29,7 @@ NOTE = "1 Samtalerom\n\nSamtalerommet skal ha en nødknapp som varsler vaktsentr
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[Path, Path]:
-    corpus, home = write_corpus(tmp_path / "corpus"), tmp_path / "home"
-    build(home, corpus)
-    return home, corpus
+    return built_site(tmp_path)
 
 
 def _users() -> str:

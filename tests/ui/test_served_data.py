@@ -17,39 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant.redact import is_fodselsnummer
-from tests.faultkit import build, hjemmel, write_corpus
+from tests.faultkit import FNR_FORMS, built_site, hjemmel
 from tests.servekit import client, file_data, functions, run, serving, start, stop, upload
 from ui.conversations import MAX_STORE_CHARS, MAX_TURNS
 
 pytestmark = pytest.mark.fault
 
 
-def _fnr() -> str:
-    for tail in range(1000):
-        for check in range(100):
-            candidate = f"150385{tail:03d}{check:02d}"
-            if is_fodselsnummer(candidate):
-                return candidate
-    raise AssertionError("no valid number")
-
-
-FNR = _fnr()
-FNR_FORMS = [
-    FNR,
-    f"{FNR[:6]} {FNR[6:]}",
-    f"{FNR[:2]} {FNR[2:4]} {FNR[4:6]} {FNR[6:]}",
-    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]} {FNR[6:]}",
-    f"{FNR[:2]}.{FNR[2:4]}.{FNR[4:6]}-{FNR[6:]}",
-]
 QUESTION = "Hvor ofte skal det være tilsyn på sikkerhetscelle?"
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[Path, Path]:
-    corpus, home = write_corpus(tmp_path / "corpus"), tmp_path / "home"
-    build(home, corpus)
-    return home, corpus
+    return built_site(tmp_path)
 
 
 def _ask(http: object, fns: dict[str, int], question: str, store: str) -> tuple[list, int]:
