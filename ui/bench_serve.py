@@ -6,18 +6,19 @@ at the end), then measures, with the generators of `ui.bench_load`:
 1. for each of LEVELS clients, side by side: in-process, the same questions through
    `Assistant.ask` on as many threads as the page may answer at once (min(clients,
    ANSWER_WORKERS)): answers/s, p50/p95, CPU per answer; and the page, that many concurrent
-   clients asking through its /ask API: errors, answers/s, p50/p95, the server's CPU per answer,
-   and the ratio of its throughput to in-process. Both sides embed every question (the
-   query-vector cache is off: the mix repeats and would otherwise be served from it);
+   clients asking, once through the answer API (POST /api/svar, `ui.answer_api`) and once
+   through Gradio's queue (/gradio_api/call/ask): errors, answers/s, p50/p95, the server's CPU
+   per answer, and the ratio of its throughput to in-process. Both sides embed every question
+   (the query-vector cache is off: the mix repeats and would otherwise be served from it);
 2. one client flooding from FLOOD_THREADS connections beside NORMAL_CLIENTS ordinary ones —
-   once with one session, once with a new session id per request: the others' p95 and whether
-   anyone met «Queue is full»;
+   once with one session, once with a new session id per request, once against /api/svar:
+   the others' p95 and whether anyone met «Queue is full»;
 3. LONG_CLIENTS clients sending 1,999-character questions beside FEW_CLIENTS ordinary ones,
    against the ordinary ones alone: answers/s and p95;
 4. a page question sent with a STORE_TURNS-turn conversation store: bytes in, bytes out, turns
    kept, and the server's memory before and after.
 Traffic goes only to 127.0.0.1 and is bounded in count and time. It prints figures and goals
-(20 clients: ≥ 0.85 of in-process, p95 ≤ 1 s, 0 errors; a flood: the others' p95 ≤ 2 s and never
+(20 clients: ≥ 0.85 of in-process, p95 ≤ 1 s, 0 errors, for each path; a flood: the others' p95 ≤ 2 s and never
 a full queue); it asserts nothing and changes nothing on disk except the page's own files.
 """
 
@@ -123,11 +124,16 @@ def _in_process(assistant: Any, workers: int, total: int) -> Load:
     return Load(times, 0, time.perf_counter() - started, time.process_time() - cpu0)
 
 
-def _page(url: str, pid: int, n: int, per_client: int, rotate: bool = False) -> Load:
+def _page(
+    url: str, pid: int, n: int, per_client: int, rotate: bool = False, path: str = "gradio"
+) -> Load:
     """n page clients (each its own address) asking per_client questions: the server's CPU.
-    `rotate`: a new session id per question, as an API client that sends none."""
+    `rotate`: a new session id per question, as an API client that sends none; `path`: through
+    Gradio's queue («gradio») or the answer API («svar», `ui.answer_api`)."""
     cpu0, own0 = _cpu(pid), time.process_time()
-    tally, wall = load.clients(url, n, per_client, prefix="10.8", spread=True, rotate=rotate)
+    tally, wall = load.clients(
+        url, n, per_client, prefix="10.8", spread=True, rotate=rotate, path=path
+    )
     bad = tally.errors + tally.refused + tally.full
     return Load(tally.times, bad, wall, _cpu(pid) - cpu0, time.process_time() - own0)
 
@@ -146,22 +152,40 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def _level(url: str, pid: int, assistant: Any, n: int) -> tuple[Load, Load]:
+def _line(label: str, page: Load, local: Load) -> str:
+    return (
+        f"{label} {page.rate:.1f} svar/s, p50 {_ms(statistics.median(page.times))}, "
+        f"p95 {_ms(percentile(page.times, 0.95))}, {page.errors} feil, server-CPU "
+        f"{_ms(page.cpu_per_answer)}/svar (klientene {_ms(page.client_cpu / max(1, len(page.times)))}"
+        f"/svar), forhold {page.rate / local.rate:.2f}"
+    )
+
+
+def _level(url: str, pid: int, assistant: Any, n: int) -> tuple[Load, Load, Load]:
+    """In-process, then the page's Gradio API, then the answer API, at n clients."""
     from ui.fair import ANSWER_WORKERS
 
     per_client = max(1, ANSWERS_PER_LEVEL // n)
     workers = min(n, ANSWER_WORKERS)
     local = _in_process(assistant, workers, n * per_client)
     page = _page(url, pid, n, per_client)
+    api = _page(url, pid, n, per_client, path="svar")
     print(
-        f"{n:2d} klienter: side {page.rate:.1f} svar/s, p50 {_ms(statistics.median(page.times))}, "
-        f"p95 {_ms(percentile(page.times, 0.95))}, {page.errors} feil, server-CPU "
-        f"{_ms(page.cpu_per_answer)}/svar (klientene {_ms(page.client_cpu / max(1, len(page.times)))}"
-        f"/svar) · i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
-        f"p95 {_ms(percentile(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar · forhold "
-        f"{page.rate / local.rate:.2f}"
+        f"{n:2d} klienter: i prosessen ({workers} tråder) {local.rate:.1f} svar/s, "
+        f"p95 {_ms(percentile(local.times, 0.95))}, CPU {_ms(local.cpu_per_answer)}/svar\n"
+        f"   {_line('/api/svar:', api, local)}\n"
+        f"   {_line('Gradio-køen (/gradio_api/call/ask):', page, local)}"
     )
-    return page, local
+    return page, api, local
+
+
+def _goal(label: str, page: Load, local: Load) -> None:
+    ratio = page.rate / local.rate if local.rate else 0.0
+    ok = page.errors == 0 and percentile(page.times, 0.95) <= P95_GOAL_S and ratio >= RATIO_GOAL
+    print(
+        f"  mål ved {LEVELS[-1]} klienter, {label}: forhold ≥ {RATIO_GOAL:.2f}, p95 ≤ "
+        f"{P95_GOAL_S:.0f} s, 0 feil: {'innenfor' if ok else 'IKKE nådd'} (forhold {ratio:.2f})"
+    )
 
 
 def _rss_mb(pid: int) -> float:
@@ -183,10 +207,10 @@ def _figures(tally: load.Tally) -> str:
     )
 
 
-def _beside_flood(url: str, rotate: bool, question: str, label: str) -> None:
+def _beside_flood(url: str, rotate: bool, question: str, label: str, path: str = "gradio") -> None:
     stop = threading.Event()
     result: list[load.Tally] = []
-    args = (url, "10.2.0.66", stop, FLOOD_THREADS, rotate, question)
+    args = (url, "10.2.0.66", stop, FLOOD_THREADS, rotate, question, path)
     flooder = threading.Thread(target=lambda: result.append(load.flood(*args)))
     flooder.start()
     time.sleep(2.0)
@@ -258,13 +282,9 @@ def run_serve_bench(settings: Settings) -> int:
         load.clients(url, 2, 2)  # warm-up
         print("Siden mot svar i prosessen (samme spørsmål, hvert spørsmål embeddes):")
         results = {n: _level(url, server.pid, assistant, n) for n in LEVELS}
-        page, local = results[LEVELS[-1]]
-        ratio = page.rate / local.rate if local.rate else 0.0
-        ok = page.errors == 0 and percentile(page.times, 0.95) <= P95_GOAL_S and ratio >= RATIO_GOAL
-        print(
-            f"  mål ved {LEVELS[-1]} klienter: forhold ≥ {RATIO_GOAL:.2f}, p95 ≤ {P95_GOAL_S:.0f} s, "
-            f"0 feil: {'innenfor' if ok else 'IKKE nådd'}"
-        )
+        page, api, local = results[LEVELS[-1]]
+        _goal("/api/svar", api, local)
+        _goal("Gradio-køen", page, local)
         fresh = _page(url, server.pid, LEVELS[-1], max(1, ANSWERS_PER_LEVEL // LEVELS[-1]), True)
         print(
             f"{LEVELS[-1]} klienter med ny økt per spørsmål: {fresh.rate:.1f} svar/s, p95 "
@@ -274,6 +294,7 @@ def run_serve_bench(settings: Settings) -> int:
         question = QUESTIONS[0][0]
         _beside_flood(url, False, question, "Flom fra én klient")
         _beside_flood(url, True, question, "Flom med ny økt-id per forespørsel")
+        _beside_flood(url, False, question, "Flom mot /api/svar", path="svar")
         _long_questions(url)
         _big_store(url, server.pid)
     finally:

@@ -15,6 +15,8 @@ Gradio's own middleware). For every HTTP request, in this order:
    running page and its right checked (`ui.rights`: unknown fn_index or non-public API name
    404, missing right 403); then the client's rate and its share of the queue and the answer
    workers (`ui.fair`) — 429 «For mange spørsmål … Prøv igjen om N sekunder» with Retry-After.
+   POST /api/svar (`ui.answer_api`) is a call of the API «ask»: the same checks, and its share
+   is held until the answer is sent (it does not wait in Gradio's queue, so only that counts).
    /gradio_api/upload needs a right that uploads files (edit or evaluate) — 403. Any other POST
    the page never makes is 404.
 6. Responses get Content-Security-Policy (no eval, connect only to this server), frame, sniffing
@@ -35,7 +37,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from ui import fair
+from ui import answer_api, fair
 from ui.clients import (
     client_address,
     client_key,
@@ -145,6 +147,8 @@ class Guard:
         call = _CALL.match(path)
         if call:
             await self._call(scope, receive, send, caller, length, call.group(2))
+        elif path.rstrip("/") == answer_api.PATH:  # the page's «ask», held while it runs
+            await self._call(scope, receive, send, caller, length, answer_api.API_NAME)
         elif path.rstrip("/") == "/login":
             await self._login(scope, receive, send, caller.address)
         elif not _OTHER_POSTS.match(path):

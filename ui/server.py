@@ -6,7 +6,7 @@ Contract (`ui.app.launch` passes these to Gradio; nothing else is needed):
         keyword arguments for `demo.launch(...)`: auth (`ui.auth`), auth_message, max_file_size
         and `_app`, a `GuardedApp` whose middleware stack has `ui.guard.Guard` outermost (outside
         Gradio's own CORS layer, so its Host, Origin and rights checks see every request first)
-        and no FastAPI /openapi.json or /docs. Raises `LoginRequiredError` for a host beyond
+        and no FastAPI /openapi.json or /docs; it also serves POST /api/svar (`ui.answer_api`). Raises `LoginRequiredError` for a host beyond
         loopback without users unless insecure_no_login.
     configure_queue(demo, settings) -> demo
         answers off the event loop: ANSWER_WORKERS at a time, QUEUE_MAX waiting in all, in
@@ -24,6 +24,8 @@ from typing import Any
 from gradio.routes import App
 
 from assistant.settings import Settings, names
+from ui.answer_api import PATH as ANSWER_PATH
+from ui.answer_api import AnswerEndpoint
 from ui.auth import load_users, make_checker
 from ui.clients import event_key, parse_trusted
 from ui.fair import ANSWER_WORKERS, ANSWERS, QUEUE_MAX, install_fair_queue
@@ -54,8 +56,9 @@ class LoginRequiredError(ServeConfigError):
 
 
 class GuardedApp(App):
-    """Gradio's application with `Guard` as the outermost layer of its middleware stack, and
-    sessions whose state is built when read (`ui.sessions`)."""
+    """Gradio's application with `Guard` as the outermost layer of its middleware stack,
+    sessions whose state is built when read (`ui.sessions`) and the answer API's route
+    (`ui.answer_api`), added before Gradio's own so that it is matched first."""
 
     def __init__(self, config: GuardConfig, **kwargs: Any) -> None:
         from fastapi.responses import ORJSONResponse
@@ -64,6 +67,8 @@ class GuardedApp(App):
         kwargs.setdefault("default_response_class", ORJSONResponse)
         super().__init__(openapi_url=None, docs_url=None, redoc_url=None, **kwargs)
         self.state_holder = SessionStates()  # a new session costs nothing (`ui.sessions`)
+        self.answers = AnswerEndpoint(self)  # POST /api/svar, outside Gradio's queue
+        self.router.add_route(ANSWER_PATH, self.answers.answer, methods=["POST"])
 
     def build_middleware_stack(self) -> Any:
         return Guard(super().build_middleware_stack(), self, self.guard_config)
