@@ -288,7 +288,7 @@ class Assistant:
         own = status.own_words(doc, self.index.passages)
         sel = Selection(primary=own)
         sel.further = [u for u in units if u.passage.doc_id == doc.id][:3]
-        line = status.verdict(doc, source_name(doc, "nb"))
+        line = status.verdict(doc, source_name(doc, lang), lang)
         framed = frame(sel, q.role, self.index.documents, lang, line)
         return Answer(
             q.text, q.role, framed.text, framed.citations, False, framed.notes,

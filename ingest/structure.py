@@ -8,6 +8,8 @@ footnote, each with its heading path, section, page, exact span and a determinis
   slug of the innermost heading («side-16» for a comment on page 16 of a draft); «0» before any.
 - a list item keeps its lead-in sentence («Ved utelukkelse skal kriminalomsorgen:») in `context`;
   a lead-in is not a passage of its own unless it holds complete sentences before the fragment.
+- a label of a few words ending in a colon on a line of its own («Under revisjon:») is the
+  `context` of the paragraph after it, not a passage.
 - a paragraph directly followed by a consultation comment is the quoted draft text: it becomes a
   heading for the comments, not a passage.
 - very long paragraphs are split at sentence boundaries only.
@@ -25,11 +27,15 @@ from ingest.clean_lines import COMMENT_RE, ENUM_RE
 from ingest.manifest import fold_ascii
 from ingest.records import CleanText, Document, Passage, PassageKind
 
-CHUNKER_VERSION = "structure-1"
+CHUNKER_VERSION = "structure-2"
 
 MAX_PARAGRAPH = 1200  # characters; longer paragraphs are split at sentence boundaries
 TARGET_PART = 700
 NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
+# A label of a few words ending in a colon, on a line of its own («Under revisjon:»): quoted alone
+# it says nothing, so it is the lead-in of the paragraph after it, not a passage.
+LABEL_RE = re.compile(r"[^.!?:\n]{1,60}:")
+LABEL_WORDS = 6
 
 
 @dataclass
@@ -141,8 +147,12 @@ class _Builder:
         )
 
 
+def _is_label(text: str) -> bool:
+    return bool(LABEL_RE.fullmatch(text.strip())) and len(text.split()) <= LABEL_WORDS
+
+
 def _walk(builder: _Builder, blocks: list[_Block], clean: CleanText) -> None:
-    lead_in = ""
+    lead_in = label = ""
     for i, block in enumerate(blocks):
         text = block.text(clean)
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -166,11 +176,20 @@ def _walk(builder: _Builder, blocks: list[_Block], clean: CleanText) -> None:
             keep = len(text) if ended else _lead_in_sentences(text)
             if keep:
                 builder.add("paragraph", block.start, block.start + keep)
+        elif (
+            nxt is not None
+            and nxt.kind == "paragraph"
+            and not builder.comment_section
+            and _is_label(text)
+        ):
+            label = " ".join(text.split())  # the next paragraph's lead-in
         else:
             lead_in = ""
             kind: PassageKind = "comment" if builder.comment_section else "paragraph"
             for start, end in _sentence_parts(text, block.start):
-                builder.add(kind, start, end, _draft_text(builder) if kind == "comment" else "")
+                context = _draft_text(builder) if kind == "comment" else label
+                builder.add(kind, start, end, context)
+            label = ""
 
 
 def _draft_text(builder: _Builder) -> str:

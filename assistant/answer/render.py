@@ -295,7 +295,7 @@ def frame(
             lines += _bullets(groups[name], documents, number, sel, lang, where=True)
     notes: list[str] = []
     for unit in sel.cited:
-        note = source_note(documents[unit.passage.doc_id])
+        note = source_note(documents[unit.passage.doc_id], lang)
         if note and note not in notes:
             notes.append(note)
     if notes:

@@ -20,7 +20,7 @@ _OWN_WORDS = re.compile(
     r"siste faglige endring|gjeldende|erstatter|vedtatt",
     re.I,
 )
-VERDICT = {
+VERDICT_NB = {
     "gjeldende": "Ja – {name} er gjeldende (status i kildelisten: gjeldende).",
     "utkast": "Nei – {name} er et utkast, ikke gjeldende regelverk (status i kildelisten: utkast).",
     "innspill": "Nei – {name} er et høringsinnspill: en mening, ikke en regel (status i kildelisten: "
@@ -33,6 +33,21 @@ VERDICT = {
     "lokal": "Nei – {name} er et lokalt dokument, ikke nasjonalt regelverk (status i kildelisten: "
     "lokal).",
 }
+# For a question asked in English: the same verdicts, the manifest's status word kept as it is.
+VERDICT_EN = {
+    "gjeldende": "Yes – {name} is in force (status in the source list: gjeldende).",
+    "utkast": "No – {name} is a draft, not rules in force (status in the source list: utkast).",
+    "innspill": "No – {name} is a consultation response: an opinion, not a rule (status in the "
+    "source list: innspill).",
+    "informasjon": "No – {name} is an information page, not rules (status in the source list: "
+    "informasjon).",
+    "historisk": "No – {name} is historical and not necessarily today's rules (status in the "
+    "source list: historisk).",
+    "ukjent": "{Name} has an unknown status: it is not confirmed as in force.",
+    "lokal": "No – {name} is a local document, not national rules (status in the source list: "
+    "lokal).",
+}
+VERDICT = {"nb": VERDICT_NB, "en": VERDICT_EN}
 
 
 def own_words(doc: Document, passages: Sequence[Passage]) -> list[Unit]:
@@ -41,7 +56,7 @@ def own_words(doc: Document, passages: Sequence[Passage]) -> list[Unit]:
     for p in passages:
         if p.doc_id != doc.id or p.kind in ("footnote", "heading"):
             continue
-        m = _OWN_WORDS.search(p.text)
+        m = _OWN_WORDS.search(f"{p.context} {p.text}")  # a label lead-in («Under revisjon:»)
         if m:
             out.append(Unit(p, 0, len(p.text), 1.0, len(out) + 1))
         if len(out) == MAX_OWN:
@@ -49,6 +64,8 @@ def own_words(doc: Document, passages: Sequence[Passage]) -> list[Unit]:
     return out
 
 
-def verdict(doc: Document, name: str) -> str:
-    line = VERDICT.get("lokal" if doc.is_local else doc.status, VERDICT["ukjent"])
+def verdict(doc: Document, name: str, lang: str = "nb") -> str:
+    """The status line, in the question's language («en», else Norwegian)."""
+    lines = VERDICT["en" if lang == "en" else "nb"]
+    line = lines.get("lokal" if doc.is_local else doc.status, lines["ukjent"])
     return line.format(name=name, Name=name[:1].upper() + name[1:])

@@ -44,6 +44,15 @@ _NOT_BINDING_AS = {
     "lokal": "et lokalt dokument, ikke nasjonalt regelverk",
 }
 NOT_BINDING = {status: f"Kilden er {what}." for status, what in _NOT_BINDING_AS.items()}
+# The same labels for an answer to a question asked in English.
+_NOT_BINDING_AS_EN = {
+    "utkast": "a consultation draft, not rules in force",
+    "innspill": "a consultation response (an opinion), not a rule",
+    "informasjon": "information, not rules",
+    "historisk": "historical and does not necessarily describe today's rules",
+    "ukjent": "not listed in the manifest (unknown status), not necessarily rules in force",
+    "lokal": "a local document, not national rules",
+}
 
 # The abbreviations Norwegian legal writing uses for issuers; anything else is written in full.
 ISSUER_ABBREVIATIONS = {
@@ -70,13 +79,22 @@ _MONTHS = ("januar februar mars april mai juni juli august september oktober nov
 _DRAFT_PAGE = re.compile(r"side-(\d+)")
 
 
-def source_note(doc: Document) -> str | None:
-    """The label a non-binding source carries in an answer, naming it; None for binding sources."""
-    what = _NOT_BINDING_AS.get("lokal" if doc.is_local else doc.status)
+def source_note(doc: Document, lang: str = "nb") -> str | None:
+    """The label a non-binding source carries in an answer, naming it, in the answer's language
+    («en», else Norwegian); None for binding sources."""
+    status = "lokal" if doc.is_local else doc.status
+    issuer = doc.issuer.split(" (")[0]
+    if lang == "en":
+        what = _NOT_BINDING_AS_EN.get(status)
+        if what is None:
+            return None
+        if doc.status == "innspill":
+            return f"The source is {what.replace('response', f'response from {issuer}', 1)}."
+        return f"The source «{doc.title}» is {what}."
+    what = _NOT_BINDING_AS.get(status)
     if what is None:
         return None
     if doc.status == "innspill":
-        issuer = doc.issuer.split(" (")[0]
         return f"Kilden er {what.replace('høringsinnspill', f'høringsinnspill fra {issuer}', 1)}."
     return f"Kilden «{doc.title}» er {what}."
 

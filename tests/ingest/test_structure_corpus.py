@@ -173,3 +173,14 @@ def test_ids_are_deterministic(loaded: Loaded, corpus_dir: Path) -> None:
     doc, _, passages = loaded["rundskriv"]
     again = structure(doc, clean_text(RawText(Path(doc.path).read_text(encoding="utf-8"))))
     assert [p.id for p in again] == [p.id for p in passages]
+
+
+def test_a_label_line_is_the_lead_in_of_the_paragraph_after_it(loaded: Loaded) -> None:
+    """«Under revisjon:» on a line of its own used to be a passage, quoted alone as an answer."""
+    for _, _, passages in loaded.values():
+        for p in passages:
+            assert not re.fullmatch(r"[^.!?:]{1,60}:", p.text.strip()), p.id
+    _, _, draft = loaded["horingsutkast-individuell-plan"]
+    after = _find(draft, "Høringsfristen er utgått.")
+    assert after.context == "Under revisjon:" and after.kind == "paragraph"
+    assert after.text.startswith("Høringsfristen")
