@@ -137,10 +137,23 @@ def _core(unit: Unit, frame: Frame) -> str | None:
     return f"{prefix} {clause}".strip()
 
 
+# A comma inside a list of words joined by «og»/«eller» («et forsvarlig, godt og jevnlig tilsyn»):
+# cut there, the clause would end on «et forsvarlig».
+_LIST_COMMA = re.compile(r",\s*[\wæøå-]+(?:,\s*[\wæøå-]+)*\s+(?:og|eller)\s", re.I)
+
+
 def _clause_end(text: str, at: int, limit: int) -> int:
-    """Where the clause around `at` ends: a comma, a full stop, «jf.», a new condition."""
-    m = _CLAUSE_END.search(text, at, limit)
-    return m.start() if m else limit
+    """Where the clause around `at` ends: a comma (not one inside a list of words joined by
+    «og»/«eller»), a full stop, «jf.», a new condition."""
+    pos = at
+    while True:
+        m = _CLAUSE_END.search(text, pos, limit)
+        if m is None:
+            return limit
+        if m.group(0) == "," and _LIST_COMMA.match(text, m.start()):
+            pos = m.end()
+            continue
+        return m.start()
 
 
 def _conditions(unit: Unit, frame: Frame, clause: str, ask: Ask) -> list[str]:
@@ -181,6 +194,7 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     unit, frame = quoted[0], quoted[0].frame
     mark = _marker(unit, numbers)
     if ask.slot in ("frequency", "duration", "deadline"):
+        frame = _own_situation(ask, unit, frame)
         span = next((t for t in frame.time if t.label == ask.slot), None)
         if span is None or not ask.actions or not _agrees(ask, frame):
             return ""  # a time of another act («tre døgn» before a weekly plan) is no answer
@@ -215,6 +229,24 @@ def short_line(ask: Ask, quoted: Sequence[Unit], numbers: dict[str, int]) -> str
     if _words(line) > MAX_WORDS:
         return ""
     return f"{verdict} – {line} {mark}."
+
+
+def _own_situation(ask: Ask, unit: Unit, frame: Frame) -> Frame:
+    """The quoted sentence that states the asked time for a situation the question names in its
+    own words, when the deciding sentence has that situation only from its lead-in: «Ved bruk av
+    sikkerhetsseng skal det gjennomføres kontinuerlig tilsyn» answers how often in a sikkerhetsseng,
+    not the «minimum én gang per time» before it, which is the rule for both."""
+
+    def own(f: Frame) -> set[str]:
+        return {c.label for c in f.conditions if c.where == "text"} & ask.conditions
+
+    if own(frame):
+        return frame
+    for f in unit.passage.frames:
+        inside = unit.start <= f.start < unit.end and f is not frame
+        if inside and own(f) and any(t.label == ask.slot for t in f.time) and _agrees(ask, f):
+            return f
+    return frame
 
 
 def _precondition_next(unit: Unit, frame: Frame) -> bool:

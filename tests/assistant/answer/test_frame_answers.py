@@ -181,3 +181,21 @@ def test_the_question_is_analysed_once_per_ask(
         "Og for dem under 18 år?", "kriminalomsorgen", [Turn(first.question, first.text)]
     )
     assert len(calls) == 2
+
+
+def test_the_time_asked_is_the_one_for_the_situation_named(real_assistant: Assistant) -> None:
+    """In a sikkerhetsseng the watch is continuous: the sentence naming it in its own words
+    answers, not the hourly rule before it that its lead-in gives both measures."""
+    bed = real_assistant.ask("vi har en i sikkerhetsseng i natt, hvor ofte skal vi se til ham?")
+    assert bed.short.startswith("Kontinuerlig"), (bed.short, bed.text)
+    cell = real_assistant.ask("Hvor ofte skal betjentene se til en innsatt på sikkerhetscelle?")
+    assert cell.short.startswith("Minimum én gang per time"), (cell.short, cell.text)
+
+
+def test_a_short_clause_is_not_cut_inside_a_list_of_words() -> None:
+    from assistant.answer.short import _clause_end
+
+    text = "må etablere et samarbeid som sikrer et forsvarlig, godt og jevnlig tilsyn, og skal"
+    end = _clause_end(text, 0, len(text))
+    assert text[:end] == "må etablere et samarbeid som sikrer et forsvarlig, godt og jevnlig tilsyn"
+    assert _clause_end("varsle lege, så snart", 0, 21) == len("varsle lege")
