@@ -4,7 +4,8 @@
 fills the asked slot:
 
 - how often / how long / how soon: no quoted sentence states a time of that kind;
-- which provision: none cites one; who: none names who acts;
+- which provision: none cites one; who: none names who acts (with no act recognised: none
+  holds the question's deciding term either);
 - yes/no: none states a rule (a modality) on the asked act, for the asked party, without a
   condition that contradicts the question's (a rule «på dagtid» to a question about the night);
 - anything else: none holds the question's deciding term (`assistant.answer.point`);
@@ -97,6 +98,15 @@ def answers(q: Question, units: Sequence[Unit]) -> bool:
     framed = q.slot in ("frequency", "duration", "deadline", "provision", "who") or (
         q.slot == "yesno" and bool(q.ask.actions)
     )
+    # «Er det krav om ettersamtale …? Og hvem skal i så fall ha den?»: no act recognised, so a
+    # rule naming anyone is an answer only if it holds what the question is about.
+    if (
+        q.slot == "who"
+        and not q.ask.actions
+        and q.deciding is not None
+        and not covers(q.deciding[0], units, q.deciding[1])
+    ):
+        return False
     if q.slot in ("frequency", "duration", "deadline") and not q.ask.actions:
         # No act recognised: a time stated is of the asked kind only if the quote holds what the
         # question asks about (its deciding word).

@@ -199,3 +199,14 @@ def test_a_short_clause_is_not_cut_inside_a_list_of_words() -> None:
     end = _clause_end(text, 0, len(text))
     assert text[:end] == "må etablere et samarbeid som sikrer et forsvarlig, godt og jevnlig tilsyn"
     assert _clause_end("varsle lege, så snart", 0, 21) == len("varsle lege")
+
+
+def test_who_is_not_answered_by_a_rule_on_something_else(real_assistant: Assistant) -> None:
+    """«Er det krav om ettersamtale …? Og hvem skal i så fall ha den?»: the sources never speak
+    of one, so the rules listing who reports what are the nearest text, not the answer."""
+    a = real_assistant.ask(
+        "Har dere regler om ettersamtale etter sikkerhetsseng i fengsel? Hvem skal i så fall ha den?",
+        "spesialisthelse",
+    )
+    assert a.text.startswith("Kildene svarer ikke direkte"), a.text
+    assert not a.short
