@@ -266,11 +266,15 @@ def _subject(text: str, people: list[tuple[str, int]]) -> str:
     return ""
 
 
+_TOLD = re.compile(r"\btil\s+(?:\w+\s+){0,2}$")  # «til DPS», «til et annet DPS»
+
+
 def _actor_and_counterpart(
     text: str, role: str, first: bool, people: list[tuple[str, int]], acts: list[int]
 ) -> tuple[str, str]:
     """Who acts (the named subject; «jeg/vi» is the asker's role) and to whom (the first other
-    party named after the first act)."""
+    party named after the first act, else a party of the actor's own kind named as the one told:
+    «til DPS»)."""
     own = ROLE_ACTOR.get(role, "")
     at = min(acts) if acts else len(text)
     actor = _subject(text, people)
@@ -280,8 +284,12 @@ def _actor_and_counterpart(
         pass
     elif not actor and not first:
         actor = ""
-    after = [label for label, i in people if i >= at and label != "innsatt"]
-    counterpart = next((p for p in after if p != actor), "")
+    after = [(label, i) for label, i in people if i >= at and label != "innsatt"]
+    counterpart = next((p for p, _ in after if p != actor), "")
+    if not counterpart:
+        # «Kan vi sende opplysninger til DPS der han skal bo?» asked by a DPS: another unit of
+        # the same service, named as the one told.
+        counterpart = next((p for p, i in after if _TOLD.search(text[at:i])), "")
     health = {"kommunehelse", "spesialisthelse", "helsepersonell"}
     if not counterpart and actor and own and actor != own and not {actor, own} <= health:
         counterpart = own  # «Fengselet ringer og vil vite …» asked by the health service: from us

@@ -71,3 +71,14 @@ def test_just_sending_it_over_is_sharing_without_consent() -> None:
     assert (
         "uten_samtykke" not in ask_frame("Kan vi bare ringe legen?", "kriminalomsorgen").conditions
     )
+
+
+def test_a_unit_of_the_askers_own_kind_can_be_the_one_told() -> None:
+    """A DPS sending to another DPS: the party after «til» is told, though it is the asker's
+    own kind (it used to fall back to the prison the situation named)."""
+    ask = ask_frame(
+        "Vi har ham i behandling i fengselet. Kan vi sende epikrisen til et annet DPS?",
+        "spesialisthelse",
+    )
+    assert (ask.actor, ask.counterpart) == ("spesialisthelse", "spesialisthelse")
+    assert ask_frame("Kan fengselet sende dommen til oss?", "kommunehelse").counterpart
