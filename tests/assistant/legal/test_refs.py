@@ -175,8 +175,8 @@ def test_real_chapter_reference_in_the_draft(real_index) -> None:  # type: ignor
     assert entry.key == "helse- og omsorgstjenesteloven kapittel 7"
     assert entry.url == "https://lovdata.no/dokument/NL/lov/2011-06-24-30/KAPITTEL_7"
     assert [p.label for p in entry.places] == [
-        "Høringsutkast om individuell plan, 14. avsnitt, 1. strekpunkt"
-    ]
+        "Høringsutkast om individuell plan, 13. avsnitt, 1. strekpunkt"
+    ]  # the page's status label «Under revisjon:» is no paragraph of its own (ingest.structure)
 
 
 @pytest.mark.slow
