@@ -108,11 +108,18 @@ class AnswerEndpoint:
         self.app = app
         self.lanes: dict[bool, anyio.CapacityLimiter] = {}
         self.in_flight = 0  # waiting or running; only touched on the event loop
+        self._found: tuple[Any, Callable[..., Any] | None] = (None, None)
 
     def _handler(self) -> Callable[..., Any] | None:
-        fns = getattr(getattr(self.app, "blocks", None), "fns", {}) or {}
-        found = next((f for f in fns.values() if getattr(f, "api_name", None) == API_NAME), None)
-        return getattr(found, "fn", None)
+        """The page's `ask` handler, looked up once per page (the app is given its page once)."""
+        blocks = getattr(self.app, "blocks", None)
+        if self._found[0] is not blocks or self._found[1] is None:
+            fns = getattr(blocks, "fns", {}) or {}
+            found = next(
+                (f for f in fns.values() if getattr(f, "api_name", None) == API_NAME), None
+            )
+            self._found = (blocks, getattr(found, "fn", None))
+        return self._found[1]
 
     def _lane(self, long: bool) -> anyio.CapacityLimiter:
         if long not in self.lanes:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from assistant.bench import QUESTIONS
+from ui.answer_api import PATH as ANSWER_PATH
 
 LONG_QUESTION = ("Hva gjelder for isolasjon og taushetsplikt for innsatte i fengsel? " * 40)[:1999]
 
@@ -92,7 +93,7 @@ def asker(
             turn[0] += 1
         if path == "svar":
             return json.loads(
-                request("POST", "/api/svar", {"question": question, "role": role}, sender)
+                request("POST", ANSWER_PATH, {"question": question, "role": role}, sender)
             )
         body = {
             "data": [question, role, None],

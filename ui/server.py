@@ -6,8 +6,9 @@ Contract (`ui.app.launch` passes these to Gradio; nothing else is needed):
         keyword arguments for `demo.launch(...)`: auth (`ui.auth`), auth_message, max_file_size
         and `_app`, a `GuardedApp` whose middleware stack has `ui.guard.Guard` outermost (outside
         Gradio's own CORS layer, so its Host, Origin and rights checks see every request first)
-        and no FastAPI /openapi.json or /docs; it also serves POST /api/svar (`ui.answer_api`). Raises `LoginRequiredError` for a host beyond
-        loopback without users unless insecure_no_login.
+        and no FastAPI /openapi.json or /docs; it also serves POST /api/svar (`ui.answer_api`).
+        Raises `LoginRequiredError` for a host beyond loopback without users unless
+        insecure_no_login.
     configure_queue(demo, settings) -> demo
         answers off the event loop: ANSWER_WORKERS at a time, QUEUE_MAX waiting in all, in
         fair order per client, long questions in their own lane (`ui.fair`).

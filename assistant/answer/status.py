@@ -20,34 +20,35 @@ _OWN_WORDS = re.compile(
     r"siste faglige endring|gjeldende|erstatter|vedtatt",
     re.I,
 )
-VERDICT_NB = {
-    "gjeldende": "Ja – {name} er gjeldende (status i kildelisten: gjeldende).",
-    "utkast": "Nei – {name} er et utkast, ikke gjeldende regelverk (status i kildelisten: utkast).",
-    "innspill": "Nei – {name} er et høringsinnspill: en mening, ikke en regel (status i kildelisten: "
-    "innspill).",
-    "informasjon": "Nei – {name} er en informasjonsside, ikke regelverk (status i kildelisten: "
-    "informasjon).",
-    "historisk": "Nei – {name} er historisk og ikke nødvendigvis dagens regler (status i "
-    "kildelisten: historisk).",
-    "ukjent": "{Name} har ukjent status: den er ikke bekreftet som gjeldende.",
-    "lokal": "Nei – {name} er et lokalt dokument, ikke nasjonalt regelverk (status i kildelisten: "
-    "lokal).",
+VERDICT = {
+    "nb": {
+        "gjeldende": "Ja – {name} er gjeldende (status i kildelisten: gjeldende).",
+        "utkast": "Nei – {name} er et utkast, ikke gjeldende regelverk (status i kildelisten: utkast).",
+        "innspill": "Nei – {name} er et høringsinnspill: en mening, ikke en regel (status i kildelisten: "
+        "innspill).",
+        "informasjon": "Nei – {name} er en informasjonsside, ikke regelverk (status i kildelisten: "
+        "informasjon).",
+        "historisk": "Nei – {name} er historisk og ikke nødvendigvis dagens regler (status i "
+        "kildelisten: historisk).",
+        "ukjent": "{Name} har ukjent status: den er ikke bekreftet som gjeldende.",
+        "lokal": "Nei – {name} er et lokalt dokument, ikke nasjonalt regelverk (status i kildelisten: "
+        "lokal).",
+    },
+    # For a question asked in English: the same verdicts, the manifest's status word kept as it is.
+    "en": {
+        "gjeldende": "Yes – {name} is in force (status in the source list: gjeldende).",
+        "utkast": "No – {name} is a draft, not rules in force (status in the source list: utkast).",
+        "innspill": "No – {name} is a consultation response: an opinion, not a rule (status in the "
+        "source list: innspill).",
+        "informasjon": "No – {name} is an information page, not rules (status in the source list: "
+        "informasjon).",
+        "historisk": "No – {name} is historical and not necessarily today's rules (status in the "
+        "source list: historisk).",
+        "ukjent": "{Name} has an unknown status: it is not confirmed as in force.",
+        "lokal": "No – {name} is a local document, not national rules (status in the source list: "
+        "lokal).",
+    },
 }
-# For a question asked in English: the same verdicts, the manifest's status word kept as it is.
-VERDICT_EN = {
-    "gjeldende": "Yes – {name} is in force (status in the source list: gjeldende).",
-    "utkast": "No – {name} is a draft, not rules in force (status in the source list: utkast).",
-    "innspill": "No – {name} is a consultation response: an opinion, not a rule (status in the "
-    "source list: innspill).",
-    "informasjon": "No – {name} is an information page, not rules (status in the source list: "
-    "informasjon).",
-    "historisk": "No – {name} is historical and not necessarily today's rules (status in the "
-    "source list: historisk).",
-    "ukjent": "{Name} has an unknown status: it is not confirmed as in force.",
-    "lokal": "No – {name} is a local document, not national rules (status in the source list: "
-    "lokal).",
-}
-VERDICT = {"nb": VERDICT_NB, "en": VERDICT_EN}
 
 
 def own_words(doc: Document, passages: Sequence[Passage]) -> list[Unit]:

@@ -79,24 +79,27 @@ _MONTHS = ("januar februar mars april mai juni juli august september oktober nov
 _DRAFT_PAGE = re.compile(r"side-(\d+)")
 
 
+# How a non-binding source's note reads, by language: its labels, the word a consultation
+# response's issuer is added to, and the sentence naming the issuer or the title.
+_NOTE = {
+    "nb": (_NOT_BINDING_AS, ("høringsinnspill", "høringsinnspill fra {issuer}"),
+           "Kilden er {what}.", "Kilden «{title}» er {what}."),
+    "en": (_NOT_BINDING_AS_EN, ("response", "response from {issuer}"),
+           "The source is {what}.", "The source «{title}» is {what}."),
+}  # fmt: skip
+
+
 def source_note(doc: Document, lang: str = "nb") -> str | None:
     """The label a non-binding source carries in an answer, naming it, in the answer's language
     («en», else Norwegian); None for binding sources."""
-    status = "lokal" if doc.is_local else doc.status
-    issuer = doc.issuer.split(" (")[0]
-    if lang == "en":
-        what = _NOT_BINDING_AS_EN.get(status)
-        if what is None:
-            return None
-        if doc.status == "innspill":
-            return f"The source is {what.replace('response', f'response from {issuer}', 1)}."
-        return f"The source «{doc.title}» is {what}."
-    what = _NOT_BINDING_AS.get(status)
+    labels, (word, with_issuer), by_issuer, by_title = _NOTE["en" if lang == "en" else "nb"]
+    what = labels.get("lokal" if doc.is_local else doc.status)
     if what is None:
         return None
     if doc.status == "innspill":
-        return f"Kilden er {what.replace('høringsinnspill', f'høringsinnspill fra {issuer}', 1)}."
-    return f"Kilden «{doc.title}» er {what}."
+        issuer = with_issuer.format(issuer=doc.issuer.split(" (")[0])
+        return by_issuer.format(what=what.replace(word, issuer, 1))
+    return by_title.format(title=doc.title, what=what)
 
 
 def norwegian_date(date: str | None) -> str | None:

@@ -81,4 +81,5 @@ def test_a_unit_of_the_askers_own_kind_can_be_the_one_told() -> None:
         "spesialisthelse",
     )
     assert (ask.actor, ask.counterpart) == ("spesialisthelse", "spesialisthelse")
-    assert ask_frame("Kan fengselet sende dommen til oss?", "kommunehelse").counterpart
+    prison = ask_frame("Kan fengselet sende dommen til oss?", "kommunehelse")
+    assert (prison.actor, prison.counterpart) == ("kriminalomsorgen", "kommunehelse")

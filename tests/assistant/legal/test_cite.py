@@ -204,3 +204,25 @@ def test_a_local_document_is_labelled_local_in_answers_and_never_as_the_rule() -
     assert verdict(local, "den lokale instruksen").startswith(
         "Nei – den lokale instruksen er et lokalt"
     )
+
+
+def test_a_non_binding_sources_note_and_verdict_follow_the_answers_language() -> None:
+    from assistant.answer.status import verdict
+    from assistant.legal.cite import source_note
+
+    opinion = Document("nkrop", "Høringsinnspill", "høringsinnspill", "NKROP (Kjonerud)", None,
+                       "innspill", "innspill.txt", "h")  # fmt: skip
+    assert (
+        source_note(opinion) == "Kilden er et høringsinnspill fra NKROP (en mening), ikke en regel."
+    )
+    assert source_note(opinion, "en") == (
+        "The source is a consultation response from NKROP (an opinion), not a rule."
+    )
+    draft = replace(opinion, status="utkast", title="Utkast til råd")
+    assert (
+        source_note(draft, "en")
+        == "The source «Utkast til råd» is a consultation draft, not rules in force."
+    )
+    assert source_note(replace(opinion, status="gjeldende"), "en") is None
+    assert verdict(draft, "the draft", "en").startswith("No – the draft is a draft")
+    assert verdict(draft, "utkastet").startswith("Nei – utkastet er et utkast")
