@@ -25,7 +25,7 @@ from analysis.legalrefs import scan
 from analysis.records import Frame, Span, Where
 from analysis.sentences import split_sentences
 
-FRAMES_VERSION = "frames-9"  # part of the index format: bump when parsing changes
+FRAMES_VERSION = "frames-10"  # part of the index format: bump when parsing changes
 
 # The sentence after carries the basis of this one: «Hjemmelen for dette er straffeprosessloven
 # § 186 a», «Dette følger av …».

@@ -21,6 +21,9 @@ ABBREVIATIONS = frozenset(
 
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before whitespace.
 _BOUNDARY = re.compile(r"[.!?][»”\")]?(?=\s+)")
+# Words a provision's number follows, sometimes after a stray full stop («punkt. 8.11.4»).
+_BEFORE_NUMBER = frozenset({"punkt", "kapittel"})
+_NUMBER_AFTER = re.compile(r"\s+\d")
 _NEXT_START = re.compile(r"\s+([«\"(]?[A-ZÆØÅ0-9•–-])")
 
 
@@ -32,6 +35,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[j:dot].lower()
     if word in ABBREVIATIONS:
         return True
+    if word in _BEFORE_NUMBER and _NUMBER_AFTER.match(text, dot + 1):
+        return True  # «retningslinjer … punkt. 8.11.4»: the number belongs to the reference
     # Capital single letters («A. Hansen») are initials; «bokstav h.» ends a sentence; «5. august»
     # is caught by the lower-case next word.
     return len(word) == 1 and text[dot - 1].isupper()

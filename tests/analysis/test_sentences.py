@@ -67,3 +67,12 @@ def test_a_precondition_leaning_back_is_found() -> None:
     assert carries_on("Dette forutsetter at lederen godkjenner ordningen.")
     assert not states_precondition("Lederen forutsetter ingenting.")  # does not lean back
     assert not states_precondition("Dette er viktig.")
+
+
+def test_a_stray_full_stop_before_a_provisions_number_ends_no_sentence() -> None:
+    text = (
+        "Innsatte under 18 år skal alltid ha kontinuerlig tilsyn, jf. retningslinjer til "
+        "straffegjennomføringsloven mv. punkt. 8.11.4. Fortløpende vurdere om tiltaket skal opprettholdes."
+    )
+    first, second = (text[s:e] for s, e in split_sentences(text))
+    assert first.endswith("punkt. 8.11.4.") and second.startswith("Fortløpende")
